@@ -1,0 +1,68 @@
+# kefu: the README's two commands, `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+KEFU := $(BIN)/kefu
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run test install lint types migrations-check i18n-check test-sqlite test-postgres test-browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the dependency list or the lock changes.
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(KEFU) migrate --no-input
+	$(KEFU) demo --if-empty
+	$(KEFU) demo_logins
+	$(BIN)/honcho -d . -f Procfile start
+
+lint: install
+	$(BIN)/ruff format --check src tests bench tools
+	$(BIN)/ruff check src tests bench tools
+
+types: install
+	$(BIN)/mypy
+
+migrations-check: install
+	KEFU_VAR_DIR=$$(mktemp -d) $(KEFU) makemigrations --check --dry-run
+
+# Every user-facing string must be translated into Simplified Chinese.
+i18n-check: install
+	cd src/kefu && ../../$(KEFU) makemessages --locale zh_Hans --locale en --no-location --no-obsolete --ignore 'demo/*' -v0
+	$(BIN)/python tools/check_translations.py src/kefu/locale/zh_Hans/LC_MESSAGES/django.po
+	cd src/kefu && ../../$(KEFU) compilemessages -v0
+
+test-sqlite: install
+	$(BIN)/pytest -m "not browser"
+
+test-postgres: install
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)').close()" 2>/dev/null; then \
+		KEFU_DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser"; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_URL); CI needs it." >&2; exit 1; \
+	else \
+		echo "SKIPPED: PostgreSQL tests (no server at $(PG_URL))."; \
+	fi
+
+test-browser: install
+	@if [ -x /usr/bin/chromium ]; then \
+		$(BIN)/pytest -m browser; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "Chromium is missing at /usr/bin/chromium; CI needs it (apt-get install -y chromium)." >&2; exit 1; \
+	else \
+		echo "SKIPPED: browser tests (no Chromium at /usr/bin/chromium; apt-get install -y chromium)."; \
+	fi
+
+test: lint types migrations-check i18n-check test-sqlite test-postgres test-browser
+
+clean:
+	rm -rf $(VENV) var/test-*

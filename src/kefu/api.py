@@ -1,0 +1,91 @@
+"""The REST API at /api/v1/: one NinjaAPI, one router per app, JSON errors with a code."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from kefu.core import services
+from kefu.core.api import router as core_router
+from kefu.core.errors import DomainError
+from kefu.core.models import User
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>`` with a per-user API token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        user = services.api_token_authenticate(secret=token, at=timezone.now())
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="kefu API",
+    version="1",
+    description="Cases, customers, incidents, workforce and quality. Errors are "
+    '`{"code": ..., "message": ...}` with a 4xx status.',
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+def error(
+    request: HttpRequest, status: int, code: str, message: str, **extra: object
+) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return error(request, exc.status, str(exc.code), exc.text())
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    details = json.loads(json.dumps(exc.errors, default=str))
+    for item in details:
+        # Never echo submitted values back (they may hold personal data).
+        item.pop("input", None)
+        item.pop("ctx", None)
+        item.pop("url", None)
+    return error(
+        request,
+        422,
+        "invalid_input",
+        _("The request does not match the schema; see details."),
+        details=details,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error(
+        request,
+        401,
+        "not_authenticated",
+        _("Send a valid API token as 'Authorization: Bearer <token>'."),
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        return error(request, 400, "malformed_json", _("The request body is not valid JSON."))
+    code = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed"}
+    return error(request, exc.status_code, code.get(exc.status_code, "error"), str(exc))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error(request, 404, "not_found", _("No such record."))
+
+
+api.add_router("/", core_router)

@@ -1,0 +1,192 @@
+"""The clock loop: time-based work is rows with a due time, claimed with a compare-and-swap.
+
+Each source of due rows registers a ``ClockHandler`` for a job ``kind``. The
+loop claims one due row at a time by moving its lease (``locked_until``)
+forward in an UPDATE that re-checks the old lease, so two loops never run the
+same row, and a loop that dies mid-job leaves a lease that simply expires.
+Handlers must be safe to run twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import FrameType
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from kefu.core.models import ScheduledJob
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(hours=1)
+
+Handler = Callable[[ScheduledJob, datetime], None]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def register(kind: str) -> Callable[[Handler], Handler]:
+    """Register the handler for jobs of ``kind`` (decorator)."""
+
+    def decorate(handler: Handler) -> Handler:
+        _HANDLERS[kind] = handler
+        return handler
+
+    return decorate
+
+
+def handler_for(kind: str) -> Handler | None:
+    return _HANDLERS.get(kind)
+
+
+def job_schedule(
+    *,
+    kind: str,
+    key: str,
+    due_at: datetime,
+    payload: dict[str, object] | None = None,
+    repeat: timedelta | None = None,
+) -> ScheduledJob:
+    """Create or move the job named ``key`` so it falls due at ``due_at``.
+
+    Re-scheduling a finished job makes it pending again. ``repeat`` makes the
+    job recur: after each run it moves forward by that interval.
+    """
+    job, _created = ScheduledJob.objects.update_or_create(
+        key=key,
+        defaults={
+            "kind": kind,
+            "due_at": due_at,
+            "payload": payload or {},
+            "repeat_seconds": int(repeat.total_seconds()) if repeat else None,
+            "done_at": None,
+            "locked_until": None,
+        },
+    )
+    return job
+
+
+def job_cancel(*, key: str, at: datetime) -> bool:
+    """Mark the pending job ``key`` done without running it; returns whether one was pending."""
+    return bool(ScheduledJob.objects.filter(key=key, done_at__isnull=True).update(done_at=at))
+
+
+def _due(now: datetime) -> Q:
+    return Q(done_at__isnull=True, due_at__lte=now) & (
+        Q(locked_until__isnull=True) | Q(locked_until__lte=now)
+    )
+
+
+def claim_next(*, now: datetime, lease: timedelta = LEASE) -> ScheduledJob | None:
+    """Claim the earliest due job, or return None when nothing is due."""
+    for job in ScheduledJob.objects.filter(_due(now)).order_by("due_at", "pk")[:10]:
+        claimed = (
+            ScheduledJob.objects.filter(pk=job.pk)
+            .filter(_due(now))
+            .update(locked_until=now + lease, attempts=F("attempts") + 1)
+        )
+        if claimed == 1:
+            job.refresh_from_db()
+            return job
+    return None
+
+
+def _advance(job: ScheduledJob, now: datetime) -> dict[str, object]:
+    if job.repeat_seconds and job.due_at is not None:
+        step = timedelta(seconds=job.repeat_seconds)
+        next_due = job.due_at + step
+        if next_due <= now:
+            # Skip the runs missed while nothing was running, keeping the phase.
+            missed = (now - next_due) // step + 1
+            next_due += step * missed
+        return {"due_at": next_due, "done_at": None}
+    return {"done_at": now}
+
+
+def run_job(job: ScheduledJob, *, now: datetime) -> bool:
+    """Run one claimed job; returns whether it succeeded.
+
+    On success the job is finished or, if it repeats, moved forward. On an
+    error the job is pushed back with a growing delay and the error is kept,
+    so one bad row cannot become a crash loop.
+    """
+    handler = handler_for(job.kind)
+    try:
+        if handler is None:
+            raise LookupError(f"no clock handler registered for kind {job.kind!r}")
+        with transaction.atomic():
+            handler(job, now)
+            changes = _advance(job, now)
+            ScheduledJob.objects.filter(pk=job.pk).update(
+                locked_until=None, last_run_at=now, last_error="", attempts=0, **changes
+            )
+    except Exception as exc:
+        logger.exception("clock job %s (%s) failed", job.key, job.kind)
+        delay = min(timedelta(seconds=30) * 2 ** min(job.attempts, 12), MAX_BACKOFF)
+        ScheduledJob.objects.filter(pk=job.pk).update(
+            locked_until=None,
+            due_at=now + delay,
+            last_run_at=now,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        )
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class TickResult:
+    ran: int
+    failed: int
+
+
+def tick(*, now: datetime, limit: int = 10_000) -> TickResult:
+    """Run every job due at ``now`` once (up to ``limit``), then return.
+
+    A job that fails is pushed past ``now`` and so is not retried in the same
+    tick; a repeating job moves past ``now`` and so runs once.
+    """
+    ran = failed = 0
+    seen: set[int] = set()
+    while ran + failed < limit:
+        job = claim_next(now=now)
+        if job is None or job.pk in seen:
+            break
+        seen.add(job.pk)
+        if run_job(job, now=now):
+            ran += 1
+        else:
+            failed += 1
+    return TickResult(ran=ran, failed=failed)
+
+
+class ClockLoop:
+    """Run ``tick`` forever, sleeping when idle, until SIGTERM or SIGINT."""
+
+    def __init__(self, *, idle_seconds: float) -> None:
+        self.idle_seconds = idle_seconds
+        self.stopping = threading.Event()
+
+    def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
+        self.stopping.set()
+
+    def run(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        logger.info("clock loop started")
+        while not self.stopping.is_set():
+            try:
+                result = tick(now=timezone.now(), limit=100)
+            except Exception:
+                # A lost database connection must not end the loop.
+                logger.exception("clock tick failed")
+                result = TickResult(ran=0, failed=1)
+            if (result.ran == 0 and result.failed == 0) or result.failed:
+                self.stopping.wait(self.idle_seconds)
+        logger.info("clock loop stopped")

@@ -1,0 +1,60 @@
+"""The product's navigation: one entry per domain, each behind the role that uses it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.models import User
+from kefu.core.roles import Perm
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: str | Promise
+    url_name: str
+    perm: Perm | None = None
+
+    @property
+    def url(self) -> str:
+        if self.url_name == "core:section":
+            return reverse(self.url_name, kwargs={"key": self.key})
+        return reverse(self.url_name)
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("home", _("Overview"), "core:home"),
+    NavItem("cases", _("Cases"), "core:section"),
+    NavItem("customers", _("Customers"), "core:section"),
+    NavItem("assist", _("Conflict coach"), "core:section"),
+    NavItem("incidents", _("Stoppages and outages"), "core:section"),
+    NavItem("workforce", _("Workforce"), "core:section"),
+    NavItem("floor", _("The floor"), "core:section"),
+    NavItem("quality", _("Quality"), "core:section"),
+    NavItem("insights", _("Insights"), "core:section"),
+    NavItem("people", _("People"), "core:section"),
+    NavItem("audit", _("Audit log"), "core:audit", Perm.VIEW_AUDIT),
+)
+
+SECTIONS = {item.key: item for item in NAVIGATION if item.url_name == "core:section"}
+
+SECTION_BLURBS: dict[str, str | Promise] = {
+    "cases": _("Cases on every channel, SLA clocks on the working calendar, escalations."),
+    "customers": _("Organisations, contacts, their preferred channels and projects."),
+    "assist": _("Reads the customer's emotion and coaches every reply."),
+    "incidents": _("Tell every affected customer at once and keep updates on rhythm."),
+    "workforce": _("Forecasts, Erlang staffing and schedules with protected breaks."),
+    "floor": _("Raise a hand, take a break, report sick: no questions asked."),
+    "quality": _("CSAT, SERVQUAL and KANO surveys, QA scorecards."),
+    "insights": _("Root causes, early warning and dashboards."),
+    "people": _("Careers, coaching conversations and retention."),
+}
+
+
+def navigation_for(user: User) -> list[NavItem]:
+    """The entries ``user`` may open, in menu order."""
+    return [item for item in NAVIGATION if item.perm is None or user.has_role_perm(item.perm)]

@@ -1,0 +1,184 @@
+"""Writes of the core app: languages, API tokens, login throttling, notifications."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.audit import audit_record
+from kefu.core.authz import authorize
+from kefu.core.errors import DomainError, NotFoundError, RateLimitedError
+from kefu.core.models import ApiToken, LoginFailure, Notification, User
+from kefu.core.roles import Perm
+
+TOKEN_PREFIX_LENGTH = 8
+
+
+class CoreErrorCode(StrEnum):
+    UNKNOWN_LANGUAGE = "unknown_language"
+    UNKNOWN_USER = "unknown_user"
+    TOO_MANY_FAILURES = "too_many_login_failures"
+    UNKNOWN_NOTIFICATION = "unknown_notification"
+
+
+def user_set_language(*, actor: User, language: str, at: datetime) -> User:
+    """Remember ``language`` as ``actor``'s interface language."""
+    known = {code for code, _name in settings.LANGUAGES}
+    if language not in known:
+        raise DomainError(
+            CoreErrorCode.UNKNOWN_LANGUAGE,
+            _("Unknown language %(language)s; choose one of %(known)s."),
+            language=language,
+            known=", ".join(sorted(known)),
+        )
+    if actor.language != language:
+        before = actor.language
+        actor.language = language
+        actor.save(update_fields=["language"])
+        audit_record(
+            actor=actor,
+            action="user.language_changed",
+            target=actor,
+            at=at,
+            before={"language": before},
+            after={"language": language},
+        )
+    return actor
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, actor: User | None, user: User, name: str, at: datetime) -> IssuedToken:
+    """Issue a new API token for ``user``; the secret is returned once, never stored.
+
+    ``actor`` None means the operator at the command line; otherwise the actor
+    must be the user themself or hold ``MANAGE_TOKENS``.
+    """
+    if actor is not None and actor.pk != user.pk:
+        authorize(actor, Perm.MANAGE_TOKENS)
+    prefix = secrets.token_hex(TOKEN_PREFIX_LENGTH // 2)
+    secret = f"kefu_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=prefix, digest=_digest(secret), created_at=at
+    )
+    audit_record(actor=actor, action="api_token.created", target=token, at=at, after={"name": name})
+    return IssuedToken(token=token, secret=secret)
+
+
+def api_token_authenticate(*, secret: str, at: datetime) -> User | None:
+    """Return the active user a bearer ``secret`` belongs to, or None."""
+    # The random part may itself hold underscores: split off the two heads only.
+    parts = secret.split("_", 2)
+    if len(parts) != 3 or parts[0] != "kefu":
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(prefix=parts[1], revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not secrets.compare_digest(token.digest, _digest(secret)):
+        return None
+    if not token.user.is_active:
+        return None
+    # Touch at most once a minute so reads do not turn every request into a write.
+    if token.last_used_at is None or at - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=at)
+    return token.user
+
+
+def api_token_revoke(*, actor: User, token: ApiToken, at: datetime) -> ApiToken:
+    """Revoke ``token``; its owner or a token manager may do it."""
+    if actor.pk != token.user_id:
+        authorize(actor, Perm.MANAGE_TOKENS)
+    if token.revoked_at is None:
+        token.revoked_at = at
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="api_token.revoked", target=token, at=at)
+    return token
+
+
+def login_check_allowed(*, username: str, ip_address: str | None, at: datetime) -> None:
+    """Raise ``RateLimitedError`` when the account or the address failed too often.
+
+    Accounts and addresses are limited separately, so one address cannot
+    guess many accounts and many addresses cannot guess one account.
+    """
+    since = at - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    recent = LoginFailure.objects.filter(at__gte=since)
+    limit = settings.LOGIN_FAILURE_LIMIT
+    by_account = recent.filter(username=username.lower()).count()
+    by_address = recent.filter(ip_address=ip_address).count() if ip_address else 0
+    if by_account >= limit or by_address >= limit:
+        raise RateLimitedError(
+            CoreErrorCode.TOO_MANY_FAILURES,
+            _("Too many failed sign-ins. Wait a few minutes and try again."),
+        )
+
+
+def login_record_failure(*, username: str, ip_address: str | None, at: datetime) -> None:
+    """Count one failed login for the account and the address."""
+    LoginFailure.objects.create(username=username.lower()[:150], ip_address=ip_address, at=at)
+
+
+def login_record_success(*, username: str, at: datetime) -> None:
+    """A successful login clears the account's failures (not the address's)."""
+    LoginFailure.objects.filter(username=username.lower()).delete()
+
+
+def login_failures_prune(*, before: datetime) -> int:
+    """Delete failures older than ``before``; returns how many went."""
+    deleted, _detail = LoginFailure.objects.filter(at__lt=before).delete()
+    return deleted
+
+
+def notification_send(
+    *, recipient: User, subject: str, body: str, link: str, at: datetime
+) -> Notification:
+    """Notify a staff member in the product and, through a task, by email.
+
+    ``subject`` and ``body`` are lazily translated strings or plain text; they
+    are rendered in the recipient's language before they are stored.
+    """
+    with translation.override(recipient.language):
+        notification = Notification.objects.create(
+            recipient=recipient,
+            subject=str(subject)[:200],
+            body=str(body),
+            link=link,
+            created_at=at,
+        )
+    from kefu.core.tasks import notification_email
+
+    if recipient.email:
+        transaction.on_commit(lambda: notification_email.enqueue(notification_id=notification.pk))
+    return notification
+
+
+def notification_mark_read(*, actor: User, notification_id: int, at: datetime) -> None:
+    """Mark one of ``actor``'s own notifications read."""
+    updated = Notification.objects.filter(
+        Q(pk=notification_id), Q(recipient=actor), Q(read_at__isnull=True)
+    ).update(read_at=at)
+    if (
+        not updated
+        and not Notification.objects.filter(pk=notification_id, recipient=actor).exists()
+    ):
+        raise NotFoundError(CoreErrorCode.UNKNOWN_NOTIFICATION, _("No such notification."))

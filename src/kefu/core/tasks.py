@@ -1,0 +1,40 @@
+"""Background side effects of the core app. Each task fetches by id and is idempotent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import timezone
+from django_tasks import task
+
+from kefu.core.models import Notification
+
+
+@task()
+def notification_email(*, notification_id: int) -> bool:
+    """Email one notification to its recipient; returns whether a mail went out.
+
+    Safe to run twice: ``emailed_at`` is claimed with a compare-and-swap first,
+    so a second run sends nothing.
+    """
+    claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    body = notification.body
+    if notification.link:
+        body = f"{body}\n\n{settings.SITE_URL}{notification.link}"
+    try:
+        send_mail(
+            notification.subject,
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [notification.recipient.email],
+        )
+    except Exception:
+        # Release the claim so a retry can send it.
+        Notification.objects.filter(pk=notification_id).update(emailed_at=None)
+        raise
+    return True

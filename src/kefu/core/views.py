@@ -1,0 +1,103 @@
+"""Pages of the core app: sign-in, overview, language, audit log, coming sections."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from kefu.core import selectors, services
+from kefu.core.forms import AuditFilterForm, ThrottledAuthenticationForm
+from kefu.core.models import User
+from kefu.core.navigation import SECTION_BLURBS, SECTIONS
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101  (login_required guarantees it)
+    return user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(
+        request,
+        "core/home.html",
+        {"notifications": selectors.notifications_unread(actor=user), "active": "home"},
+    )
+
+
+@login_required
+def section(request: HttpRequest, key: str) -> HttpResponse:
+    item = SECTIONS.get(key)
+    if item is None:
+        raise Http404
+    return render(
+        request,
+        "core/section.html",
+        {"section": item, "blurb": SECTION_BLURBS.get(key, ""), "active": key},
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; a signed-in user's choice is remembered."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    if request.user.is_authenticated:
+        services.user_set_language(actor=_user(request), language=language, at=timezone.now())
+    elif language not in {code for code, _name in settings.LANGUAGES}:
+        language = settings.LANGUAGE_CODE
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    translation.activate(language)
+    return response
+
+
+@login_required
+def audit(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = selectors.AuditFilter()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.AuditFilter(
+            actor=data["actor"],
+            action=data["action"],
+            target_type=data["target_type"],
+            since=data["since"],
+            until=data["until"],
+        )
+    entries = selectors.audit_list(actor=_user(request), filters=filters).select_related(None)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    is_htmx = bool(getattr(request, "htmx", False))
+    template = "core/_audit_rows.html" if is_htmx else "core/audit.html"
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "query": query.urlencode(), "active": "audit"},
+    )

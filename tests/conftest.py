@@ -1,0 +1,58 @@
+"""Shared fixtures: staff of each role, a client signed in as each, an API token."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from kefu.core import services
+from kefu.core.models import User
+from kefu.core.roles import Role
+from tests.core.factories import make_staff
+
+MakeUser = Callable[..., User]
+
+
+@pytest.fixture
+def make_user(db: None) -> MakeUser:
+    def make(role: str = Role.AGENT, username: str | None = None) -> User:
+        return make_staff(role=role, username=username)
+
+    return make
+
+
+@pytest.fixture
+def agent(make_user: MakeUser) -> User:
+    return make_user(Role.AGENT, username="agent.li")
+
+
+@pytest.fixture
+def lead(make_user: MakeUser) -> User:
+    return make_user(Role.TEAM_LEAD, username="lead.zhao")
+
+
+@pytest.fixture
+def manager(make_user: MakeUser) -> User:
+    return make_user(Role.DEPARTMENT_MANAGER, username="manager.chen")
+
+
+@pytest.fixture
+def client_for() -> Callable[[User], Client]:
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def bearer_for() -> Callable[[User], dict[str, str]]:
+    def make(user: User) -> dict[str, str]:
+        issued = services.api_token_create(actor=None, user=user, name="test", at=timezone.now())
+        return {"Authorization": f"Bearer {issued.secret}"}
+
+    return make

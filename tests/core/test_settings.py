@@ -1,0 +1,63 @@
+"""Settings parse KEFU_* variables strictly: a bad value names the variable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+KEFU = str(Path(sys.executable).with_name("kefu"))
+
+
+def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("KEFU_")}
+    environ.update({"KEFU_VAR_DIR": str(tmp_path)}, **env)
+    return subprocess.run(
+        [KEFU, "check"], env=environ, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("KEFU_DEBUG", "maybe"),
+        ("KEFU_LOGIN_FAILURE_LIMIT", "five"),
+        ("KEFU_TASKS_BACKEND", "celery"),
+        ("KEFU_SECRET_KEY", "short"),
+        ("KEFU_DATABASE_URL", "mysql://root@localhost/kefu"),
+        ("KEFU_LOG_LEVEL", "loud"),
+    ],
+)
+def test_bad_environment_value_stops_startup_naming_the_variable(
+    tmp_path: Path, name: str, value: str
+) -> None:
+    result = run_check(tmp_path, **{name: value})
+
+    assert result.returncode != 0
+    assert name in result.stderr
+    assert "ImproperlyConfigured" in result.stderr
+
+
+def test_secret_key_is_generated_into_var_once(tmp_path: Path) -> None:
+    first = run_check(tmp_path)
+    key = (tmp_path / "secret_key").read_text()
+    second = run_check(tmp_path)
+
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    assert len(key) >= 50
+    assert (tmp_path / "secret_key").read_text() == key
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_secret_key_file_variant_is_read(tmp_path: Path) -> None:
+    secret_file = tmp_path / "given"
+    secret_file.write_text("x" * 40)
+
+    result = run_check(tmp_path, KEFU_SECRET_KEY_FILE=str(secret_file))
+
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "secret_key").exists()
