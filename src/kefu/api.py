@@ -11,10 +11,13 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from kefu.cases.api import router as cases_router
+from kefu.channels.api import router as channels_router
 from kefu.core import services
 from kefu.core.api import router as core_router
 from kefu.core.errors import DomainError
 from kefu.core.models import User
+from kefu.customers.api import router as customers_router
 
 
 class BearerToken(HttpBearer):
@@ -89,3 +92,6 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 api.add_router("/", core_router)
+api.add_router("/", customers_router)
+api.add_router("/", cases_router)
+api.add_router("/channels/", channels_router)

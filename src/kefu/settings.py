@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "kefu.core",
     "kefu.customers",
     "kefu.cases",
+    "kefu.channels",
 ]
 
 MIDDLEWARE = [
@@ -280,3 +281,26 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- channels ---
+# Channel adapters in and out (kefu.channels). Secrets also read from *_FILE.
+KEFU_MAX_ATTACHMENT_BYTES = env_int(
+    "KEFU_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024, minimum=1
+)
+# Domain of the Message-IDs kefu generates for outbound mail.
+KEFU_EMAIL_DOMAIN = env_str("KEFU_EMAIL_DOMAIN", "kefu.localhost")
+KEFU_IMAP_HOST = env_str("KEFU_IMAP_HOST", "")
+KEFU_IMAP_PORT = env_int("KEFU_IMAP_PORT", default=993, minimum=1)
+KEFU_IMAP_USER = env_str("KEFU_IMAP_USER", "")
+KEFU_IMAP_PASSWORD = env_str("KEFU_IMAP_PASSWORD", "")
+KEFU_IMAP_SSL = env_bool("KEFU_IMAP_SSL", default=True)
+KEFU_IMAP_MAILBOX = env_str("KEFU_IMAP_MAILBOX", "INBOX")
+# Signs the chat webhook both ways; empty refuses every inbound chat message.
+KEFU_CHAT_WEBHOOK_SECRET = env_str("KEFU_CHAT_WEBHOOK_SECRET", "")
+KEFU_CHAT_OUTBOUND_URL = env_str("KEFU_CHAT_OUTBOUND_URL", "")
+KEFU_SMS_GATEWAY_URL = env_str("KEFU_SMS_GATEWAY_URL", "")
+KEFU_SMS_GATEWAY_KEY = env_str("KEFU_SMS_GATEWAY_KEY", "")
+if KEFU_CHAT_OUTBOUND_URL and not KEFU_CHAT_OUTBOUND_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("KEFU_CHAT_OUTBOUND_URL: expected an http:// or https:// URL")
+if KEFU_SMS_GATEWAY_URL and not KEFU_SMS_GATEWAY_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("KEFU_SMS_GATEWAY_URL: expected an http:// or https:// URL")

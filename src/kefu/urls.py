@@ -6,5 +6,7 @@ from kefu.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("cases/", include("kefu.cases.urls")),
+    path("customers/", include("kefu.customers.urls")),
     path("", include("kefu.core.urls")),
 ]

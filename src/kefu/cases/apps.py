@@ -7,3 +7,7 @@ class CasesConfig(AppConfig):
     label = "cases"
     verbose_name = _("Cases")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Register the desk's clock handlers with the clock loop.
+        from kefu.cases import clocks  # noqa: F401

@@ -28,8 +28,8 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("home", _("Overview"), "core:home"),
-    NavItem("cases", _("Cases"), "core:section"),
-    NavItem("customers", _("Customers"), "core:section"),
+    NavItem("cases", _("Cases"), "cases:queue"),
+    NavItem("customers", _("Customers"), "customers:organisation_list"),
     NavItem("assist", _("Conflict coach"), "core:section"),
     NavItem("incidents", _("Stoppages and outages"), "core:section"),
     NavItem("workforce", _("Workforce"), "core:section"),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.audit import audit_record
@@ -150,18 +151,29 @@ def login_failures_prune(*, before: datetime) -> int:
 
 
 def notification_send(
-    *, recipient: User, subject: str, body: str, link: str, at: datetime
+    *,
+    recipient: User,
+    subject: str | Promise,
+    body: str | Promise,
+    link: str,
+    at: datetime,
+    params: dict[str, object] | None = None,
 ) -> Notification:
     """Notify a staff member in the product and, through a task, by email.
 
-    ``subject`` and ``body`` are lazily translated strings or plain text; they
-    are rendered in the recipient's language before they are stored.
+    ``subject`` and ``body`` are lazily translated strings (filled from
+    ``params``) or plain text; they are rendered in the recipient's language
+    before they are stored.
     """
+    values = params or {}
     with translation.override(recipient.language):
+        rendered = {key: str(value) for key, value in values.items()}
+        subject_text = str(subject) % rendered if rendered else str(subject)
+        body_text = str(body) % rendered if rendered and isinstance(body, Promise) else str(body)
         notification = Notification.objects.create(
             recipient=recipient,
-            subject=str(subject)[:200],
-            body=str(body),
+            subject=subject_text[:200],
+            body=body_text,
             link=link,
             created_at=at,
         )

@@ -24,12 +24,17 @@ class Organisation(models.Model):
     tier = models.CharField(_("tier"), max_length=20, choices=Tier, default=Tier.STANDARD)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"))
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name"]
+        indexes = [
+            # The organisation list filters by tier and sorts by name.
+            models.Index(fields=["tier", "name"], name="organisation_tier_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -57,12 +62,22 @@ class Contact(models.Model):
     preferred_channels = models.JSONField(_("preferred channels"), default=list, blank=True)
     quiet_hours_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
     quiet_hours_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
+    # A contact who left the organisation is kept (cases point at them) but hidden.
+    is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"))
 
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["name"]
+        constraints = [
+            # Quiet hours are a window: both ends or neither.
+            models.CheckConstraint(
+                condition=models.Q(quiet_hours_start__isnull=True, quiet_hours_end__isnull=True)
+                | models.Q(quiet_hours_start__isnull=False, quiet_hours_end__isnull=False),
+                name="contact_quiet_hours_both_or_neither",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,4 +1,4 @@
-"""Cases and their messages."""
+"""Cases, their messages, attachments, links and timeline events."""
 
 from __future__ import annotations
 
@@ -88,7 +88,50 @@ class Case(models.Model):
         verbose_name=_("department"),
     )
     tags = models.JSONField(_("tags"), default=list, blank=True)
+    watchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="watched_cases",
+        verbose_name=_("watchers"),
+    )
+    # Confidential cases are visible only inside their department.
     is_confidential = models.BooleanField(_("confidential"), default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+        verbose_name=_("merged into"),
+    )
+    # 0 agent, 1 team lead, 2 department manager (see cases/ladder.py).
+    escalation_level = models.PositiveSmallIntegerField(_("escalation level"), default=0)
+    is_over_heads = models.BooleanField(
+        _("escalated over heads"),
+        default=False,
+        help_text=_("The customer went over the heads of the people handling the case."),
+    )
+    transfer_count = models.PositiveSmallIntegerField(_("transfers"), default=0)
+    is_transfer_loop = models.BooleanField(_("transfer loop"), default=False)
+    has_overdue_commitment = models.BooleanField(_("overdue commitment"), default=False)
+    sla_policy = models.ForeignKey(
+        "cases.SlaPolicy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("SLA policy"),
+    )
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    next_update_due_at = models.DateTimeField(_("next update due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    # While waiting on the customer the SLA clock stops; due times move on resume.
+    sla_paused_at = models.DateTimeField(_("SLA paused at"), null=True, blank=True)
+    breach_count = models.PositiveSmallIntegerField(_("SLA breaches"), default=0)
+    # The earliest running due time: the queue sorts on it.
+    sla_due_at = models.DateTimeField(_("SLA due"), null=True, blank=True)
+    # Bigrams of the subject and messages for Chinese substring search (cases/search.py).
+    search_terms = models.TextField(_("search terms"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), db_index=True)
     updated_at = models.DateTimeField(_("updated at"))
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
@@ -105,10 +148,19 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["owner", "status"], name="case_owner_status"),
             models.Index(fields=["department", "status"], name="case_department_status"),
+            # The queue: open work ordered by the earliest SLA due time.
+            models.Index(fields=["owner", "sla_due_at"], name="case_owner_sla"),
+            models.Index(fields=["team", "sla_due_at"], name="case_team_sla"),
+            models.Index(fields=["status", "sla_due_at"], name="case_status_sla"),
+            models.Index(fields=["status", "priority", "sla_due_at"], name="case_status_priority"),
         ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in (self.Status.RESOLVED, self.Status.CLOSED)
 
 
 class Message(models.Model):
@@ -139,8 +191,14 @@ class Message(models.Model):
         verbose_name=_("contact"),
     )
     body = models.TextField(_("body"))
+    # Sanitized HTML of an email body, when the sender sent HTML.
+    body_html = models.TextField(_("HTML body"), blank=True)
     created_at = models.DateTimeField(_("created at"))
+    # The channel's own id: an email Message-ID, a chat message id, a call id.
     external_id = models.CharField(_("external id"), max_length=300, null=True, blank=True)
+    # Email threading: the Message-IDs this message answers.
+    in_reply_to = models.CharField(_("in reply to"), max_length=300, blank=True)
+    delivery_status = models.CharField(_("delivery status"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("message")
@@ -153,3 +211,78 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.reference} {self.direction} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.message.case_id}/{instance.message_id}/{filename}"
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("message")
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=400)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class CaseLink(models.Model):
+    class Kind(models.TextChoices):
+        RELATED = "related", _("Related")
+        DUPLICATE = "duplicate", _("Duplicate")
+        CAUSED_BY = "caused_by", _("Caused by")
+
+    from_case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="links_out", verbose_name=_("from case")
+    )
+    to_case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="links_in", verbose_name=_("to case")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.RELATED)
+
+    class Meta:
+        verbose_name = _("case link")
+        verbose_name_plural = _("case links")
+        constraints = [
+            models.UniqueConstraint(fields=["from_case", "to_case"], name="case_link_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_case_id} -> {self.to_case_id}"
+
+
+class CaseEvent(models.Model):
+    """One line of a case's history: opened, replied, escalated, transferred, ..."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case")
+    )
+    at = models.DateTimeField(_("at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    # Parameters of the event, rendered in the reader's language (cases/events.py).
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="case_event_case_time")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"

@@ -1,0 +1,72 @@
+"""Clock handlers of the desk: SLA breaches and commitment reminders/overdue flags.
+
+Each handler re-reads the row and checks it is still due, so a stale or
+repeated run does nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from kefu.cases.events import case_event_record
+from kefu.cases.models import Case, SlaBreach
+from kefu.cases.services.escalation import case_escalate_for_breach
+from kefu.cases.services.promises import (
+    OVERDUE_JOB,
+    REMINDER_JOB,
+    commitment_mark_overdue,
+    commitment_remind,
+)
+from kefu.cases.services.sla import SLA_JOB
+from kefu.core import clock
+from kefu.core.models import ScheduledJob
+
+_DUE_FIELD = {
+    "first_response": "first_response_due_at",
+    "next_update": "next_update_due_at",
+    "resolution": "resolution_due_at",
+}
+
+
+@clock.register(SLA_JOB)
+def sla_due(job: ScheduledJob, now: datetime) -> None:
+    """Mark the breach if the target is still running and due; escalate per the ladder."""
+    target = str(job.payload["target"])
+    due_at = datetime.fromisoformat(str(job.payload["due_at"]))
+    case = Case.objects.select_related("contact", "department", "team").get(
+        pk=job.payload["case_id"]
+    )
+    current = getattr(case, _DUE_FIELD[target])
+    if not case.is_open or case.sla_paused_at is not None or current != due_at or due_at > now:
+        return
+    try:
+        with transaction.atomic():
+            SlaBreach.objects.create(case=case, target=target, due_at=due_at, breached_at=now)
+    except IntegrityError:
+        return  # Already recorded by an earlier run.
+    Case.objects.filter(pk=case.pk).update(breach_count=F("breach_count") + 1)
+    case.refresh_from_db()
+    when = f"{due_at.astimezone(now.tzinfo):%Y-%m-%d %H:%M}"
+    case_event_record(case=case, kind="sla_breached", at=now, actor=None, target=target, due=when)
+    # The explanation reaches the customer, so it is written in their language.
+    with translation.override(case.contact.language):
+        explanation = _("the %(target)s target (due %(due)s) was missed") % {
+            "target": str(SlaBreach.Target(target).label),
+            "due": when,
+        }
+    case_escalate_for_breach(case=case, at=now, explanation=explanation)
+
+
+@clock.register(REMINDER_JOB)
+def commitment_reminder(job: ScheduledJob, now: datetime) -> None:
+    commitment_remind(commitment_id=int(job.payload["commitment_id"]), at=now)
+
+
+@clock.register(OVERDUE_JOB)
+def commitment_overdue(job: ScheduledJob, now: datetime) -> None:
+    commitment_mark_overdue(commitment_id=int(job.payload["commitment_id"]), at=now)

@@ -1,0 +1,26 @@
+"""Error codes of the desk (the API contract) and the errors that carry them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CaseErrorCode(StrEnum):
+    NOT_FOUND = "case_not_found"
+    CHANGED_CONCURRENTLY = "case_changed_concurrently"
+    INVALID_STATUS = "invalid_status_change"
+    CLOSED = "case_closed"
+    EMPTY_MESSAGE = "empty_message"
+    NO_CONTACT_CHANNEL = "no_contact_channel"
+    TOP_OF_LADDER = "top_of_ladder"
+    NO_ONE_TO_ESCALATE_TO = "no_one_to_escalate_to"
+    REASON_REQUIRED = "reason_required"
+    EXPLANATION_REQUIRED = "explanation_required"
+    SAME_DEPARTMENT = "same_department"
+    BAD_DUE_TIME = "bad_due_time"
+    COMMITMENT_CLOSED = "commitment_closed"
+    BEYOND_AUTHORITY = "beyond_authority"
+    OFFER_DECIDED = "offer_already_decided"
+    BAD_AMOUNT = "bad_amount"
+    MERGE_INTO_SELF = "merge_into_self"
+    TEMPLATE_PLACEHOLDER = "template_placeholder"

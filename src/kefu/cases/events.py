@@ -1,0 +1,77 @@
+"""One writer per timeline event, and how each event reads in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from kefu.cases.models import Case, CaseEvent, SlaBreach
+from kefu.core.models import User
+from kefu.customers.models import Channel
+
+
+def case_event_record(
+    *, case: Case, kind: str, at: datetime, actor: User | None, **data: Any
+) -> CaseEvent:
+    """Append one event to the case's history; ``data`` must be JSON values."""
+    return CaseEvent.objects.create(case=case, kind=kind, at=at, actor=actor, data=data)
+
+
+_TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "opened": lambda d: _("Opened from %(channel)s") % d,
+    "replied": lambda d: _("Replied to the customer by %(channel)s") % d,
+    "customer_wrote": lambda d: _("The customer wrote by %(channel)s") % d,
+    "note": lambda d: _("Internal note added"),
+    "call_logged": lambda d: _("Phone call (%(direction)s), %(minutes)s min") % d,
+    "status_changed": lambda d: _("Status: %(before)s → %(after)s") % d,
+    "assigned": lambda d: _("Owner: %(owner)s") % d,
+    "updated": lambda d: _("Details changed: %(fields)s") % d,
+    "escalated": lambda d: _("Escalated to %(owner)s (level %(level)s): %(reason)s") % d,
+    "escalation_unstaffed": lambda d: _("Could not escalate: nobody holds the %(role)s step") % d,
+    "over_heads": lambda d: _("Customer went over heads; the manager was told at once"),
+    "transferred": lambda d: _("Transferred to %(department)s; %(agent)s stays the contact") % d,
+    "transfer_loop": lambda d: _("Moved %(count)s times: flagged as a transfer loop") % d,
+    "sla_breached": lambda d: (
+        _("SLA breached: %(target)s was due %(due)s")
+        % {**d, "target": _target_label(d.get("target", ""))}
+    ),
+    "commitment_made": lambda d: _("Promised: %(what)s by %(due)s") % d,
+    "commitment_overdue": lambda d: _("Promise overdue: %(what)s") % d,
+    "commitment_closed": lambda d: _("Promise %(status)s: %(what)s") % d,
+    "compensation_offered": lambda d: _("Compensation %(type)s %(amount)s: %(status)s") % d,
+    "compensation_decided": lambda d: _("Compensation %(amount)s %(status)s") % d,
+    "merged": lambda d: _("Merged into %(reference)s") % d,
+    "merged_from": lambda d: _("Merged in %(reference)s") % d,
+    "linked": lambda d: _("Linked to %(reference)s") % d,
+}
+
+
+def _target_label(target: str) -> str:
+    try:
+        return str(SlaBreach.Target(target).label)
+    except ValueError:
+        return target
+
+
+def _channel_label(channel: str) -> str:
+    try:
+        return str(Channel(channel).label)
+    except ValueError:
+        return channel
+
+
+def event_text(event: CaseEvent) -> str:
+    """The event as one line in the active language."""
+    render = _TEXTS.get(event.kind)
+    if render is None:
+        return event.kind
+    data = dict(event.data)
+    if "channel" in data:
+        data["channel"] = _channel_label(str(data["channel"]))
+    try:
+        return str(render(data))
+    except (KeyError, TypeError, ValueError):
+        return event.kind

@@ -1,0 +1,24 @@
+"""The desk's data: cases and messages, SLA policies, escalations, transfers,
+commitments, compensation, reply templates and saved views."""
+
+from kefu.cases.models.case import Attachment, Case, CaseEvent, CaseLink, Message
+from kefu.cases.models.promises import Commitment, CompensationOffer
+from kefu.cases.models.routing import AuthorityLimit, Escalation, SlaBreach, SlaPolicy, Transfer
+from kefu.cases.models.workspace import ReplyTemplate, SavedView
+
+__all__ = [
+    "Attachment",
+    "AuthorityLimit",
+    "Case",
+    "CaseEvent",
+    "CaseLink",
+    "Commitment",
+    "CompensationOffer",
+    "Escalation",
+    "Message",
+    "ReplyTemplate",
+    "SavedView",
+    "SlaBreach",
+    "SlaPolicy",
+    "Transfer",
+]

@@ -1,0 +1,230 @@
+"""Reads of the desk shared by pages and the API: access, queues, search, timelines."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kefu.cases import search
+from kefu.cases.errors import CaseErrorCode
+from kefu.cases.models import Case, CaseEvent, Commitment, Message
+from kefu.core.authz import authorize
+from kefu.core.errors import NotFoundError
+from kefu.core.models import User
+from kefu.core.roles import Perm
+
+OPEN_STATUSES = (
+    Case.Status.NEW,
+    Case.Status.OPEN,
+    Case.Status.WAITING_CUSTOMER,
+    Case.Status.WAITING_DEPARTMENT,
+)
+
+
+def visible_cases(actor: User) -> QuerySet[Case]:
+    """Cases ``actor`` may see: confidential ones only inside their department."""
+    cases = Case.objects.all()
+    if actor.is_superuser or actor.role == "administrator":
+        return cases
+    return cases.filter(Q(is_confidential=False) | Q(department_id=actor.department_id))
+
+
+def access_case(actor: User, case_id: int) -> Case:
+    """The case, if ``actor`` may see it; else ``case_not_found`` (no existence leak)."""
+    authorize(actor, Perm.WORK_CASES)
+    case = (
+        visible_cases(actor)
+        .select_related("contact", "organisation", "project", "owner", "team", "department")
+        .filter(pk=case_id)
+        .first()
+    )
+    if case is None:
+        raise NotFoundError(CaseErrorCode.NOT_FOUND, _("No such case."))
+    return case
+
+
+def access_case_by_reference(actor: User, reference: str) -> Case:
+    case = visible_cases(actor).filter(reference=reference).values_list("pk", flat=True).first()
+    if case is None:
+        raise NotFoundError(CaseErrorCode.NOT_FOUND, _("No such case."))
+    return access_case(actor, case)
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    scope: str = "mine"  # mine, team, department, unassigned, all
+    status: tuple[str, ...] = ()
+    priority: tuple[str, ...] = ()
+    category: tuple[str, ...] = ()
+    channel: tuple[str, ...] = ()
+    flags: tuple[str, ...] = field(default=())  # overdue, breached, over_heads, loop
+    q: str = ""
+    include_closed: bool = False
+
+
+REFERENCE = re.compile(r"KF-\d{4}-\d{6,}", re.IGNORECASE)
+
+
+def _is_cjk(term: str) -> bool:
+    return not term.isascii()
+
+
+def _search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
+    """Cases whose subject or messages contain ``query`` (Chinese substrings too).
+
+    The bigram terms narrow the candidates through an index (PostgreSQL:
+    GIN over a tsvector; SQLite: FTS5), then a substring match confirms.
+    """
+    query = query.strip()
+    if not query:
+        return cases
+    wanted = search.query_terms(query)
+    if wanted:
+        if connection.vendor == "postgresql":
+            cases = cases.extra(
+                where=[
+                    "to_tsvector('simple', cases_case.search_terms) @@ to_tsquery('simple', %s)"
+                ],
+                params=[" & ".join(f"'{term}'" for term in wanted)],
+            )
+        elif connection.vendor == "sqlite":
+            phrase = " AND ".join(f'"{term}"' for term in wanted)
+            cases = cases.extra(
+                where=[
+                    "cases_case.id IN (SELECT rowid FROM cases_case_fts "
+                    "WHERE cases_case_fts MATCH %s)"
+                ],
+                params=[phrase],
+            )
+    in_messages = Message.objects.filter(case=OuterRef("pk"), body__icontains=query)
+    return cases.filter(Q(subject__icontains=query) | Exists(in_messages))
+
+
+def case_list_for(actor: User, filters: CaseFilter) -> QuerySet[Case]:
+    """The cases of a queue or list, most urgent SLA first, then newest.
+
+    A fixed number of queries whatever the table size: the owner, contact,
+    organisation and team come in the same query.
+    """
+    authorize(actor, Perm.WORK_CASES)
+    cases = visible_cases(actor).filter(merged_into__isnull=True)
+    if filters.scope == "mine":
+        cases = cases.filter(owner=actor)
+    elif filters.scope == "team":
+        cases = cases.filter(team=actor.team) if actor.team_id else cases.none()
+    elif filters.scope == "department":
+        cases = cases.filter(department=actor.department) if actor.department_id else cases.none()
+    elif filters.scope == "unassigned":
+        cases = cases.filter(owner__isnull=True)
+    if filters.status:
+        cases = cases.filter(status__in=filters.status)
+    elif not filters.include_closed and not filters.q:
+        cases = cases.filter(status__in=OPEN_STATUSES)
+    if filters.priority:
+        cases = cases.filter(priority__in=filters.priority)
+    if filters.category:
+        cases = cases.filter(category__in=filters.category)
+    if filters.channel:
+        cases = cases.filter(channel__in=filters.channel)
+    if "overdue" in filters.flags:
+        cases = cases.filter(has_overdue_commitment=True)
+    if "breached" in filters.flags:
+        cases = cases.filter(breach_count__gt=0)
+    if "over_heads" in filters.flags:
+        cases = cases.filter(is_over_heads=True)
+    if "loop" in filters.flags:
+        cases = cases.filter(is_transfer_loop=True)
+    cases = _search(cases, filters.q)
+    return (
+        cases.select_related("owner", "contact", "organisation", "team")
+        .defer("search_terms")
+        .order_by(F("sla_due_at").asc(nulls_last=True), "-created_at", "-pk")
+    )
+
+
+def case_messages(case: Case, *, include_notes: bool = True) -> list[Message]:
+    messages = case.messages.select_related("author", "contact").prefetch_related("attachments")
+    if not include_notes:
+        messages = messages.exclude(direction=Message.Direction.NOTE)
+    return list(messages.order_by("created_at", "pk"))
+
+
+def case_events(case: Case) -> list[CaseEvent]:
+    return list(case.events.select_related("actor").order_by("at", "pk"))
+
+
+def case_detail(case: Case) -> dict[str, object]:
+    """Everything the case page shows besides the case itself, in a few queries."""
+    return {
+        "thread": case_messages(case),
+        "events": case_events(case),
+        "commitments": list(case.commitments.select_related("owner").order_by("status", "due_at")),
+        "compensations": list(
+            case.compensations.select_related("offered_by", "decided_by").order_by("offered_at")
+        ),
+        "transfers": list(
+            case.transfers.select_related("from_department", "to_department").order_by("at")
+        ),
+        "escalations": list(case.escalations.select_related("to_owner").order_by("at")),
+        "links": list(case.links_out.select_related("to_case"))
+        + list(case.links_in.select_related("from_case")),
+        "watchers": list(case.watchers.all()),
+    }
+
+
+@dataclass(frozen=True)
+class KeptRate:
+    key: str
+    kept: int
+    broken: int
+    open_overdue: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        decided = self.kept + self.broken
+        if decided == 0:
+            return None
+        return (Decimal(self.kept) / Decimal(decided) * 100).quantize(Decimal("0.1"))
+
+
+def commitment_kept_rates(*, actor: User, by: str, since: datetime | None = None) -> list[KeptRate]:
+    """Kept-rate of promises per agent (``by="owner"``) or per team (``by="team"``)."""
+    authorize(actor, Perm.VIEW_TEAM)
+    group = "owner__username" if by == "owner" else "owner__team__name"
+    rows = Commitment.objects.all()
+    if since is not None:
+        rows = rows.filter(created_at__gte=since)
+    counted = (
+        rows.values(group)
+        .annotate(
+            kept=Count("pk", filter=Q(status=Commitment.Status.KEPT)),
+            broken=Count("pk", filter=Q(status=Commitment.Status.BROKEN)),
+            open_overdue=Count("pk", filter=Q(status=Commitment.Status.OPEN, is_overdue=True)),
+        )
+        .order_by(group)
+    )
+    return [
+        KeptRate(
+            key=str(row[group] or "—"),
+            kept=row["kept"],
+            broken=row["broken"],
+            open_overdue=row["open_overdue"],
+        )
+        for row in counted
+    ]
+
+
+def commitments_overdue_for(actor: User) -> QuerySet[Commitment]:
+    """Open promises past due: the actor's own; a lead's whole team."""
+    rows = Commitment.objects.filter(status=Commitment.Status.OPEN, is_overdue=True)
+    if actor.has_role_perm(Perm.VIEW_TEAM) and actor.team_id:
+        rows = rows.filter(Q(owner=actor) | Q(owner__team_id=actor.team_id))
+    else:
+        rows = rows.filter(owner=actor)
+    return rows.select_related("case", "owner").order_by("due_at")

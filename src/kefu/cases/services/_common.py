@@ -1,0 +1,50 @@
+"""Helpers shared by the desk's services."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import F
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from kefu.cases.errors import CaseErrorCode
+from kefu.cases.models import Case
+from kefu.core.errors import ConflictError, DomainError
+
+
+class CaseConflictError(ConflictError):
+    pass
+
+
+def cas_update(case: Case, *, at: datetime, version: int | None = None, **fields: Any) -> Case:
+    """Write ``fields`` only if the case is still at ``version`` (default: the
+    version this copy was read at), bump the version, and refresh ``case``.
+
+    Two agents saving the same case at once: one wins, the other gets
+    ``case_changed_concurrently`` and nothing of theirs is written.
+    """
+    expected = case.version if version is None else version
+    updated = Case.objects.filter(pk=case.pk, version=expected).update(
+        version=F("version") + 1, updated_at=at, **fields
+    )
+    if updated != 1:
+        raise CaseConflictError(
+            CaseErrorCode.CHANGED_CONCURRENTLY,
+            _("Someone else changed this case a moment ago. Reload it and try again."),
+        )
+    case.refresh_from_db()
+    return case
+
+
+def require_open(case: Case) -> None:
+    if case.status == Case.Status.CLOSED:
+        raise DomainError(CaseErrorCode.CLOSED, _("This case is closed."))
+
+
+def require_text(value: str, code: CaseErrorCode, message: str | Promise) -> str:
+    text = value.strip()
+    if not text:
+        raise DomainError(code, message)
+    return text

@@ -1,0 +1,415 @@
+"""Opening cases, messages in and out, status, details, assignment, merge and links."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from kefu.cases import delivery, search
+from kefu.cases.errors import CaseErrorCode
+from kefu.cases.events import case_event_record
+from kefu.cases.models import Case, CaseLink, Message
+from kefu.cases.services._common import cas_update, require_open, require_text
+from kefu.cases.services.sla import sla_after_reply, sla_pause, sla_resume, sla_start, sla_stop
+from kefu.cases.tasks import deliver_message
+from kefu.core.audit import audit_record
+from kefu.core.authz import authorize
+from kefu.core.errors import DomainError
+from kefu.core.models import Department, Team, User
+from kefu.core.roles import Perm
+from kefu.customers.models import Contact, Organisation, Project
+
+INTAKE_DEPARTMENT_CODE = "service"
+
+_ALLOWED: dict[str, set[str]] = {
+    Case.Status.NEW: {"open", "waiting_customer", "waiting_department", "resolved", "closed"},
+    Case.Status.OPEN: {"waiting_customer", "waiting_department", "resolved", "closed"},
+    Case.Status.WAITING_CUSTOMER: {"open", "waiting_department", "resolved", "closed"},
+    Case.Status.WAITING_DEPARTMENT: {"open", "waiting_customer", "resolved", "closed"},
+    Case.Status.RESOLVED: {"open", "closed"},
+    Case.Status.CLOSED: {"open"},
+}
+
+
+@dataclass(frozen=True)
+class IncomingAttachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def intake_department() -> Department:
+    """Where new cases land: the service centre, else the first department."""
+    department = (
+        Department.objects.filter(code=INTAKE_DEPARTMENT_CODE).first()
+        or Department.objects.order_by("pk").first()
+    )
+    if department is None:
+        department = Department.objects.create(name="客服中心", code=INTAKE_DEPARTMENT_CODE)
+    return department
+
+
+def _save_attachments(message: Message, attachments: Sequence[IncomingAttachment]) -> None:
+    from django.core.files.base import ContentFile
+
+    for item in attachments:
+        message.attachments.create(
+            filename=item.filename[:255],
+            content_type=item.content_type[:100],
+            size=len(item.content),
+            file=ContentFile(item.content, name=item.filename[:200] or "attachment"),
+        )
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor: User | None,
+    contact: Contact,
+    subject: str,
+    body: str,
+    channel: str,
+    at: datetime,
+    organisation: Organisation | None = None,
+    project: Project | None = None,
+    category: str = Case.Category.ENQUIRY,
+    priority: str = Case.Priority.NORMAL,
+    department: Department | None = None,
+    team: Team | None = None,
+    owner: User | None = None,
+    external_id: str | None = None,
+    body_html: str = "",
+    attachments: Sequence[IncomingAttachment] = (),
+) -> Case:
+    """Open a case from the customer's first message and start its SLA clocks.
+
+    ``actor`` None means a channel opened it (mail, webhook). The message is
+    stored as the customer's inbound message.
+    """
+    if actor is not None:
+        authorize(actor, Perm.WORK_CASES)
+    subject = subject.strip()[:300] or str(_("(no subject)"))
+    department = department or (team.department if team else intake_department())
+    if team is None:
+        team = Team.objects.filter(department=department).order_by("pk").first()
+    case = Case.objects.create(
+        reference=f"tmp-{at.timestamp()}-{contact.pk}",
+        subject=subject,
+        contact=contact,
+        organisation=organisation or contact.organisation,
+        project=project,
+        channel=channel,
+        category=category,
+        priority=priority,
+        status=Case.Status.NEW,
+        owner=owner,
+        team=team,
+        department=department,
+        created_at=at,
+        updated_at=at,
+        search_terms=search.merge_terms("", f"{subject}\n{body}"),
+    )
+    case.reference = f"KF-{at:%Y}-{case.pk:06d}"
+    fields = {"reference": case.reference, **sla_start(case, at=at)}
+    Case.objects.filter(pk=case.pk).update(**fields)
+    case.refresh_from_db()
+    message = Message.objects.create(
+        case=case,
+        direction=Message.Direction.INBOUND,
+        channel=channel,
+        contact=contact,
+        body=body,
+        body_html=body_html,
+        created_at=at,
+        external_id=external_id,
+    )
+    _save_attachments(message, attachments)
+    case_event_record(case=case, kind="opened", at=at, actor=actor, channel=channel)
+    audit_record(actor=actor, action="case.opened", target=case, at=at, after={"channel": channel})
+    return case
+
+
+@transaction.atomic
+def message_receive(
+    *,
+    case: Case,
+    contact: Contact,
+    body: str,
+    channel: str,
+    at: datetime,
+    external_id: str | None = None,
+    body_html: str = "",
+    in_reply_to: str = "",
+    attachments: Sequence[IncomingAttachment] = (),
+) -> Message:
+    """Add the customer's message to ``case``.
+
+    A resolved or closed case opens again; a case waiting on the customer
+    starts its SLA clocks again. The same ``external_id`` twice raises
+    ``IntegrityError`` (callers look it up first and treat it as a repeat).
+    """
+    message = Message.objects.create(
+        case=case,
+        direction=Message.Direction.INBOUND,
+        channel=channel,
+        contact=contact,
+        body=body,
+        body_html=body_html,
+        created_at=at,
+        external_id=external_id,
+        in_reply_to=in_reply_to[:300],
+    )
+    _save_attachments(message, attachments)
+    fields: dict[str, object] = {"search_terms": search.merge_terms(case.search_terms, body)}
+    if case.status in (Case.Status.WAITING_CUSTOMER, Case.Status.RESOLVED, Case.Status.CLOSED):
+        fields["status"] = Case.Status.OPEN
+        fields.update(sla_resume(case, at=at))
+    Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=at, **fields)
+    case.refresh_from_db()
+    case_event_record(case=case, kind="customer_wrote", at=at, actor=None, channel=channel)
+    return message
+
+
+def customer_notice(
+    *,
+    case: Case,
+    body: str,
+    at: datetime,
+    author: User | None,
+    prefer: str | None = None,
+    required: bool = False,
+) -> list[Message]:
+    """Send ``body`` to the case's contact on the first reachable channel
+    (``prefer``, then the contact's preferred order) and queue its delivery.
+
+    When no channel reaches the contact, a ``required`` message (a reply) is
+    refused; any other notice is kept on the case as undeliverable, so the
+    agent sees it must be given by phone.
+    """
+    channels = delivery.reachable_channels(case.contact, prefer=prefer or case.channel)
+    if not channels and required:
+        raise DomainError(
+            CaseErrorCode.NO_CONTACT_CHANNEL,
+            _("The contact has no address on any channel; add a phone number or email first."),
+        )
+    message = Message.objects.create(
+        case=case,
+        direction=Message.Direction.OUTBOUND,
+        channel=channels[0] if channels else case.channel,
+        author=author,
+        contact=case.contact,
+        body=body,
+        created_at=at,
+        delivery_status="queued" if channels else "undeliverable",
+    )
+    if channels:
+        transaction.on_commit(lambda: deliver_message.enqueue(message_id=message.pk))
+    return [message]
+
+
+@transaction.atomic
+def case_reply(
+    *, actor: User, case: Case, body: str, at: datetime, version: int | None = None
+) -> Message:
+    """Reply to the customer on the case's channel (or the next reachable one).
+
+    Meets the first response and restarts the update cadence. A new case
+    becomes open and, without an owner, the replying agent takes it.
+    """
+    authorize(actor, Perm.WORK_CASES)
+    require_open(case)
+    text = require_text(body, CaseErrorCode.EMPTY_MESSAGE, _("Write a reply first."))
+    fields: dict[str, object] = {"search_terms": search.merge_terms(case.search_terms, text)}
+    if case.first_response_at is None:
+        fields["first_response_at"] = at
+    if case.status == Case.Status.NEW:
+        fields["status"] = Case.Status.OPEN
+    if case.owner_id is None:
+        fields["owner"] = actor
+    fields.update(sla_after_reply(case, at=at))
+    cas_update(case, at=at, version=version, **fields)
+    (message,) = customer_notice(case=case, body=text, at=at, author=actor, required=True)
+    case_event_record(case=case, kind="replied", at=at, actor=actor, channel=message.channel)
+    return message
+
+
+@transaction.atomic
+def case_note(*, actor: User, case: Case, body: str, at: datetime) -> Message:
+    """Add an internal note the customer never sees."""
+    authorize(actor, Perm.WORK_CASES)
+    text = require_text(body, CaseErrorCode.EMPTY_MESSAGE, _("Write the note first."))
+    message = Message.objects.create(
+        case=case,
+        direction=Message.Direction.NOTE,
+        channel=case.channel,
+        author=actor,
+        body=text,
+        created_at=at,
+    )
+    Case.objects.filter(pk=case.pk).update(
+        search_terms=search.merge_terms(case.search_terms, text), updated_at=at
+    )
+    case_event_record(case=case, kind="note", at=at, actor=actor)
+    return message
+
+
+@transaction.atomic
+def case_set_status(
+    *, actor: User, case: Case, status: str, at: datetime, version: int | None = None
+) -> Case:
+    """Move the case to ``status``; waiting on the customer stops the SLA clocks."""
+    authorize(actor, Perm.WORK_CASES)
+    before = case.status
+    if status not in _ALLOWED.get(before, set()):
+        raise DomainError(
+            CaseErrorCode.INVALID_STATUS,
+            _("A case cannot go from %(before)s to %(after)s."),
+            before=before,
+            after=status,
+        )
+    fields: dict[str, object] = {"status": status}
+    if status == Case.Status.WAITING_CUSTOMER:
+        fields.update(sla_pause(case, at=at))
+    elif status in (Case.Status.RESOLVED, Case.Status.CLOSED):
+        fields.update(sla_stop(case, at=at))
+        fields["resolved_at"] = case.resolved_at or at
+        if status == Case.Status.CLOSED:
+            fields["closed_at"] = at
+    elif before == Case.Status.WAITING_CUSTOMER:
+        fields.update(sla_resume(case, at=at))
+    cas_update(case, at=at, version=version, **fields)
+    case_event_record(
+        case=case, kind="status_changed", at=at, actor=actor, before=before, after=status
+    )
+    audit_record(
+        actor=actor,
+        action="case.status_changed",
+        target=case,
+        at=at,
+        before={"status": before},
+        after={"status": status},
+    )
+    return case
+
+
+UPDATABLE = ("subject", "priority", "category", "tags", "is_confidential", "project_id")
+
+
+@transaction.atomic
+def case_update(
+    *, actor: User, case: Case, at: datetime, version: int, changes: dict[str, object]
+) -> Case:
+    """Change the case's details (``UPDATABLE`` fields) if nobody changed it since ``version``."""
+    authorize(actor, Perm.WORK_CASES)
+    unknown = set(changes) - set(UPDATABLE)
+    if unknown:
+        raise ValueError(f"not updatable: {sorted(unknown)}")
+    before = {name: getattr(case, name) for name in changes}
+    changed = {k: v for k, v in changes.items() if before[k] != v}
+    if not changed:
+        return case
+    cas_update(case, at=at, version=version, **changed)
+    case_event_record(
+        case=case, kind="updated", at=at, actor=actor, fields=", ".join(sorted(changed))
+    )
+    audit_record(
+        actor=actor,
+        action="case.updated",
+        target=case,
+        at=at,
+        before={k: before[k] for k in changed},
+        after=changed,
+    )
+    return case
+
+
+@transaction.atomic
+def case_assign(
+    *, actor: User, case: Case, owner: User, at: datetime, version: int | None = None
+) -> Case:
+    """Give the case to ``owner`` (an agent takes it themself; a lead assigns anyone)."""
+    if owner.pk == actor.pk:
+        authorize(actor, Perm.WORK_CASES)
+    else:
+        authorize(actor, Perm.APPROVE_ESCALATIONS)
+    before = case.owner.get_username() if case.owner else None
+    cas_update(case, at=at, version=version, owner=owner)
+    case_event_record(case=case, kind="assigned", at=at, actor=actor, owner=str(owner))
+    audit_record(
+        actor=actor,
+        action="case.assigned",
+        target=case,
+        at=at,
+        before={"owner": before},
+        after={"owner": owner.get_username()},
+    )
+    return case
+
+
+def case_watch(*, actor: User, case: Case, watching: bool) -> None:
+    """Start or stop watching the case."""
+    authorize(actor, Perm.WORK_CASES)
+    if watching:
+        case.watchers.add(actor)
+    else:
+        case.watchers.remove(actor)
+
+
+@transaction.atomic
+def case_link(*, actor: User, case: Case, other: Case, kind: str, at: datetime) -> CaseLink:
+    """Link two cases (both directions read the same link)."""
+    authorize(actor, Perm.WORK_CASES)
+    if other.pk == case.pk:
+        raise DomainError(CaseErrorCode.MERGE_INTO_SELF, _("A case cannot be linked to itself."))
+    try:
+        with transaction.atomic():
+            link = CaseLink.objects.create(from_case=case, to_case=other, kind=kind)
+    except IntegrityError:
+        return CaseLink.objects.get(from_case=case, to_case=other)
+    case_event_record(case=case, kind="linked", at=at, actor=actor, reference=other.reference)
+    return link
+
+
+@transaction.atomic
+def case_merge(*, actor: User, source: Case, target: Case, at: datetime) -> Case:
+    """Move ``source``'s messages into ``target`` and close ``source`` as merged."""
+    authorize(actor, Perm.WORK_CASES)
+    if source.pk == target.pk:
+        raise DomainError(CaseErrorCode.MERGE_INTO_SELF, _("A case cannot be merged into itself."))
+    moved_text = " ".join(source.messages.values_list("body", flat=True))
+    source.messages.update(case=target)
+    cas_update(
+        source,
+        at=at,
+        status=Case.Status.CLOSED,
+        closed_at=at,
+        merged_into=target,
+        **sla_stop(source, at=at),
+    )
+    Case.objects.filter(pk=target.pk).update(
+        search_terms=search.merge_terms(target.search_terms, f"{source.subject} {moved_text}"),
+        updated_at=at,
+        version=F("version") + 1,
+    )
+    target.refresh_from_db()
+    case_event_record(case=source, kind="merged", at=at, actor=actor, reference=target.reference)
+    case_event_record(
+        case=target, kind="merged_from", at=at, actor=actor, reference=source.reference
+    )
+    audit_record(
+        actor=actor, action="case.merged", target=source, at=at, after={"into": target.reference}
+    )
+    return target
+
+
+def render_in(language: str, message: object, **params: object) -> str:
+    """Render a lazily translated ``message`` with ``params`` in ``language`` (the
+    customer's); lazily translated parameters are rendered in that language too."""
+    with translation.override(language):
+        return str(message) % {key: str(value) for key, value in params.items()}

@@ -1,0 +1,149 @@
+"""SLA clocks on the team's business calendar: start, reply, pause, resume, breach."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from kefu.cases import sla
+from kefu.cases.models import Case, SlaPolicy
+from kefu.core import clock
+from kefu.core.calendar import BusinessCalendar, CalendarError, get_region
+from kefu.core.models import Team
+
+logger = logging.getLogger(__name__)
+
+SLA_JOB = "cases.sla"
+TARGETS = ("first_response", "next_update", "resolution")
+DEFAULT_HOURS = "09:00-12:00,13:00-18:00"
+
+
+def team_calendar(team: Team | None) -> BusinessCalendar:
+    """The business calendar of ``team`` (default hours on China's calendar without one)."""
+    if team is None:
+        return BusinessCalendar.from_text(hours=DEFAULT_HOURS, region="cn")
+    return BusinessCalendar.from_text(
+        hours=team.working_hours, region=team.calendar_region, weekdays=team.working_days
+    )
+
+
+def _without_holidays(calendar: BusinessCalendar) -> BusinessCalendar:
+    return BusinessCalendar(
+        hours=calendar.hours, region=get_region("none"), weekdays=calendar.weekdays, tz=calendar.tz
+    )
+
+
+def _policies() -> list[sla.PolicyTargets]:
+    return [
+        sla.PolicyTargets(
+            key=p.pk,
+            priority=p.priority,
+            category=p.category,
+            tier=p.tier,
+            first_response_minutes=p.first_response_minutes,
+            next_update_minutes=p.next_update_minutes,
+            resolution_minutes=p.resolution_minutes,
+        )
+        for p in SlaPolicy.objects.filter(is_active=True)
+    ]
+
+
+def _policy_for(case: Case) -> sla.PolicyTargets | None:
+    tier = case.organisation.tier if case.organisation_id and case.organisation else ""
+    return sla.choose_policy(_policies(), priority=case.priority, category=case.category, tier=tier)
+
+
+def _current(case: Case) -> sla.SlaDue:
+    return sla.SlaDue(
+        first_response=case.first_response_due_at,
+        next_update=case.next_update_due_at,
+        resolution=case.resolution_due_at,
+    )
+
+
+def _compute(case: Case, compute: Callable[[BusinessCalendar], sla.SlaDue]) -> sla.SlaDue:
+    """Run ``compute(calendar)``; past the holiday data's last year, fall back to
+    the team's weekdays without holidays rather than stop the desk."""
+    calendar = team_calendar(case.team)
+    try:
+        return compute(calendar)
+    except CalendarError:
+        logger.warning("case %s: holiday data missing, SLA uses weekdays only", case.reference)
+        return compute(_without_holidays(calendar))
+
+
+def _fields(due: sla.SlaDue) -> dict[str, Any]:
+    return {
+        "first_response_due_at": due.first_response,
+        "next_update_due_at": due.next_update,
+        "resolution_due_at": due.resolution,
+        "sla_due_at": due.earliest,
+    }
+
+
+def _schedule(case: Case, due: sla.SlaDue, *, at: datetime) -> None:
+    for target in TARGETS:
+        key = f"case:{case.pk}:sla:{target}"
+        value = getattr(due, target)
+        if value is None:
+            clock.job_cancel(key=key, at=at)
+        else:
+            clock.job_schedule(
+                kind=SLA_JOB,
+                key=key,
+                due_at=value,
+                payload={"case_id": case.pk, "target": target, "due_at": value.isoformat()},
+            )
+
+
+def sla_start(case: Case, *, at: datetime) -> dict[str, Any]:
+    """Fields that start the SLA clocks of a new case; schedules the due rows."""
+    policy = _policy_for(case)
+    if policy is None:
+        return {"sla_policy": None}
+    due = _compute(case, lambda cal: sla.due_on_open(policy, opened_at=at, calendar=cal))
+    _schedule(case, due, at=at)
+    return {"sla_policy_id": policy.key, **_fields(due)}
+
+
+def sla_after_reply(case: Case, *, at: datetime) -> dict[str, Any]:
+    """Fields after a reply to the customer: first response met, cadence restarted."""
+    policy = _policy_for(case) if case.sla_policy_id else None
+    if policy is None or case.sla_paused_at is not None:
+        return {}
+    due = _compute(
+        case, lambda cal: sla.due_after_reply(policy, _current(case), replied_at=at, calendar=cal)
+    )
+    _schedule(case, due, at=at)
+    return _fields(due)
+
+
+def sla_pause(case: Case, *, at: datetime) -> dict[str, Any]:
+    """Stop the clocks while waiting on the customer."""
+    if case.sla_paused_at is not None or not case.sla_policy_id:
+        return {}
+    _schedule(case, sla.SlaDue(None, None, None), at=at)
+    return {"sla_paused_at": at, "sla_due_at": None}
+
+
+def sla_resume(case: Case, *, at: datetime) -> dict[str, Any]:
+    """Start the clocks again, moving every due time on by the paused working time."""
+    paused_at = case.sla_paused_at
+    if paused_at is None:
+        return {}
+    due = _compute(
+        case,
+        lambda cal: sla.due_after_pause(
+            _current(case), paused_at=paused_at, resumed_at=at, calendar=cal
+        ),
+    )
+    _schedule(case, due, at=at)
+    return {"sla_paused_at": None, **_fields(due)}
+
+
+def sla_stop(case: Case, *, at: datetime) -> dict[str, Any]:
+    """Resolved or closed: no clock runs any more."""
+    _schedule(case, sla.SlaDue(None, None, None), at=at)
+    return {"sla_due_at": None, "next_update_due_at": None, "first_response_due_at": None}

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from kefu.cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("views/save/", views.saved_view_save, name="saved_view_save"),
+    path("<int:case_id>/", views.case_page, name="case"),
+    path("<int:case_id>/reply/", views.reply, name="reply"),
+    path("<int:case_id>/note/", views.note, name="note"),
+    path("<int:case_id>/status/", views.status, name="status"),
+    path("<int:case_id>/take/", views.take, name="take"),
+    path("<int:case_id>/escalate/", views.escalate, name="escalate"),
+    path("<int:case_id>/over-heads/", views.over_heads, name="over_heads"),
+    path("<int:case_id>/transfer/", views.transfer, name="transfer"),
+    path("<int:case_id>/commitments/", views.commit, name="commit"),
+    path(
+        "<int:case_id>/commitments/<int:commitment_id>/close/",
+        views.commitment_close,
+        name="commitment_close",
+    ),
+    path("<int:case_id>/compensations/", views.compensate, name="compensate"),
+    path(
+        "<int:case_id>/compensations/<int:offer_id>/decide/",
+        views.compensation_decide,
+        name="compensation_decide",
+    ),
+    path("<int:case_id>/template/", views.template_text, name="template_text"),
+]

@@ -1,0 +1,275 @@
+"""Desk pages: the queue, the case page and its actions (post, redirect, get)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kefu.cases import selectors, services
+from kefu.cases.events import event_text
+from kefu.cases.forms import (
+    CommitmentCloseForm,
+    CommitmentForm,
+    CompensationForm,
+    EscalateForm,
+    NoteForm,
+    OverHeadsForm,
+    QueueFilterForm,
+    ReplyForm,
+    SavedViewForm,
+    StatusForm,
+    TransferForm,
+)
+from kefu.cases.models import Commitment, CompensationOffer, ReplyTemplate, SavedView
+from kefu.cases.services import workspace
+from kefu.core.errors import DomainError
+from kefu.core.models import User
+
+View = Callable[..., HttpResponse]
+Action = Callable[..., None]
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101  (login_required guarantees it)
+    return user
+
+
+def _filters(form: QueueFilterForm) -> selectors.CaseFilter:
+    data = form.cleaned_data if form.is_valid() else {}
+    return selectors.CaseFilter(
+        scope=data.get("scope") or "mine",
+        q=data.get("q", ""),
+        status=tuple(data.get("status", ())),
+        priority=tuple(data.get("priority", ())),
+        category=tuple(data.get("category", ())),
+        flags=tuple(data.get("flag", ())),
+    )
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    form = QueueFilterForm(request.GET or {"scope": "mine"})
+    cases = selectors.case_list_for(actor, _filters(form))
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "saved_views": SavedView.objects.filter(owner=actor),
+        "save_form": SavedViewForm(),
+        "overdue": selectors.commitments_overdue_for(actor)[:10],
+        "active": "cases",
+        "now": timezone.now(),
+    }
+    if getattr(request, "htmx", False):
+        return render(request, "cases/_queue_rows.html", context)
+    return render(request, "cases/queue.html", context)
+
+
+@require_POST
+@login_required
+def saved_view_save(request: HttpRequest) -> HttpResponse:
+    form = SavedViewForm(request.POST)
+    query = request.POST.get("query", "")
+    if form.is_valid():
+        filters = {key: value for key, value in _parse_query(query).items() if key != "page"}
+        workspace.saved_view_save(
+            actor=_user(request), name=form.cleaned_data["name"], filters=filters
+        )
+        messages.success(request, _("View saved."))
+    return HttpResponseRedirect(f"{reverse('cases:queue')}?{query}")
+
+
+def _parse_query(query: str) -> dict[str, object]:
+    from urllib.parse import parse_qs
+
+    parsed = parse_qs(query)
+    return {key: values if len(values) > 1 else values[0] for key, values in parsed.items()}
+
+
+def _case_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    actor = _user(request)
+    case = selectors.access_case(actor, case_id)
+    detail = selectors.case_detail(case)
+    return {
+        "case": case,
+        **detail,
+        "event_lines": [(event, event_text(event)) for event in detail["events"]],  # type: ignore[attr-defined]
+        "reply_form": ReplyForm(initial={"version": case.version}),
+        "note_form": NoteForm(),
+        "status_form": StatusForm(initial={"status": case.status, "version": case.version}),
+        "escalate_form": EscalateForm(),
+        "over_heads_form": OverHeadsForm(),
+        "transfer_form": TransferForm(),
+        "commitment_form": CommitmentForm(),
+        "compensation_form": CompensationForm(),
+        "templates": ReplyTemplate.objects.filter(is_active=True),
+        "can_approve": actor.has_role_perm(_perm("APPROVE_ESCALATIONS")),
+        "active": "cases",
+        "now": timezone.now(),
+    }
+
+
+def _perm(name: str) -> Any:
+    from kefu.core.roles import Perm
+
+    return Perm[name]
+
+
+@login_required
+def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    return render(request, "cases/case.html", _case_context(request, case_id))
+
+
+def case_action(form_class: type | None = None) -> Callable[[Action], View]:
+    """Wrap a POST action: check the form, run it, report a domain refusal as a
+    message, and go back to the case page (post/redirect/get)."""
+
+    def decorate(view: Action) -> View:
+        @wraps(view)
+        @require_POST
+        @login_required
+        def wrapper(request: HttpRequest, case_id: int, **kwargs: Any) -> HttpResponse:
+            actor = _user(request)
+            case = selectors.access_case(actor, case_id)
+            target = HttpResponseRedirect(reverse("cases:case", args=[case_id]))
+            data: dict[str, Any] = {}
+            if form_class is not None:
+                form = form_class(request.POST)
+                if not form.is_valid():
+                    for field, errors in form.errors.items():
+                        label = form.fields[field].label if field in form.fields else ""
+                        messages.error(request, f"{label}: {' '.join(errors)}")
+                    return target
+                data = form.cleaned_data
+            try:
+                view(request, actor=actor, case=case, data=data, **kwargs)
+            except DomainError as exc:
+                messages.error(request, exc.text())
+            return target
+
+        return wrapper
+
+    return decorate
+
+
+@case_action(ReplyForm)
+def reply(request: HttpRequest, *, actor: User, case: Any, data: dict[str, Any]) -> None:
+    services.case_reply(
+        actor=actor, case=case, body=data["body"], at=timezone.now(), version=data["version"]
+    )
+    messages.success(request, _("Reply sent."))
+
+
+@case_action(NoteForm)
+def note(request: HttpRequest, *, actor: User, case: Any, data: dict[str, Any]) -> None:
+    services.case_note(actor=actor, case=case, body=data["body"], at=timezone.now())
+
+
+@case_action(StatusForm)
+def status(request: HttpRequest, *, actor: User, case: Any, data: dict[str, Any]) -> None:
+    services.case_set_status(
+        actor=actor, case=case, status=data["status"], at=timezone.now(), version=data["version"]
+    )
+
+
+@case_action()
+def take(request: HttpRequest, *, actor: User, case: Any, data: dict[str, Any]) -> None:
+    services.case_assign(actor=actor, case=case, owner=actor, at=timezone.now())
+
+
+@case_action(EscalateForm)
+def escalate(request: HttpRequest, *, actor: User, case: Any, data: dict[str, Any]) -> None:
+    services.case_escalate(
+        actor=actor,
+        case=case,
+        reason=data["reason"],
+        explanation=data["explanation"],
+        at=timezone.now(),
+    )
+    messages.success(request, _("Escalated; the customer has been told who owns the case now."))
+
+
+@case_action(OverHeadsForm)
+def over_heads(request: HttpRequest, *, actor: User, case: Any, data: dict[str, Any]) -> None:
+    services.case_flag_over_heads(actor=actor, case=case, note=data["note"], at=timezone.now())
+
+
+@case_action(TransferForm)
+def transfer(request: HttpRequest, *, actor: User, case: Any, data: dict[str, Any]) -> None:
+    services.case_transfer(
+        actor=actor,
+        case=case,
+        to_department=data["department"],
+        why=data["why"],
+        next_steps=data["next_steps"],
+        expected_by=data["expected_by"],
+        at=timezone.now(),
+    )
+    messages.success(request, _("Transferred; the customer received your explanation."))
+
+
+@case_action(CommitmentForm)
+def commit(request: HttpRequest, *, actor: User, case: Any, data: dict[str, Any]) -> None:
+    services.commitment_create(
+        actor=actor, case=case, what=data["what"], due_at=data["due_at"], at=timezone.now()
+    )
+
+
+@case_action(CommitmentCloseForm)
+def commitment_close(
+    request: HttpRequest, *, actor: User, case: Any, data: dict[str, Any], commitment_id: int
+) -> None:
+    commitment = get_object_or_404(Commitment, pk=commitment_id, case=case)
+    services.commitment_close(
+        actor=actor, commitment=commitment, status=data["status"], at=timezone.now()
+    )
+
+
+@case_action(CompensationForm)
+def compensate(request: HttpRequest, *, actor: User, case: Any, data: dict[str, Any]) -> None:
+    services.compensation_offer(
+        actor=actor,
+        case=case,
+        kind=data["kind"],
+        amount=data["amount"],
+        reason=data["reason"],
+        at=timezone.now(),
+    )
+
+
+@case_action()
+def compensation_decide(
+    request: HttpRequest, *, actor: User, case: Any, data: dict[str, Any], offer_id: int
+) -> None:
+    offer = get_object_or_404(CompensationOffer, pk=offer_id, case=case)
+    services.compensation_decide(
+        actor=actor, offer=offer, approve=request.POST.get("approve") == "1", at=timezone.now()
+    )
+
+
+@login_required
+def template_text(request: HttpRequest, case_id: int) -> HttpResponse:
+    """htmx: the chosen reply template filled for this case, as the reply textarea."""
+    actor = _user(request)
+    case = selectors.access_case(actor, case_id)
+    template = ReplyTemplate.objects.filter(pk=request.GET.get("template") or 0).first()
+    text = ""
+    if template is not None:
+        text, _language = workspace.reply_template_render(template=template, case=case, agent=actor)
+    return render(request, "cases/_reply_body.html", {"text": text})

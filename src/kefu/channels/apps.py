@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChannelsConfig(AppConfig):
+    name = "kefu.channels"
+    label = "channels"
+    verbose_name = _("Channels")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The desk delivers outbound messages through these adapters; a phone
+        # notice cannot be delivered by a machine, so "phone" is not registered.
+        from kefu.cases import delivery
+        from kefu.channels import chat, email_out, sms
+
+        delivery.register("email", email_out.send_email, email_out.has_email)
+        delivery.register("chat", chat.send_chat, chat.has_im_handle)
+        delivery.register("sms", sms.send_sms, sms.has_phone)

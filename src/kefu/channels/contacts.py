@@ -1,0 +1,97 @@
+"""Finding or creating the contact behind an inbound message.
+
+A channel meets senders nobody has entered yet; they become contacts
+without an organisation, and an agent links them later. Every creation is
+audited with the channel it came from (no phone numbers in the log).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+
+from kefu.channels.email_parse import has_chinese
+from kefu.core.audit import audit_record
+from kefu.customers.models import Contact
+
+
+def guess_language(text: str) -> str:
+    """``zh-hans`` when ``text`` holds Chinese characters, else ``en``."""
+    return "zh-hans" if has_chinese(text) else "en"
+
+
+def _contact_create(
+    *,
+    at: datetime,
+    source: str,
+    name: str,
+    language: str,
+    email: str = "",
+    phone: str = "",
+    im_handle: str = "",
+) -> Contact:
+    contact = Contact.objects.create(
+        organisation=None,
+        name=name.strip()[:100],
+        email=email,
+        phone=phone,
+        im_handle=im_handle,
+        language=language,
+        preferred_channels=[source],
+        created_at=at,
+    )
+    after: dict[str, object] = {"source": source, "language": language}
+    if email:
+        after["email"] = email
+    audit_record(actor=None, action="contact.created", target=contact, at=at, after=after)
+    return contact
+
+
+@transaction.atomic
+def contact_for_sender(*, email: str, name: str, text: str, at: datetime) -> Contact:
+    """The contact with this email address (active ones first), or a new one.
+
+    A new contact is named from the sender's display name (else the address's
+    local part) and speaks Chinese when ``name`` or ``text`` holds Chinese.
+    """
+    existing = Contact.objects.filter(email__iexact=email).order_by("-is_active", "pk").first()
+    if existing is not None:
+        return existing
+    return _contact_create(
+        at=at,
+        source="email",
+        name=name or email.partition("@")[0],
+        email=email,
+        language=guess_language(f"{name}\n{text}"),
+    )
+
+
+@transaction.atomic
+def contact_for_im_handle(
+    *, handle: str, name: str, language: str | None, text: str, at: datetime
+) -> Contact:
+    """The contact with this IM handle (active ones first), or a new one.
+
+    ``language`` is used when it is one kefu speaks; otherwise it is guessed
+    from ``name`` and ``text``.
+    """
+    existing = Contact.objects.filter(im_handle=handle).order_by("-is_active", "pk").first()
+    if existing is not None:
+        return existing
+    known = {code for code, _label in settings.LANGUAGES}
+    if language not in known:
+        language = guess_language(f"{name}\n{text}")
+    return _contact_create(
+        at=at, source="chat", name=name or handle, im_handle=handle, language=str(language)
+    )
+
+
+@transaction.atomic
+def contact_for_phone(*, number: str, at: datetime) -> Contact:
+    """The contact with this phone number (active ones first), or a new one named by it."""
+    existing = Contact.objects.filter(phone=number).order_by("-is_active", "pk").first()
+    if existing is not None:
+        return existing
+    return _contact_create(at=at, source="phone", name=number, phone=number, language="zh-hans")

@@ -1,0 +1,262 @@
+"""Taking in one email: onto the case it answers, or as a new case.
+
+Threading, in order: a stored Message-ID named in In-Reply-To or References
+(most recent first); a case reference such as ``KF-2026-000123`` in the
+subject, when the sender is that case's contact or from its organisation;
+otherwise a new case. The same Message-ID twice is stored once.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import DatabaseError, IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from kefu.cases.models import Case, Message
+from kefu.cases.services import IncomingAttachment, case_open, customer_notice, message_receive
+from kefu.channels.contacts import contact_for_sender
+from kefu.channels.email_parse import (
+    EmailParseError,
+    ParsedAttachment,
+    ParsedEmail,
+    ParseProblem,
+    parse_email,
+)
+from kefu.channels.errors import ChannelErrorCode, MessageQuarantinedError, MessageUnreadableError
+from kefu.channels.quarantine import quarantine_hold
+from kefu.core.errors import DomainError
+from kefu.customers.models import Contact
+
+logger = logging.getLogger(__name__)
+
+CASE_REFERENCE = re.compile(r"\bKF-\d{4}-\d{6,}\b")
+# Merged cases point at the case they went into; follow at most this many hops.
+_MAX_MERGE_HOPS = 10
+
+_PROBLEMS = {
+    ParseProblem.EMPTY: (ChannelErrorCode.EMPTY_EMAIL, _("The message is empty.")),
+    ParseProblem.NO_SENDER: (
+        ChannelErrorCode.NO_SENDER,
+        _("The message has no valid sender address (From header)."),
+    ),
+    ParseProblem.UNREADABLE: (
+        ChannelErrorCode.UNREADABLE_EMAIL,
+        _("The message cannot be read as an email."),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """Where one email went. ``is_duplicate``: it had arrived before; nothing was stored."""
+
+    case: Case
+    message: Message
+    is_new_case: bool
+    is_duplicate: bool
+    refused: tuple[str, ...] = ()
+
+
+def email_parse(raw: bytes) -> ParsedEmail:
+    """Read ``raw`` as an email, or raise ``MessageUnreadableError`` with a code."""
+    try:
+        return parse_email(raw)
+    except EmailParseError as exc:
+        code, message = _PROBLEMS[exc.problem]
+        raise MessageUnreadableError(code, message) from exc
+
+
+def email_ingest(*, raw: bytes, at: datetime, source: str = "") -> IngestResult:
+    """Take in one email; anything that cannot be processed is kept in quarantine.
+
+    Raises ``MessageQuarantinedError`` (naming the quarantine row) when the
+    message was held instead. Database errors propagate untouched, so a mail
+    server or the IMAP poller can retry later.
+    """
+    error: DomainError
+    try:
+        return email_receive(raw=raw, at=at)
+    except DatabaseError:
+        raise
+    except DomainError as exc:
+        error = exc
+    except Exception as exc:
+        logger.exception("email from %s could not be processed", source or "unknown source")
+        error = MessageUnreadableError(
+            ChannelErrorCode.PROCESSING_FAILED,
+            _("The message could not be processed (%(error)s)."),
+            error=type(exc).__name__,
+        )
+    item = quarantine_hold(channel="email", raw=raw, error=error, at=at, source=source)
+    raise MessageQuarantinedError(error, quarantine_id=item.pk)
+
+
+def email_receive(*, raw: bytes, at: datetime) -> IngestResult:
+    """Store one email on its case (see the module docstring for the threading rules).
+
+    Raises ``MessageUnreadableError`` when ``raw`` is not a usable email; the
+    caller decides whether to quarantine it. A repeat returns the earlier
+    message and stores nothing.
+    """
+    parsed = email_parse(raw)
+    repeat = _repeat_of(parsed.message_id)
+    if repeat is not None:
+        return repeat
+    try:
+        with transaction.atomic():
+            return _store(parsed, at=at)
+    except IntegrityError:
+        # The same Message-ID was being stored at the same moment by another delivery.
+        repeat = _repeat_of(parsed.message_id)
+        if repeat is None:
+            raise
+        return repeat
+
+
+def _repeat_of(message_id: str) -> IngestResult | None:
+    earlier = Message.objects.select_related("case").filter(external_id=message_id).first()
+    if earlier is None:
+        return None
+    return IngestResult(case=earlier.case, message=earlier, is_new_case=False, is_duplicate=True)
+
+
+def _store(parsed: ParsedEmail, *, at: datetime) -> IngestResult:
+    contact = contact_for_sender(
+        email=parsed.sender_email,
+        name=parsed.sender_name,
+        text=f"{parsed.subject}\n{parsed.text}",
+        at=at,
+    )
+    limit: int = settings.KEFU_MAX_ATTACHMENT_BYTES
+    kept = [
+        IncomingAttachment(
+            filename=item.filename,
+            content_type=item.content_type or "application/octet-stream",
+            content=item.content,
+        )
+        for item in parsed.attachments
+        if len(item.content) <= limit
+    ]
+    refused = [item for item in parsed.attachments if len(item.content) > limit]
+    notes = [_refused_note(item, limit) for item in refused]
+    body = "\n\n".join(part for part in [parsed.text, *notes] if part)
+    case = _threaded_case(parsed, contact)
+    if case is None:
+        case = case_open(
+            actor=None,
+            contact=contact,
+            subject=parsed.subject,
+            body=body,
+            channel="email",
+            at=at,
+            external_id=parsed.message_id,
+            body_html=parsed.html,
+            attachments=kept,
+        )
+        message = Message.objects.get(external_id=parsed.message_id)
+        is_new_case = True
+    else:
+        replied_to = [*parsed.in_reply_to, *parsed.references[-1:]]
+        message = message_receive(
+            case=case,
+            contact=contact,
+            body=body,
+            channel="email",
+            at=at,
+            external_id=parsed.message_id,
+            body_html=parsed.html,
+            in_reply_to=replied_to[0] if replied_to else "",
+            attachments=kept,
+        )
+        is_new_case = False
+    if refused:
+        _notify_refused(case=case, contact=contact, refused=refused, limit=limit, at=at)
+    return IngestResult(
+        case=case,
+        message=message,
+        is_new_case=is_new_case,
+        is_duplicate=False,
+        refused=tuple(item.filename for item in refused),
+    )
+
+
+def _threaded_case(parsed: ParsedEmail, contact: Contact) -> Case | None:
+    # In-Reply-To names the direct parent; References ends with the most recent.
+    candidates = [*parsed.in_reply_to, *reversed(parsed.references)]
+    if candidates:
+        known = {
+            message.external_id: message.case
+            for message in Message.objects.select_related("case").filter(external_id__in=candidates)
+        }
+        for candidate in candidates:
+            if candidate in known:
+                return follow_merges(known[candidate])
+    match = CASE_REFERENCE.search(parsed.subject)
+    if match:
+        case = Case.objects.select_related("contact").filter(reference=match.group(0)).first()
+        # A reference is easy to copy; only people on the case's side may add to it.
+        if case is not None and _may_write_to(case, contact):
+            return follow_merges(case)
+    return None
+
+
+def _may_write_to(case: Case, contact: Contact) -> bool:
+    if case.contact_id == contact.pk:
+        return True
+    organisation_id = contact.organisation_id
+    return organisation_id is not None and organisation_id in (
+        case.organisation_id,
+        case.contact.organisation_id,
+    )
+
+
+def follow_merges(case: Case) -> Case:
+    """The case ``case`` was merged into (through several merges), or ``case`` itself."""
+    for _hop in range(_MAX_MERGE_HOPS):
+        if case.merged_into_id is None:
+            break
+        case = Case.objects.get(pk=case.merged_into_id)
+    return case
+
+
+def _refused_note(item: ParsedAttachment, limit: int) -> str:
+    text = _("[Attachment not accepted: %(name)s is %(size)s, over the limit of %(limit)s.]")
+    return str(text) % {
+        "name": item.filename,
+        "size": filesizeformat(len(item.content)),
+        "limit": filesizeformat(limit),
+    }
+
+
+def _notify_refused(
+    *,
+    case: Case,
+    contact: Contact,
+    refused: Sequence[ParsedAttachment],
+    limit: int,
+    at: datetime,
+) -> None:
+    with translation.override(contact.language):
+        files = ", ".join(
+            f"{item.filename} ({filesizeformat(len(item.content))})" for item in refused
+        )
+        body = str(
+            _(
+                "Your message to case %(reference)s was received, but these attachments "
+                "were not accepted because each file may be at most %(limit)s: %(files)s. "
+                "Please send smaller files or a link to them."
+            )
+        ) % {"reference": case.reference, "limit": filesizeformat(limit), "files": files}
+    try:
+        customer_notice(case=case, body=body, at=at, author=None, prefer="email")
+    except DomainError:
+        # The message itself is kept either way; the note on it tells the agent.
+        logger.warning("case %s: could not notify the sender of refused attachments", case.pk)

@@ -1,0 +1,95 @@
+"""Sending an outbound message by email (Django's mail, so SMTP in production).
+
+Each mail threads back two ways: In-Reply-To and References name the
+customer's last inbound Message-ID on the case, and the subject carries the
+case reference, which ``email_in`` also recognises.
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+
+from kefu.cases.delivery import DeliveryError
+from kefu.cases.models import Case, Message
+from kefu.channels.email_in import CASE_REFERENCE
+from kefu.customers.models import Contact
+
+# Reply and forward prefixes of common mail clients, English and Chinese.
+_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|回复|答复|转发)\s*[:：]\s*)+", re.IGNORECASE)
+# Clients keep only so many ids; keep the thread's first and its latest ones.
+_MAX_REFERENCES = 10
+
+
+def has_email(contact: Contact) -> bool:
+    """Whether the contact can be reached by email."""
+    return bool(contact.email)
+
+
+def reply_subject(case: Case) -> str:
+    """``Re: <subject> [KF-...]`` without piling up prefixes or references."""
+    subject = CASE_REFERENCE.sub("", _PREFIX.sub("", case.subject))
+    subject = re.sub(r"\[\s*\]", "", subject).strip() or case.reference
+    return f"Re: {subject} [{case.reference}]"
+
+
+def thread_ids(case: Case) -> tuple[str, list[str]]:
+    """The customer's last inbound Message-ID on ``case`` and the References list ending in it.
+
+    Returns ``("", [])`` when the customer never wrote by email.
+    """
+    ids = list(
+        Message.objects.filter(case=case, channel="email", external_id__startswith="<")
+        .exclude(direction=Message.Direction.NOTE)
+        .order_by("created_at", "id")
+        .values_list("direction", "external_id")
+    )
+    inbound = [
+        index
+        for index, (direction, _id) in enumerate(ids)
+        if direction == Message.Direction.INBOUND
+    ]
+    if not inbound:
+        return "", []
+    references = [str(external_id) for _direction, external_id in ids[: inbound[-1] + 1]]
+    if len(references) > _MAX_REFERENCES:
+        references = [references[0], *references[-(_MAX_REFERENCES - 1) :]]
+    return references[-1], references
+
+
+def send_email(message: Message) -> str:
+    """Deliver ``message`` by email; returns its Message-ID (stored as ``external_id``)."""
+    case = message.case
+    contact = message.contact or case.contact
+    if not contact.email:
+        raise DeliveryError("the contact has no email address", permanent=True)
+    message_id = make_msgid(domain=settings.KEFU_EMAIL_DOMAIN)
+    headers = {"Message-ID": message_id}
+    parent, references = thread_ids(case)
+    if parent:
+        headers["In-Reply-To"] = parent
+        headers["References"] = " ".join(references)
+    if message.author_id is None:
+        # Automatic notices: tells auto-responders not to answer (RFC 3834).
+        headers["Auto-Submitted"] = "auto-generated"
+    mail = EmailMessage(
+        subject=reply_subject(case),
+        body=message.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[contact.email],
+        headers=headers,
+    )
+    try:
+        mail.send(fail_silently=False)
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise DeliveryError(f"recipient refused: {exc}", permanent=True) from exc
+    except smtplib.SMTPResponseException as exc:
+        # 5xx is a final answer from the server; 4xx asks to try again later.
+        raise DeliveryError(f"SMTP {exc.smtp_code}", permanent=exc.smtp_code >= 500) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise DeliveryError(f"SMTP unavailable: {exc}", permanent=False) from exc
+    return message_id

@@ -1,0 +1,67 @@
+"""Replaying a quarantined message through its channel's ingestion again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from kefu.channels.email_in import IngestResult, email_receive
+from kefu.channels.errors import ChannelErrorCode, MessageUnreadableError
+from kefu.channels.models import QuarantinedMessage
+from kefu.channels.quarantine import quarantine_get, quarantine_note_failure
+from kefu.core.audit import audit_record
+from kefu.core.errors import ConflictError
+from kefu.core.models import User
+
+
+def quarantine_replay(*, actor: User | None, quarantine_id: int, at: datetime) -> IngestResult:
+    """Ingest a held (or discarded) email again from its stored bytes.
+
+    The message is dated when it first arrived, so the SLA counts from then.
+    On success the item is marked replayed with the resulting case. When it
+    still cannot be read, ``MessageUnreadableError`` is raised and the item
+    stays as it was with the new reason. A message already stored in the
+    meantime is recognised by its Message-ID and not stored twice.
+    """
+    item = quarantine_get(quarantine_id=quarantine_id)
+    if item.status == QuarantinedMessage.Status.REPLAYED:
+        raise ConflictError(
+            ChannelErrorCode.NOT_HELD,
+            _("Quarantined message #%(id)s was already replayed."),
+            id=item.pk,
+        )
+    if item.channel != "email":
+        raise ConflictError(
+            ChannelErrorCode.REPLAY_UNSUPPORTED,
+            _("Only email can be replayed; #%(id)s came by %(channel)s."),
+            id=item.pk,
+            channel=item.channel,
+        )
+    try:
+        with transaction.atomic():
+            result = email_receive(raw=bytes(item.raw), at=item.received_at)
+            # The status is re-checked so two administrators replaying at once
+            # leave one audit entry.
+            updated = QuarantinedMessage.objects.filter(pk=item.pk, status=item.status).update(
+                status=QuarantinedMessage.Status.REPLAYED, replayed_at=at, case=result.case
+            )
+            if updated != 1:
+                raise ConflictError(
+                    ChannelErrorCode.NOT_HELD,
+                    _("Quarantined message #%(id)s was already replayed."),
+                    id=item.pk,
+                )
+            audit_record(
+                actor=actor,
+                action="quarantine.replayed",
+                target=item,
+                at=at,
+                before={"status": item.status},
+                after={"status": QuarantinedMessage.Status.REPLAYED, "case": result.case.reference},
+            )
+    except MessageUnreadableError as exc:
+        quarantine_note_failure(item=item, error=exc)
+        raise
+    return result

@@ -1,0 +1,178 @@
+"""Reads of the customers app shared by pages, the API and the CSV export.
+
+Every active member of staff may read customers. Lists cost a fixed number of
+queries whatever their length: relations are joined or prefetched here.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.authz import AuthzErrorCode
+from kefu.core.errors import NotFoundError, PermissionDeniedError
+from kefu.core.models import User
+from kefu.customers.errors import CustomerErrorCode
+from kefu.customers.models import Contact, Organisation, Project
+
+PAGE_SIZE = 25
+# A search needs this many digits before it also looks inside phone numbers,
+# so that "3" does not match every contact.
+PHONE_SEARCH_MIN_DIGITS = 3
+
+
+def require_staff(actor: User) -> None:
+    """Raise ``PermissionDeniedError`` unless ``actor`` is an active member of staff."""
+    if not actor.is_active:
+        raise PermissionDeniedError(AuthzErrorCode.NOT_ALLOWED, _("Your account is not active."))
+
+
+def _digits(query: str) -> str:
+    return "".join(ch for ch in query if ch.isdigit())
+
+
+def organisation_list(*, actor: User, query: str = "", tier: str = "") -> QuerySet[Organisation]:
+    """Organisations by name, with ``contact_count`` and ``project_count``, in one query.
+
+    ``query`` matches the organisation's name or industry, or the name, email
+    or phone digits of one of its contacts; ``tier`` narrows to one tier (an
+    unknown tier matches nothing).
+    """
+    require_staff(actor)
+    organisations = Organisation.objects.all()
+    query = query.strip()
+    if query:
+        match = (
+            Q(name__icontains=query)
+            | Q(industry__icontains=query)
+            | Q(contacts__name__icontains=query)
+            | Q(contacts__email__icontains=query)
+        )
+        digits = _digits(query)
+        if len(digits) >= PHONE_SEARCH_MIN_DIGITS:
+            match |= Q(contacts__phone__contains=digits)
+        # Filter through a subquery so the counts below are not multiplied by the join.
+        organisations = organisations.filter(pk__in=Organisation.objects.filter(match).values("pk"))
+    if tier:
+        organisations = organisations.filter(tier=tier)
+    return organisations.annotate(
+        contact_count=Count("contacts", filter=Q(contacts__is_active=True), distinct=True),
+        project_count=Count("projects", distinct=True),
+    ).order_by("name", "pk")
+
+
+def organisation_list_page(
+    *, actor: User, query: str = "", tier: str = "", page: int | str | None = 1
+) -> Page[Organisation]:
+    """One page of ``organisation_list``; a page number out of range gives the last page."""
+    organisations = organisation_list(actor=actor, query=query, tier=tier)
+    return Paginator(organisations, PAGE_SIZE).get_page(page)
+
+
+def organisation_get(*, actor: User, organisation_id: int) -> Organisation:
+    """One organisation with its contacts (active first) and projects prefetched."""
+    require_staff(actor)
+    contacts = Contact.objects.order_by("-is_active", "name", "pk")
+    projects = Project.objects.select_related("project_manager").order_by("name", "pk")
+    try:
+        return Organisation.objects.prefetch_related(
+            Prefetch("contacts", queryset=contacts), Prefetch("projects", queryset=projects)
+        ).get(pk=organisation_id)
+    except Organisation.DoesNotExist:
+        raise NotFoundError(
+            CustomerErrorCode.ORGANISATION_NOT_FOUND, _("No such organisation.")
+        ) from None
+
+
+def contact_list(
+    *, actor: User, query: str = "", include_inactive: bool = False
+) -> QuerySet[Contact]:
+    """Contacts with their organisation, by name.
+
+    ``query`` matches the contact's name or email, its organisation's name, or
+    (from three digits on) the digits of its phone number.
+    """
+    require_staff(actor)
+    contacts = Contact.objects.select_related("organisation")
+    if not include_inactive:
+        contacts = contacts.filter(is_active=True)
+    query = query.strip()
+    if query:
+        match = (
+            Q(name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(organisation__name__icontains=query)
+        )
+        digits = _digits(query)
+        if len(digits) >= PHONE_SEARCH_MIN_DIGITS:
+            match |= Q(phone__contains=digits)
+        contacts = contacts.filter(match)
+    return contacts.order_by("name", "pk")
+
+
+def contact_list_page(*, actor: User, query: str = "", page: int | str | None = 1) -> Page[Contact]:
+    """One page of ``contact_list``; a page number out of range gives the last page."""
+    return Paginator(contact_list(actor=actor, query=query), PAGE_SIZE).get_page(page)
+
+
+def contact_get(*, actor: User, contact_id: int) -> Contact:
+    """One contact with its organisation."""
+    require_staff(actor)
+    try:
+        return Contact.objects.select_related("organisation").get(pk=contact_id)
+    except Contact.DoesNotExist:
+        raise NotFoundError(CustomerErrorCode.CONTACT_NOT_FOUND, _("No such contact.")) from None
+
+
+def project_list(
+    *, actor: User, organisation: Organisation | None = None, status: str = ""
+) -> QuerySet[Project]:
+    """Projects with organisation and project manager, by organisation then name."""
+    require_staff(actor)
+    projects = Project.objects.select_related("organisation", "project_manager")
+    if organisation is not None:
+        projects = projects.filter(organisation=organisation)
+    if status:
+        projects = projects.filter(status=status)
+    return projects.order_by("organisation__name", "name", "pk")
+
+
+def project_get(*, actor: User, project_id: int) -> Project:
+    """One project with its organisation and project manager."""
+    require_staff(actor)
+    try:
+        return Project.objects.select_related("organisation", "project_manager").get(pk=project_id)
+    except Project.DoesNotExist:
+        raise NotFoundError(CustomerErrorCode.PROJECT_NOT_FOUND, _("No such project.")) from None
+
+
+def organisation_export_list(*, actor: User | None) -> QuerySet[Organisation]:
+    """Every organisation by name with its active contacts prefetched as ``active_contacts``.
+
+    ``actor`` None is the operator at the command line.
+    """
+    if actor is not None:
+        require_staff(actor)
+    contacts = Contact.objects.filter(is_active=True).order_by("name", "pk")
+    return Organisation.objects.prefetch_related(
+        Prefetch("contacts", queryset=contacts, to_attr="active_contacts")
+    ).order_by("name", "pk")
+
+
+def contact_without_organisation_list(*, actor: User | None) -> QuerySet[Contact]:
+    """Active contacts who belong to no organisation (private customers), by name."""
+    if actor is not None:
+        require_staff(actor)
+    return Contact.objects.filter(organisation__isnull=True, is_active=True).order_by("name", "pk")
+
+
+def project_manager_get(*, actor: User, user_id: int) -> User:
+    """An active member of staff who may manage a project."""
+    require_staff(actor)
+    try:
+        return User.objects.get(pk=user_id, is_active=True)
+    except User.DoesNotExist:
+        raise NotFoundError(
+            CustomerErrorCode.PROJECT_MANAGER_NOT_FOUND, _("No such active member of staff.")
+        ) from None

@@ -1,0 +1,134 @@
+"""``build_demo``: load a realistic, deterministic demo company into the database.
+
+What it loads:
+
+- 4 departments (客服中心, 工程部, 技术部, 财务部) and 7 teams with their working hours;
+- 40 staff accounts, every role represented, all with the password ``kefu-demo``;
+- 200 customers, read as 200 organisations (home owners, property management
+  companies, shops and offices, IT clients, a few foreign companies writing in
+  English), each with one or two contacts, and their renovation or IT projects;
+- about 120 days of case history before ``today``: some 700-900 cases with 2-6
+  messages each.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from kefu.cases.models import Case, Message
+from kefu.core.models import Department, Team, User
+from kefu.customers.models import Contact, Organisation, Project
+from kefu.demo.clients import MARKER_ORGANISATION, SHANGHAI, clients_build
+from kefu.demo.history import HISTORY_DAYS, history_build
+from kefu.demo.names import FEATURED_LOGINS
+from kefu.demo.staff import DEMO_PASSWORD, DemoLogin, demo_logins, format_logins, staff_ensure
+
+__all__ = [
+    "DEFAULT_SEED",
+    "DEMO_PASSWORD",
+    "FEATURED_LOGINS",
+    "HISTORY_DAYS",
+    "MARKER_ORGANISATION",
+    "DemoLogin",
+    "DemoOutcome",
+    "DemoSummary",
+    "build_demo",
+    "demo_is_loaded",
+    "demo_logins",
+    "format_logins",
+]
+
+DEFAULT_SEED = 2024
+
+
+class DemoOutcome(enum.StrEnum):
+    BUILT = "built"  # the whole demo was loaded
+    ALREADY_LOADED = "already_loaded"  # staff restored; the history was there already
+    SKIPPED = "skipped"  # only_if_empty, and the database holds data of its own
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    outcome: DemoOutcome
+    today: date
+    seed: int
+    departments: int
+    teams: int
+    users: int
+    organisations: int
+    contacts: int
+    projects: int
+    cases: int
+    messages: int
+
+
+def demo_is_loaded() -> bool:
+    """Whether the demo history is in the database (its marker organisation exists)."""
+    return Organisation.objects.filter(name=MARKER_ORGANISATION).exists()
+
+
+def _holds_data() -> bool:
+    return User.objects.exists() or Organisation.objects.exists() or Case.objects.exists()
+
+
+def _summary(outcome: DemoOutcome, *, today: date, seed: int) -> DemoSummary:
+    return DemoSummary(
+        outcome=outcome,
+        today=today,
+        seed=seed,
+        departments=Department.objects.count(),
+        teams=Team.objects.count(),
+        users=User.objects.count(),
+        organisations=Organisation.objects.count(),
+        contacts=Contact.objects.count(),
+        projects=Project.objects.count(),
+        cases=Case.objects.count(),
+        messages=Message.objects.count(),
+    )
+
+
+@transaction.atomic
+def build_demo(
+    *, today: date | None = None, seed: int = DEFAULT_SEED, only_if_empty: bool = False
+) -> DemoSummary:
+    """Load the demo company, or restore its staff if it is loaded already; all or nothing.
+
+    ``today`` anchors the history (default: today's date in Asia/Shanghai); every
+    timestamp lies before its midnight. The same ``seed`` and ``today`` always
+    give the same data.
+
+    Idempotent: where the demo's marker organisation exists, departments, teams
+    and staff accounts are upserted (roles, teams and the demo password put back)
+    and the customers and history are left untouched, whatever the seed. Accounts
+    that share a demo username are taken over. With ``only_if_empty``, a database
+    without the demo that holds user accounts, organisations or cases of its own
+    is not touched at all. Returns the outcome and the table counts afterwards.
+    """
+    if today is None:
+        today = timezone.localdate(timezone=SHANGHAI)
+    loaded = demo_is_loaded()
+    if not loaded and only_if_empty and _holds_data():
+        return _summary(DemoOutcome.SKIPPED, today=today, seed=seed)
+    staff = staff_ensure()
+    if loaded:
+        return _summary(DemoOutcome.ALREADY_LOADED, today=today, seed=seed)
+    # Separate streams, so a change to the clients' generation does not reshuffle
+    # the whole history (string seeds hash the same way in every process).
+    clients = clients_build(
+        rng=random.Random(f"{seed}:clients"),  # noqa: S311
+        today=today,
+        users=staff.users,
+    )
+    history_build(
+        rng=random.Random(f"{seed}:history"),  # noqa: S311
+        today=today,
+        staff=staff,
+        clients=clients,
+    )
+    return _summary(DemoOutcome.BUILT, today=today, seed=seed)
