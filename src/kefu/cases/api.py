@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from kefu.cases import selectors, services
 from kefu.cases.errors import CaseErrorCode
@@ -56,6 +56,7 @@ from kefu.cases.services import workspace
 from kefu.core.api import actor_of
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.core.models import Department, User
+from kefu.core.pagination import CappedLimitOffsetPagination
 from kefu.customers.models import Contact, Project
 
 router = Router(tags=["cases"])
@@ -72,8 +73,13 @@ def _user(username: str) -> User:
     return user
 
 
-@router.get("/cases", response=list[CaseOut], summary="Cases in a queue or list")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "/cases",
+    response=list[CaseOut],
+    summary="Cases in a queue or list",
+    description="Most urgent SLA first. `count` stops at 10,001, meaning more than 10,000.",
+)
+@paginate(CappedLimitOffsetPagination)
 def case_list(request: HttpRequest, filters: Query[CaseListQuery]) -> list[Case]:
     query = selectors.CaseFilter(
         scope=filters.scope,

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -35,6 +34,8 @@ from kefu.cases.models import Commitment, CompensationOffer, ReplyTemplate, Save
 from kefu.cases.services import workspace
 from kefu.core.errors import DomainError
 from kefu.core.models import User
+from kefu.core.pagination import CappedPaginator
+from kefu.core.roles import Perm
 
 View = Callable[..., HttpResponse]
 Action = Callable[..., None]
@@ -63,7 +64,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     actor = _user(request)
     form = QueueFilterForm(request.GET or {"scope": "mine"})
     cases = selectors.case_list_for(actor, _filters(form))
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(cases, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -109,7 +110,7 @@ def _case_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return {
         "case": case,
         **detail,
-        "event_lines": [(event, event_text(event)) for event in detail["events"]],  # type: ignore[attr-defined]
+        "event_lines": [(event, event_text(event)) for event in detail["events"]],
         "reply_form": ReplyForm(initial={"version": case.version}),
         "note_form": NoteForm(),
         "status_form": StatusForm(initial={"status": case.status, "version": case.version}),
@@ -119,16 +120,10 @@ def _case_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
         "commitment_form": CommitmentForm(),
         "compensation_form": CompensationForm(),
         "templates": ReplyTemplate.objects.filter(is_active=True),
-        "can_approve": actor.has_role_perm(_perm("APPROVE_ESCALATIONS")),
+        "can_approve": actor.has_role_perm(Perm.APPROVE_ESCALATIONS),
         "active": "cases",
         "now": timezone.now(),
     }
-
-
-def _perm(name: str) -> Any:
-    from kefu.core.roles import Perm
-
-    return Perm[name]
 
 
 @login_required

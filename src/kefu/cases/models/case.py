@@ -147,12 +147,22 @@ class Case(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["owner", "status"], name="case_owner_status"),
-            models.Index(fields=["department", "status"], name="case_department_status"),
-            # The queue: open work ordered by the earliest SLA due time.
-            models.Index(fields=["owner", "sla_due_at"], name="case_owner_sla"),
-            models.Index(fields=["team", "sla_due_at"], name="case_team_sla"),
-            models.Index(fields=["status", "sla_due_at"], name="case_status_sla"),
-            models.Index(fields=["status", "priority", "sla_due_at"], name="case_status_priority"),
+            # Queues walk these in order (earliest SLA due first, then id) and stop
+            # after one page, whatever the table size (selectors.case_list_for).
+            models.Index(fields=["owner", "sla_due_at", "id"], name="case_owner_sla"),
+            models.Index(fields=["team", "sla_due_at", "id"], name="case_team_sla"),
+            models.Index(fields=["department", "sla_due_at", "id"], name="case_department_sla"),
+            models.Index(fields=["status", "sla_due_at", "id"], name="case_status_sla"),
+            models.Index(
+                fields=["status", "priority", "sla_due_at", "id"], name="case_status_priority"
+            ),
+            models.Index(
+                fields=["sla_due_at", "id"],
+                name="case_open_sla",
+                condition=models.Q(
+                    status__in=["new", "open", "waiting_customer", "waiting_department"]
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -118,7 +118,8 @@ def case_open(
     case.reference = f"KF-{at:%Y}-{case.pk:06d}"
     fields = {"reference": case.reference, **sla_start(case, at=at)}
     Case.objects.filter(pk=case.pk).update(**fields)
-    case.refresh_from_db()
+    for name, value in fields.items():
+        setattr(case, name, value)
     message = Message.objects.create(
         case=case,
         direction=Message.Direction.INBOUND,

@@ -11,7 +11,7 @@ from kefu.cases import sla
 from kefu.cases.models import Case, SlaPolicy
 from kefu.core import clock
 from kefu.core.calendar import BusinessCalendar, CalendarError, get_region
-from kefu.core.models import Team
+from kefu.core.models import ScheduledJob, Team
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +83,24 @@ def _fields(due: sla.SlaDue) -> dict[str, Any]:
     }
 
 
-def _schedule(case: Case, due: sla.SlaDue, *, at: datetime) -> None:
+def _schedule(case: Case, due: sla.SlaDue, *, at: datetime, new: bool = False) -> None:
+    if new:
+        # A new case has no due rows yet: one insert for all of them.
+        ScheduledJob.objects.bulk_create(
+            ScheduledJob(
+                kind=SLA_JOB,
+                key=f"case:{case.pk}:sla:{target}",
+                due_at=getattr(due, target),
+                payload={
+                    "case_id": case.pk,
+                    "target": target,
+                    "due_at": getattr(due, target).isoformat(),
+                },
+            )
+            for target in TARGETS
+            if getattr(due, target) is not None
+        )
+        return
     for target in TARGETS:
         key = f"case:{case.pk}:sla:{target}"
         value = getattr(due, target)
@@ -104,7 +121,7 @@ def sla_start(case: Case, *, at: datetime) -> dict[str, Any]:
     if policy is None:
         return {"sla_policy": None}
     due = _compute(case, lambda cal: sla.due_on_open(policy, opened_at=at, calendar=cal))
-    _schedule(case, due, at=at)
+    _schedule(case, due, at=at, new=True)
     return {"sla_policy_id": policy.key, **_fields(due)}
 
 

@@ -1,0 +1,89 @@
+"""Ingest rates: emails through the `kefu ingest-email` path and the signed chat webhook.
+
+Imported by bench/desk.py after the desk is built; measures in one process
+(the mail server pipe and the webhook both end in these same calls).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from kefu.channels.email_in import email_ingest
+from kefu.channels.signing import sign
+
+
+def _mail(n: int) -> bytes:
+    message = EmailMessage()
+    message["From"] = f"客户{n} <bench{n % 500}@example.com>"
+    message["To"] = "service@kefu.example"
+    message["Subject"] = f"卫生间渗水 第{n}次反映" if n % 3 else f"Re: 报修进度 {n}"
+    message["Message-ID"] = f"<bench-{n}@example.com>"
+    message.set_content("楼下邻居说天花板有水渍，麻烦尽快派人上门查看。" * 3)
+    return bytes(message)
+
+
+def measure_ingest(count: int = 400) -> dict[str, object]:
+    """Messages per second stored by email ingestion and by the chat webhook."""
+    mails = [_mail(n) for n in range(count)]
+    start = time.perf_counter()
+    for raw in mails:
+        email_ingest(raw=raw, at=timezone.now(), source="bench")
+    email_rate = count / (time.perf_counter() - start)
+
+    settings.KEFU_CHAT_WEBHOOK_SECRET = "bench-secret-bench-secret"  # type: ignore[misc]  # noqa: S105
+    client = Client()
+    bodies = [
+        json.dumps(
+            {
+                "message_id": f"bench-chat-{n}",
+                "conversation_id": f"conv-{n % 300}",
+                "sender": {"handle": f"wx_bench_{n % 300}", "name": f"客户{n}"},
+                "text": "请问维修师傅几点到？",
+                "sent_at": timezone.now().isoformat(),
+            },
+            ensure_ascii=False,
+        ).encode()
+        for n in range(count)
+    ]
+    start = time.perf_counter()
+    for body in bodies:
+        response = client.post(
+            "/api/v1/channels/chat/messages",
+            body,
+            content_type="application/json",
+            headers={"X-Kefu-Signature": sign(settings.KEFU_CHAT_WEBHOOK_SECRET, body)},
+        )
+        if response.status_code != 200:
+            raise RuntimeError(f"chat webhook: {response.status_code} {response.content[:200]!r}")
+    chat_rate = count / (time.perf_counter() - start)
+
+    # One `kefu ingest-email` process per message, as a mail server pipe runs it:
+    # dominated by starting Python and Django.
+    kefu = str(Path(sys.executable).with_name("kefu"))
+    start = time.perf_counter()
+    runs = 5
+    for n in range(runs):
+        subprocess.run(
+            [kefu, "ingest-email"],
+            input=_mail(count + n),
+            env=dict(os.environ),
+            capture_output=True,
+            check=True,
+        )
+    per_process = (time.perf_counter() - start) / runs
+    return {
+        "email_messages_per_second_one_process": round(email_rate, 1),
+        "chat_webhook_messages_per_second_one_process": round(chat_rate, 1),
+        "ingest_email_command_seconds_per_invocation": round(per_process, 2),
+        "messages": count,
+    }

@@ -1,0 +1,41 @@
+"""Pagination whose cost does not grow with the table: counts stop at a cap.
+
+Counting a million matching rows to print "page 1 of 20,000" costs more than
+the page itself; past ``COUNT_CAP`` the count reads as "more than 10,000".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+from ninja.pagination import LimitOffsetPagination
+
+COUNT_CAP = 10_000
+
+
+def capped_count(items: Any) -> int:
+    """The number of ``items``, but at most ``COUNT_CAP + 1``."""
+    if isinstance(items, QuerySet):
+        return items[: COUNT_CAP + 1].count()
+    return len(items)
+
+
+class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    @cached_property
+    def count(self) -> int:
+        return capped_count(self.object_list)
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
+class CappedLimitOffsetPagination(LimitOffsetPagination):
+    """ninja's limit/offset pages with ``count`` capped at ``COUNT_CAP + 1``
+    (a count of 10,001 means "more than 10,000")."""
+
+    def _items_count(self, queryset: QuerySet[Any]) -> int:
+        return capped_count(queryset)
