@@ -110,3 +110,28 @@ def test_confidential_case_page_is_404_for_other_departments(
     response = client_for(outsider).get(reverse("cases:case", args=[case.pk]))
 
     assert response.status_code == 404
+
+
+def test_overview_panel_shows_overdue_promises_and_kept_rates_to_leads(
+    client_for: ClientFor, team: Team, desk_agent: User, desk_lead: User
+) -> None:
+    from kefu.cases import services
+    from tests.cases.builders import at
+
+    case = open_case(when="2026-11-02 10:00", team=team, owner=desk_agent)
+    promise = services.commitment_create(
+        actor=desk_agent,
+        case=case,
+        what="回电确认",
+        due_at=at("2026-11-02 12:00"),
+        at=at("2026-11-02 10:30"),
+    )
+    Commitment.objects.filter(pk=promise.pk).update(is_overdue=True)
+
+    agent_panel = client_for(desk_agent).get(reverse("cases:summary")).content.decode()
+    lead_panel = client_for(desk_lead).get(reverse("cases:summary")).content.decode()
+
+    assert "回电确认" in agent_panel
+    assert "agent.wang" not in agent_panel
+    assert "agent.wang" in lead_panel
+    assert "回电确认" in lead_panel

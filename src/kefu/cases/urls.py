@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("summary/", views.summary, name="summary"),
     path("views/save/", views.saved_view_save, name="saved_view_save"),
     path("<int:case_id>/", views.case_page, name="case"),
     path("<int:case_id>/reply/", views.reply, name="reply"),

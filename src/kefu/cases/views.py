@@ -259,6 +259,21 @@ def compensation_decide(
 
 
 @login_required
+def summary(request: HttpRequest) -> HttpResponse:
+    """htmx panel for the overview: my open work, overdue promises, kept-rates."""
+    actor = _user(request)
+    mine = selectors.case_list_for(actor, selectors.CaseFilter(scope="mine"))
+    context: dict[str, Any] = {
+        "open_count": mine.count(),
+        "breached_count": mine.filter(breach_count__gt=0).count(),
+        "overdue": list(selectors.commitments_overdue_for(actor)[:10]),
+    }
+    if actor.has_role_perm(Perm.VIEW_TEAM):
+        context["kept_rates"] = selectors.commitment_kept_rates(actor=actor, by="owner")
+    return render(request, "cases/_summary.html", context)
+
+
+@login_required
 def template_text(request: HttpRequest, case_id: int) -> HttpResponse:
     """htmx: the chosen reply template filled for this case, as the reply textarea."""
     actor = _user(request)
