@@ -22,7 +22,6 @@ install: $(VENV)/.installed
 run: install
 	$(KEFU) migrate --no-input
 	$(KEFU) demo --if-empty
-	$(KEFU) demo_logins
 	$(BIN)/honcho -d . -f Procfile start
 
 lint: install

@@ -124,3 +124,12 @@ def test_static_assets_are_served_locally(client: Client) -> None:
     assert "/static/django_htmx/htmx-2.min.js" in page or "htmx" in page
     assert "http://" not in page.replace("http://testserver", "")
     assert "https://" not in page
+
+
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client: Client) -> None:
+    first = client.get(reverse("core:login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    client.post(reverse("core:set_language"), {"language": "en", "next": "/login/"})
+    chosen = client.get(reverse("core:login"), HTTP_ACCEPT_LANGUAGE="zh-CN")
+
+    assert '<html lang="zh-hans">' in first.content.decode()
+    assert '<html lang="en">' in chosen.content.decode()

@@ -4,8 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 from django.utils import translation
+
+
+class DefaultLanguageMiddleware:
+    """Chinese unless the visitor chose otherwise (the language cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; kefu
+    opens in zh-hans for everyone until someone picks English, so a team sees
+    one interface whatever their browsers are set to.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        known = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in known else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        patch_vary_headers(response, ("Cookie",))
+        return response
 
 
 class UserLanguageMiddleware:

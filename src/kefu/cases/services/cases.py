@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -99,7 +100,8 @@ def case_open(
     if team is None:
         team = Team.objects.filter(department=department).order_by("pk").first()
     case = Case.objects.create(
-        reference=f"tmp-{at.timestamp()}-{contact.pk}",
+        # Unique until the real reference (from the id) replaces it below.
+        reference=f"tmp-{uuid.uuid4().hex[:16]}",
         subject=subject,
         contact=contact,
         organisation=organisation or contact.organisation,
