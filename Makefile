@@ -30,6 +30,7 @@ lint: install
 
 types: install
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 migrations-check: install
 	KEFU_VAR_DIR=$$(mktemp -d) $(KEFU) makemigrations --check --dry-run

@@ -155,3 +155,26 @@ def test_openapi_documents_the_desk(client: Client) -> None:
         "/api/v1/cases/{case_id}/compensations",
     ):
         assert path in paths
+
+
+def test_watching_a_case(
+    client: Client, team: Team, desk_agent: User, bearer_for: BearerFor
+) -> None:
+    case = open_case(when="2026-11-02 10:00", team=team)
+    headers = bearer_for(desk_agent)
+
+    on = client.post(
+        f"/api/v1/cases/{case.pk}/watch",
+        {"watching": True},
+        content_type="application/json",
+        headers=headers,
+    )
+    off = client.post(
+        f"/api/v1/cases/{case.pk}/watch",
+        {"watching": False},
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert on.json() == {"watchers": ["agent.wang"]}
+    assert off.json() == {"watchers": []}

@@ -51,6 +51,7 @@ from kefu.cases.schemas import (
     TextIn,
     TransferIn,
     TransferOut,
+    WatchIn,
 )
 from kefu.cases.services import workspace
 from kefu.core.api import actor_of
@@ -191,6 +192,13 @@ def case_assign(request: HttpRequest, case_id: int, payload: AssignIn) -> Case:
         owner=_user(payload.owner),
         at=timezone.now(),
     )
+
+
+@router.post("/cases/{case_id}/watch", response=dict[str, list[str]], summary="Watch or unwatch")
+def case_watch(request: HttpRequest, case_id: int, payload: WatchIn) -> dict[str, list[str]]:
+    case = _case(request, case_id)
+    services.case_watch(actor=actor_of(request), case=case, watching=payload.watching)
+    return {"watchers": sorted(case.watchers.values_list("username", flat=True))}
 
 
 @router.post("/cases/{case_id}/escalate", response={201: EscalationOut})

@@ -10,4 +10,4 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the desk's clock handlers with the clock loop.
-        from kefu.cases import clocks  # noqa: F401
+        from kefu.cases import clocks, timeline  # noqa: F401

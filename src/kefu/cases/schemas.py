@@ -82,6 +82,10 @@ class StatusIn(StrictInput):
     version: int | None = None
 
 
+class WatchIn(StrictInput):
+    watching: bool
+
+
 class AssignIn(StrictInput):
     owner: str
 

@@ -6,9 +6,9 @@ The timeline merges *sources*, newest first. A source is a function that takes a
     @register_timeline_source("incidents.notices")
     def notices(scope: TimelineScope) -> list[TimelineItem]: ...
 
-Cases opened and their messages are registered here. Notices (incidents) and
-surveys (quality) register their own sources from their app's ``ready()``, so
-this module never imports them. A source returns at most ``scope.limit`` items,
+Each app registers its own sources from its ``ready()`` (cases and messages
+from ``kefu.cases.timeline``; notices and surveys from their apps), so this
+module imports none of them. A source returns at most ``scope.limit`` items,
 newest first, in a fixed number of queries, and leaves out what
 ``scope.audience`` may not see.
 """
@@ -20,12 +20,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from django.db.models import Q
-from django.urls import reverse
-from django.utils.translation import gettext as _
-
-from kefu.cases.models import Case, Message
-from kefu.cases.selectors import visible_cases
 from kefu.core.models import User
 from kefu.customers.models import Contact, Organisation
 from kefu.customers.selectors import require_staff
@@ -120,78 +114,3 @@ def customer_timeline(
     items = [item for source in _SOURCES.values() for item in source(scope)]
     items.sort(key=lambda item: item.at, reverse=True)
     return items[:limit]
-
-
-# -- cases and messages --------------------------------------------------------------------
-
-
-def _case_link(case: Case) -> str:
-    return reverse("cases:case", args=[case.pk])
-
-
-def _case_filter(scope: TimelineScope, prefix: str = "") -> Q:
-    if scope.contact is not None:
-        return Q(**{f"{prefix}contact": scope.contact})
-    return Q(**{f"{prefix}organisation": scope.organisation}) | Q(
-        **{f"{prefix}contact__organisation": scope.organisation}
-    )
-
-
-@register_timeline_source("cases.opened")
-def cases_opened(scope: TimelineScope) -> list[TimelineItem]:
-    """Every case opened by or for the customer."""
-    cases = visible_cases(scope.actor).filter(_case_filter(scope)).order_by("-created_at", "-pk")
-    return [
-        TimelineItem(
-            at=case.created_at,
-            kind=TimelineKind.CASE_OPENED,
-            title=_("Case %(reference)s opened: %(subject)s")
-            % {"reference": case.reference, "subject": case.subject},
-            body_excerpt=_("Status: %(status)s · priority: %(priority)s")
-            % {"status": case.get_status_display(), "priority": case.get_priority_display()},
-            link=_case_link(case),
-        )
-        for case in cases[: scope.limit]
-    ]
-
-
-_MESSAGE_KINDS: dict[str, str] = {
-    Message.Direction.INBOUND: TimelineKind.MESSAGE_IN,
-    Message.Direction.OUTBOUND: TimelineKind.MESSAGE_OUT,
-    Message.Direction.NOTE: TimelineKind.NOTE,
-}
-
-
-def _message_title(message: Message) -> str:
-    values = {"reference": message.case.reference, "channel": message.get_channel_display()}
-    if message.direction == Message.Direction.INBOUND:
-        return _("From the customer by %(channel)s, case %(reference)s") % values
-    if message.direction == Message.Direction.OUTBOUND:
-        return _("To the customer by %(channel)s, case %(reference)s") % values
-    return _("Internal note, case %(reference)s") % values
-
-
-@register_timeline_source("cases.messages")
-def case_messages(scope: TimelineScope) -> list[TimelineItem]:
-    """Messages in and out of the customer's cases; internal notes for staff only.
-
-    Only messages of cases the actor may see (``cases.selectors.visible_cases``).
-    """
-    match = _case_filter(scope, prefix="case__")
-    if scope.contact is not None:
-        match |= Q(contact=scope.contact)
-    messages = Message.objects.filter(match, case__in=visible_cases(scope.actor)).select_related(
-        "case"
-    )
-    if scope.audience != Audience.STAFF:
-        messages = messages.exclude(direction=Message.Direction.NOTE)
-    return [
-        TimelineItem(
-            at=message.created_at,
-            kind=_MESSAGE_KINDS.get(message.direction, message.direction),
-            title=_message_title(message),
-            body_excerpt=excerpt(message.body),
-            link=_case_link(message.case),
-        )
-        for message in messages.order_by("-created_at", "-pk")[: scope.limit]
-    ]
