@@ -154,3 +154,16 @@ def test_customer_reply_reopens_a_resolved_case(team: Team, desk_agent: User) ->
 
     case.refresh_from_db()
     assert case.status == Case.Status.OPEN
+
+
+def test_search_by_reference_and_by_latin_word_prefix(team: Team, desk_agent: User) -> None:
+    invoice = open_case(when="2026-11-02 10:00", team=team, subject="Invoice title is wrong")
+    other = open_case(when="2026-11-02 10:05", team=team, subject="ERP login fails")
+
+    by_reference = selectors.case_list_for(
+        desk_agent, selectors.CaseFilter(scope="all", q=other.reference.lower())
+    )
+    by_prefix = selectors.case_list_for(desk_agent, selectors.CaseFilter(scope="all", q="invo"))
+
+    assert [c.pk for c in by_reference] == [other.pk]
+    assert [c.pk for c in by_prefix] == [invoice.pk]

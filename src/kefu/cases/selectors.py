@@ -75,32 +75,32 @@ def _is_cjk(term: str) -> bool:
 def _search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
     """Cases whose subject or messages contain ``query`` (Chinese substrings too).
 
-    The bigram terms narrow the candidates through an index (PostgreSQL:
-    GIN over a tsvector; SQLite: FTS5), then a substring match confirms.
+    A case reference finds that case. Otherwise the query's terms (Chinese
+    bigrams; Latin words, matched as prefixes) narrow the candidates through an
+    index (PostgreSQL: GIN over a stored tsvector; SQLite: FTS5); when the
+    query is more than one term, a substring match then confirms.
     """
     query = query.strip()
     if not query:
         return cases
+    if REFERENCE.fullmatch(query):
+        return cases.filter(reference__iexact=query)
     wanted = search.query_terms(query)
-    if wanted:
-        if connection.vendor == "postgresql":
-            cases = cases.extra(
-                where=[
-                    "to_tsvector('simple', cases_case.search_terms) @@ to_tsquery('simple', %s)"
-                ],
-                params=[" & ".join(f"'{term}'" for term in wanted)],
-            )
-        elif connection.vendor == "sqlite":
-            phrase = " AND ".join(f'"{term}"' for term in wanted)
-            cases = cases.extra(
-                where=[
-                    "cases_case.id IN (SELECT rowid FROM cases_case_fts "
-                    "WHERE cases_case_fts MATCH %s)"
-                ],
-                params=[phrase],
-            )
-    if len(wanted) == 1 and wanted[0] == search.terms(query)[0] and len(query.split()) == 1:
-        # One bigram or one word: the index match is already exact.
+    if wanted and connection.vendor == "postgresql":
+        terms = " & ".join(f"'{term}'" + ("" if _is_cjk(term) else ":*") for term in wanted)
+        cases = cases.extra(
+            where=["cases_case.search_vector @@ to_tsquery('simple', %s)"], params=[terms]
+        )
+    elif wanted and connection.vendor == "sqlite":
+        phrase = " AND ".join(f'"{term}"' + ("" if _is_cjk(term) else "*") for term in wanted)
+        cases = cases.extra(
+            where=[
+                "cases_case.id IN (SELECT rowid FROM cases_case_fts WHERE cases_case_fts MATCH %s)"
+            ],
+            params=[phrase],
+        )
+    if len(wanted) == 1 and len(search.terms(query)) == 1:
+        # One bigram or one word: the index match is already the answer.
         return cases
     in_messages = Message.objects.filter(case=OuterRef("pk"), body__icontains=query)
     return cases.filter(Q(subject__icontains=query) | Exists(in_messages))

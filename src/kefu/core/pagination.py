@@ -19,7 +19,8 @@ COUNT_CAP = 10_000
 def capped_count(items: Any) -> int:
     """The number of ``items``, but at most ``COUNT_CAP + 1``."""
     if isinstance(items, QuerySet):
-        return items[: COUNT_CAP + 1].count()
+        # Without ordering or joins: the count needs only the matching ids.
+        return items.order_by().values("pk")[: COUNT_CAP + 1].count()
     return len(items)
 
 

@@ -2,5 +2,5 @@
 
 A plain package, not a Django app. ``kefu.demo.builder.build_demo`` is the entry point;
 the other modules hold the data it draws from (``names``, ``texts``, ``texts_en``) and
-the steps it runs (``staff``, ``clients``, ``history``).
+the steps it runs (``staff``, ``clients``, ``history``, ``sla``, ``promises``).
 """

@@ -8,7 +8,11 @@ What it loads:
   companies, shops and offices, IT clients, a few foreign companies writing in
   English), each with one or two contacts, and their renovation or IT projects;
 - about 120 days of case history before ``today``: some 700-900 cases with 2-6
-  messages each.
+  messages each;
+- the SLA clocks of every case as the desk would hold them on ``today``'s
+  morning (``sla``): a handful of open cases already breached, the rest due
+  later, with the clock loop's due rows; and the promises owners made to
+  customers (``promises``), a few of them already overdue.
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ from kefu.cases.models import Case, Message
 from kefu.core.models import Department, Team, User
 from kefu.customers.models import Contact, Organisation, Project
 from kefu.demo.clients import MARKER_ORGANISATION, SHANGHAI, clients_build
-from kefu.demo.history import HISTORY_DAYS, history_build
+from kefu.demo.history import HISTORY_DAYS, history_draft, history_save
 from kefu.demo.names import FEATURED_LOGINS
+from kefu.demo.promises import promises_plan, promises_save
+from kefu.demo.sla import sla_plan, sla_save
 from kefu.demo.staff import DEMO_PASSWORD, DemoLogin, demo_logins, format_logins, staff_ensure
 
 __all__ = [
@@ -125,10 +131,20 @@ def build_demo(
         today=today,
         users=staff.users,
     )
-    history_build(
+    drafts = history_draft(
         rng=random.Random(f"{seed}:history"),  # noqa: S311
         today=today,
         staff=staff,
         clients=clients,
     )
+    # The SLA clocks and the promises the desk would be tracking this morning.
+    clocks = sla_plan(drafts, today=today, rng=random.Random(f"{seed}:sla"))  # noqa: S311
+    promises = promises_plan(
+        clocks,
+        today=today,
+        rng=random.Random(f"{seed}:promises"),  # noqa: S311
+    )
+    history_save(drafts)
+    sla_save(clocks)
+    promises_save(promises)
     return _summary(DemoOutcome.BUILT, today=today, seed=seed)

@@ -41,8 +41,9 @@ _RESOLVE_HOURS = {"urgent": (1, 8), "high": (3, 30), "normal": (5, 72), "low": (
 
 def _target_status(rng: random.Random, age_days: int) -> str:
     """A status that fits a case opened ``age_days`` ago."""
+    # Few cases stay open for long: the ones that do are the queue's overdue handful.
     if age_days >= 15:
-        table = {"closed": 88, "resolved": 9, "waiting_department": 2, "waiting_customer": 1}
+        table = {"closed": 89, "resolved": 9.5, "waiting_customer": 1, "waiting_department": 0.5}
     elif age_days >= 6:
         table = {
             "closed": 45,
@@ -438,14 +439,16 @@ def _daily_volume(day: date) -> float:
     return _WEEKDAY_VOLUME[day.weekday()]
 
 
-def history_build(
-    *, rng: random.Random, today: date, staff: Staff, clients: list[Client]
-) -> tuple[int, int]:
-    """Create the cases and messages of the ``HISTORY_DAYS`` days before ``today``.
+Draft = tuple[Case, list[Message]]
 
-    Returns ``(cases, messages)`` created. References run ``KF-<year>-000001``
-    upwards per calendar year in order of opening. Deterministic in ``rng``,
-    ``today`` and the order of ``clients``; each client must have a contact.
+
+def history_draft(
+    *, rng: random.Random, today: date, staff: Staff, clients: list[Client]
+) -> list[Draft]:
+    """The unsaved cases and messages of the ``HISTORY_DAYS`` days before ``today``.
+
+    Deterministic in ``rng``, ``today`` and the order of ``clients``; each client
+    must have a contact. Each case's messages are in order of time.
     """
     history = _History(rng=rng, today=today, staff=staff)
     cumulative = list(
@@ -454,12 +457,44 @@ def history_build(
             for client in clients
         )
     )
-    drafts: list[tuple[Case, list[Message]]] = []
+    drafts: list[Draft] = []
     for offset in range(HISTORY_DAYS, 0, -1):
         day = today - timedelta(days=offset)
         for _ in range(round(_daily_volume(day) * rng.uniform(0.75, 1.25))):
             client = rng.choices(clients, cum_weights=cumulative)[0]
             drafts.append(history.case(day, client))
+    return drafts
+
+
+def owner_message(
+    case: Case, moment: datetime, *, rng: random.Random, asking: bool = False
+) -> Message:
+    """An unsaved message from the case's owner to the customer at ``moment``: a
+    progress update or, ``asking``, a question that leaves the case waiting on
+    the customer. Also adds it to the case's search terms and ``updated_at``."""
+    phrases = _ENGLISH if case.contact.language == "en" else _CHINESE
+    values = {
+        "when": rng.choice(phrases.when),
+        "project": case.project.name if case.project else phrases.no_project,
+    }
+    message = Message(
+        case=case,
+        direction=Message.Direction.OUTBOUND,
+        channel=case.channel,
+        author=case.owner,
+        body=rng.choice(phrases.asks if asking else phrases.updates).format_map(values),
+        created_at=moment,
+    )
+    case.search_terms = search.merge_terms(case.search_terms, message.body)
+    case.updated_at = max(case.updated_at, moment)
+    return message
+
+
+def history_save(drafts: list[Draft]) -> tuple[int, int]:
+    """Number the cases and save them with their messages; returns ``(cases, messages)``.
+
+    References run ``KF-<year>-000001`` upwards per calendar year in order of opening.
+    """
     drafts.sort(key=lambda draft: draft[0].created_at)
     sequence: dict[int, int] = {}
     for case, _messages in drafts:
