@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "kefu.core",
     "kefu.customers",
     "kefu.cases",
+    "kefu.demo",
     "kefu.channels",
 ]
 

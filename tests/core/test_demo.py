@@ -15,8 +15,10 @@ from django.db import transaction
 from django.db.models import Count, Max, Min
 from pytest_django import DjangoDbBlocker
 
-from kefu.cases.models import Case, Message
-from kefu.core.models import Department, Team, User
+from kefu.cases.models import Case, Commitment, Escalation, Message, SlaBreach
+from kefu.cases.services.promises import OVERDUE_JOB, REMINDER_JOB
+from kefu.cases.services.sla import SLA_JOB
+from kefu.core.models import Department, Notification, ScheduledJob, Team, User
 from kefu.core.roles import Role
 from kefu.customers.models import Contact, Organisation, Project
 from kefu.demo.builder import (
@@ -31,6 +33,9 @@ from kefu.demo.builder import (
 TODAY = date(2026, 3, 16)
 SEED = 11
 START_OF_TODAY = datetime.combine(TODAY, time(0), tzinfo=ZoneInfo("Asia/Shanghai"))
+# The demo's first morning: what is due by then is breached, the rest runs.
+MORNING = datetime.combine(TODAY, time(9), tzinfo=ZoneInfo("Asia/Shanghai"))
+RUNNING = [Case.Status.NEW, Case.Status.OPEN, Case.Status.WAITING_DEPARTMENT]
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +49,16 @@ def demo(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[
 def _digest() -> str:
     digest = hashlib.sha256()
     cases = Case.objects.order_by("reference").values_list(
-        "reference", "subject", "created_at", "status", "owner__username", "organisation__name"
+        "reference",
+        "subject",
+        "created_at",
+        "status",
+        "owner__username",
+        "organisation__name",
+        "sla_due_at",
+        "sla_paused_at",
+        "breach_count",
+        "escalation_level",
     )
     for case_row in cases:
         digest.update(repr(case_row).encode())
@@ -205,3 +219,124 @@ def test_if_empty_leaves_a_database_with_its_own_data_alone(demo: DemoSummary) -
     assert summary.outcome == DemoOutcome.SKIPPED
     assert _counts() == before
     assert User.objects.get(username="admin").display_name == "Ops"
+
+
+@pytest.mark.django_db
+def test_demo_cases_run_their_sla_clocks_as_the_desk_would(demo: DemoSummary) -> None:
+    running = Case.objects.filter(status__in=RUNNING)
+    assert running.count() >= 15
+    assert not running.filter(sla_policy=None).exists()
+    assert not running.filter(sla_due_at=None).exists()
+    assert not running.exclude(sla_paused_at=None).exists()
+    # Most of the queue is due later today or after; a handful is overdue.
+    on_track = running.filter(sla_due_at__gt=MORNING).count()
+    assert 0.6 <= on_track / running.count() <= 0.8
+    replied = running.exclude(first_response_at=None)
+    assert not replied.exclude(first_response_due_at=None).exists()
+    assert not running.filter(first_response_at=None, first_response_due_at=None).exists()
+
+    done = Case.objects.filter(status__in=[Case.Status.RESOLVED, Case.Status.CLOSED])
+    assert not done.exclude(sla_due_at=None).exists()
+    assert not done.exclude(next_update_due_at=None).exists()
+    assert not done.filter(resolution_due_at=None).exists()
+    assert not done.exclude(breach_count=0).exists()
+    waiting = Case.objects.filter(status=Case.Status.WAITING_CUSTOMER)
+    assert waiting.exists()
+    assert not waiting.exclude(sla_due_at=None).exists()
+    for case in waiting:
+        last_reply = case.messages.filter(direction=Message.Direction.OUTBOUND).latest("created_at")
+        assert case.sla_paused_at == last_reply.created_at
+
+    jobs = ScheduledJob.objects.filter(kind=SLA_JOB, done_at=None)
+    job_cases = {int(job.payload["case_id"]) for job in jobs}
+    assert job_cases <= set(running.values_list("pk", flat=True))
+    fields = {
+        "first_response": "first_response_due_at",
+        "next_update": "next_update_due_at",
+        "resolution": "resolution_due_at",
+    }
+    for case in running.filter(sla_due_at__gt=MORNING):
+        for target, name in fields.items():
+            due = getattr(case, name)
+            job = jobs.filter(key=f"case:{case.pk}:sla:{target}").first()
+            if due is None:
+                assert job is None
+                continue
+            assert job is not None
+            assert job.due_at == due
+            assert datetime.fromisoformat(str(job.payload["due_at"])) == due
+            assert job.payload["case_id"] == case.pk
+
+
+@pytest.mark.django_db
+def test_demo_open_cases_overdue_this_morning_are_breached_already(demo: DemoSummary) -> None:
+    running = Case.objects.filter(status__in=RUNNING)
+    breached = running.filter(sla_due_at__lte=MORNING)
+    assert 1 <= breached.count() <= running.count() * 0.4
+    assert not running.filter(sla_due_at__gt=MORNING).exclude(breach_count=0).exists()
+    leads = set(User.objects.filter(role=Role.TEAM_LEAD).values_list("department", flat=True))
+    for case in breached:
+        breaches = list(case.breaches.all())
+        assert case.breach_count == len(breaches) >= 1
+        for breach in breaches:
+            assert breach.breached_at == breach.due_at <= MORNING
+            assert not ScheduledJob.objects.filter(
+                key=f"case:{case.pk}:sla:{breach.target}"
+            ).exists()
+        if case.breach_count >= 2:
+            assert case.escalation_level == 2
+        elif case.department_id in leads:
+            assert case.escalation_level >= 1
+    assert SlaBreach.objects.filter(case__in=breached).count() == SlaBreach.objects.count()
+
+
+@pytest.mark.django_db
+def test_clock_loop_at_the_demo_morning_fires_no_storm(demo: DemoSummary) -> None:
+    escalations = Escalation.objects.count()
+    breaches = SlaBreach.objects.count()
+    notices = Notification.objects.count()
+
+    call_command("clocks", "--once", "--now", MORNING.isoformat(), stdout=StringIO())
+
+    assert Escalation.objects.count() == escalations
+    assert SlaBreach.objects.count() == breaches
+    assert Notification.objects.count() == notices
+
+    # Later on, the due rows breach the cases the way the desk's own rows do.
+    later = MORNING + timedelta(days=2)
+    call_command("clocks", "--once", "--now", later.isoformat(), stdout=StringIO())
+
+    assert SlaBreach.objects.count() > breaches
+    assert Escalation.objects.count() > escalations
+    assert not ScheduledJob.objects.exclude(last_error="").exists()
+
+
+@pytest.mark.django_db
+def test_demo_has_open_and_overdue_promises_with_their_due_rows(demo: DemoSummary) -> None:
+    promises = Commitment.objects.select_related("case")
+    assert promises.count() >= 12
+    for promise in promises:
+        assert promise.case.is_open
+        assert promise.owner_id == promise.case.owner_id == promise.created_by_id
+        assert promise.case.created_at <= promise.created_at < START_OF_TODAY
+        assert promise.status == Commitment.Status.OPEN
+    pending = promises.filter(is_overdue=False)
+    assert 10 <= pending.count() <= 20
+    for promise in pending:
+        assert MORNING < promise.due_at < MORNING + timedelta(days=8)
+        reminder = ScheduledJob.objects.get(key=f"commitment:{promise.pk}:reminder")
+        overdue = ScheduledJob.objects.get(key=f"commitment:{promise.pk}:overdue")
+        assert reminder.kind == REMINDER_JOB
+        assert overdue.kind == OVERDUE_JOB
+        assert reminder.due_at is not None
+        assert MORNING < reminder.due_at < promise.due_at == overdue.due_at
+        assert reminder.payload == overdue.payload == {"commitment_id": promise.pk}
+        assert not promise.case.has_overdue_commitment
+    overdue_promises = promises.filter(is_overdue=True)
+    assert 2 <= overdue_promises.count() <= 3
+    for promise in overdue_promises:
+        assert promise.due_at < START_OF_TODAY
+        assert promise.reminded_at is not None
+        assert promise.case.has_overdue_commitment
+        assert not ScheduledJob.objects.filter(key__startswith=f"commitment:{promise.pk}:").exists()
+    assert Case.objects.filter(has_overdue_commitment=True).count() == overdue_promises.count()
