@@ -33,8 +33,8 @@ from typing import TypeVar
 
 from kefu.cases import ladder
 from kefu.cases import sla as rules
-from kefu.cases.models import Case, Message, SlaBreach, SlaPolicy
-from kefu.cases.services.sla import SLA_JOB, TARGETS, team_calendar
+from kefu.cases.models import Case, Message, SlaBreach
+from kefu.cases.services.sla import SLA_JOB, TARGETS, active_policies, team_calendar
 from kefu.core.calendar import BusinessCalendar, CalendarError, get_region
 from kefu.core.models import ScheduledJob, Team, User
 from kefu.core.roles import Role
@@ -112,21 +112,6 @@ class SlaPlan:
     @property
     def running(self) -> list[CaseClock]:
         return [clock for clock in self.clocks if clock.running]
-
-
-def active_policies() -> list[rules.PolicyTargets]:
-    return [
-        rules.PolicyTargets(
-            key=p.pk,
-            priority=p.priority,
-            category=p.category,
-            tier=p.tier,
-            first_response_minutes=p.first_response_minutes,
-            next_update_minutes=p.next_update_minutes,
-            resolution_minutes=p.resolution_minutes,
-        )
-        for p in SlaPolicy.objects.filter(is_active=True).order_by("pk")
-    ]
 
 
 def _replay(clock: CaseClock, calendars: Calendars) -> None:

@@ -56,6 +56,34 @@ def intake_department() -> Department:
     return department
 
 
+def _inbound(
+    *,
+    case: Case,
+    contact: Contact,
+    body: str,
+    channel: str,
+    at: datetime,
+    external_id: str | None,
+    body_html: str,
+    attachments: Sequence[IncomingAttachment],
+    in_reply_to: str = "",
+) -> Message:
+    """Store the customer's message and its attachments on ``case``."""
+    message = Message.objects.create(
+        case=case,
+        direction=Message.Direction.INBOUND,
+        channel=channel,
+        contact=contact,
+        body=body,
+        body_html=body_html,
+        created_at=at,
+        external_id=external_id,
+        in_reply_to=in_reply_to[:300],
+    )
+    _save_attachments(message, attachments)
+    return message
+
+
 def _save_attachments(message: Message, attachments: Sequence[IncomingAttachment]) -> None:
     from django.core.files.base import ContentFile
 
@@ -122,17 +150,16 @@ def case_open(
     Case.objects.filter(pk=case.pk).update(**fields)
     for name, value in fields.items():
         setattr(case, name, value)
-    message = Message.objects.create(
+    _inbound(
         case=case,
-        direction=Message.Direction.INBOUND,
-        channel=channel,
         contact=contact,
         body=body,
-        body_html=body_html,
-        created_at=at,
+        channel=channel,
+        at=at,
         external_id=external_id,
+        body_html=body_html,
+        attachments=attachments,
     )
-    _save_attachments(message, attachments)
     case_event_record(case=case, kind="opened", at=at, actor=actor, channel=channel)
     audit_record(actor=actor, action="case.opened", target=case, at=at, after={"channel": channel})
     return case
@@ -157,18 +184,17 @@ def message_receive(
     starts its SLA clocks again. The same ``external_id`` twice raises
     ``IntegrityError`` (callers look it up first and treat it as a repeat).
     """
-    message = Message.objects.create(
+    message = _inbound(
         case=case,
-        direction=Message.Direction.INBOUND,
-        channel=channel,
         contact=contact,
         body=body,
-        body_html=body_html,
-        created_at=at,
+        channel=channel,
+        at=at,
         external_id=external_id,
-        in_reply_to=in_reply_to[:300],
+        body_html=body_html,
+        in_reply_to=in_reply_to,
+        attachments=attachments,
     )
-    _save_attachments(message, attachments)
     fields: dict[str, object] = {"search_terms": search.merge_terms(case.search_terms, body)}
     if case.status in (Case.Status.WAITING_CUSTOMER, Case.Status.RESOLVED, Case.Status.CLOSED):
         fields["status"] = Case.Status.OPEN

@@ -35,7 +35,8 @@ def _without_holidays(calendar: BusinessCalendar) -> BusinessCalendar:
     )
 
 
-def _policies() -> list[sla.PolicyTargets]:
+def active_policies() -> list[sla.PolicyTargets]:
+    """The active SLA policies as plain data for the pure core."""
     return [
         sla.PolicyTargets(
             key=p.pk,
@@ -46,13 +47,15 @@ def _policies() -> list[sla.PolicyTargets]:
             next_update_minutes=p.next_update_minutes,
             resolution_minutes=p.resolution_minutes,
         )
-        for p in SlaPolicy.objects.filter(is_active=True)
+        for p in SlaPolicy.objects.filter(is_active=True).order_by("pk")
     ]
 
 
 def _policy_for(case: Case) -> sla.PolicyTargets | None:
     tier = case.organisation.tier if case.organisation_id and case.organisation else ""
-    return sla.choose_policy(_policies(), priority=case.priority, category=case.category, tier=tier)
+    return sla.choose_policy(
+        active_policies(), priority=case.priority, category=case.category, tier=tier
+    )
 
 
 def _current(case: Case) -> sla.SlaDue:
