@@ -78,7 +78,7 @@ def _user(username: str) -> User:
     "/cases",
     response=list[CaseOut],
     summary="Cases in a queue or list",
-    description="Most urgent SLA first. `count` stops at 10,001, meaning more than 10,000.",
+    description="Most urgent SLA first. `count` stops at 1,001, meaning more than 1,000.",
 )
 @paginate(CappedLimitOffsetPagination)
 def case_list(request: HttpRequest, filters: Query[CaseListQuery]) -> list[Case]:

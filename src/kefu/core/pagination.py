@@ -1,7 +1,8 @@
 """Pagination whose cost does not grow with the table: counts stop at a cap.
 
 Counting a million matching rows to print "page 1 of 20,000" costs more than
-the page itself; past ``COUNT_CAP`` the count reads as "more than 10,000".
+the page itself; past ``COUNT_CAP`` the count reads as "more than 1,000": nobody pages that far,
+they filter or search.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from ninja.pagination import LimitOffsetPagination
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 def capped_count(items: Any) -> int:
@@ -36,7 +37,7 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
 
 class CappedLimitOffsetPagination(LimitOffsetPagination):
     """ninja's limit/offset pages with ``count`` capped at ``COUNT_CAP + 1``
-    (a count of 10,001 means "more than 10,000")."""
+    (a count of 1,001 means "more than 1,000")."""
 
     def _items_count(self, queryset: QuerySet[Any]) -> int:
         return capped_count(queryset)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from django import template
-from django.utils import timezone
+from django.forms import BoundField
+from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -21,14 +23,22 @@ def due(value: datetime | None) -> SafeString:
     if value is None:
         return mark_safe('<span class="muted">—</span>')
     local = timezone.localtime(value)
+    left, overdue = _due_labels(translation.get_language())
     return format_html(
         '<time class="due" datetime="{}" data-left="{}" data-overdue="{}">{}'
         '<span class="due-live"></span></time>',
         local.isoformat(),
-        _("%s left"),
-        _("%s overdue"),
+        left,
+        overdue,
         f"{local:%m-%d %H:%M}",
     )
+
+
+@functools.cache
+def _due_labels(language: str) -> tuple[str, str]:
+    # Fifty rows a page: translate the two labels once per language.
+    with translation.override(language):
+        return _("%s left"), _("%s overdue")
 
 
 @register.simple_tag
@@ -61,3 +71,24 @@ def delivery_label(status: str) -> str:
         "undeliverable": _("no channel reaches the customer: call them"),
     }
     return str(labels.get(status, status))
+
+
+@register.simple_tag
+def choice_select(field: BoundField) -> SafeString:
+    """A multiple <select> for a bound choice field, without the per-option
+    widget templates (the queue renders it on every filter change)."""
+    chosen = {str(value) for value in (field.value() or [])}
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) in chosen else "", label)
+            for value, label in field.field.choices
+        ),
+    )
+    return format_html(
+        '<select name="{}" id="{}" multiple>{}</select>',
+        field.html_name,
+        field.id_for_label,
+        options,
+    )
