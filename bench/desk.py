@@ -33,13 +33,14 @@ PG_BENCH = "postgresql://postgres@127.0.0.1:5432/kefu_bench"
 SH = ZoneInfo("Asia/Shanghai")
 
 
-def configure(engine: str) -> None:
+def configure(engine: str, *, reuse: bool = False) -> None:
     if engine == "postgres":
-        import psycopg
+        if not reuse:
+            import psycopg
 
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS kefu_bench")
-            conn.execute("CREATE DATABASE kefu_bench")
+            with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                conn.execute("DROP DATABASE IF EXISTS kefu_bench")
+                conn.execute("CREATE DATABASE kefu_bench")
         os.environ["KEFU_DATABASE_URL"] = PG_BENCH
     os.environ["KEFU_VAR_DIR"] = tempfile.mkdtemp(prefix="kefu-bench-")
     os.environ["DJANGO_SETTINGS_MODULE"] = "kefu.settings"
@@ -279,9 +280,23 @@ def main() -> None:
     parser.add_argument("--messages-per-case", type=int, default=5)
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="PostgreSQL only: measure the kefu_bench database built by an earlier run.",
+    )
     args = parser.parse_args()
-    configure(args.engine)
-    built = build(args.cases, args.messages_per_case, args.seed)
+    configure(args.engine, reuse=args.reuse)
+    if args.reuse:
+        from kefu.cases.models import Case, Message
+
+        built: dict[str, object] = {
+            "cases": Case.objects.count(),
+            "messages": Message.objects.count(),
+            "build_seconds": "reused",
+        }
+    else:
+        built = build(args.cases, args.messages_per_case, args.seed)
     result = {
         "benchmark": "desk",
         "engine": args.engine,
