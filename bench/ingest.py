@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -22,12 +23,15 @@ from kefu.channels.email_in import email_ingest
 from kefu.channels.signing import sign
 
 
+RUN = uuid.uuid4().hex[:8]  # fresh ids each run, so nothing is skipped as a repeat
+
+
 def _mail(n: int) -> bytes:
     message = EmailMessage()
     message["From"] = f"客户{n} <bench{n % 500}@example.com>"
     message["To"] = "service@kefu.example"
     message["Subject"] = f"卫生间渗水 第{n}次反映" if n % 3 else f"Re: 报修进度 {n}"
-    message["Message-ID"] = f"<bench-{n}@example.com>"
+    message["Message-ID"] = f"<bench-{RUN}-{n}@example.com>"
     message.set_content("楼下邻居说天花板有水渍，麻烦尽快派人上门查看。" * 3)
     return bytes(message)
 
@@ -45,7 +49,7 @@ def measure_ingest(count: int = 400) -> dict[str, object]:
     bodies = [
         json.dumps(
             {
-                "message_id": f"bench-chat-{n}",
+                "message_id": f"bench-chat-{RUN}-{n}",
                 "conversation_id": f"conv-{n % 300}",
                 "sender": {"handle": f"wx_bench_{n % 300}", "name": f"客户{n}"},
                 "text": "请问维修师傅几点到？",
