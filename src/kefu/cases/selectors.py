@@ -75,10 +75,12 @@ def _is_cjk(term: str) -> bool:
 def _search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
     """Cases whose subject or messages contain ``query`` (Chinese substrings too).
 
-    A case reference finds that case. Otherwise the query's terms (Chinese
-    bigrams; Latin words, matched as prefixes) narrow the candidates through an
-    index (PostgreSQL: GIN over a stored tsvector; SQLite: FTS5); when the
-    query is more than one term, a substring match then confirms.
+    A case reference finds that case. Otherwise every term of the query
+    (Chinese bigrams; Latin words, matched as prefixes) must be in the case's
+    subject or messages, found through an index (PostgreSQL: GIN over a stored
+    tsvector; SQLite: FTS5). A longer Chinese query thus finds the cases
+    holding all its bigrams, which in practice are the cases holding the
+    phrase; no per-candidate substring scan, which would read every message.
     """
     query = query.strip()
     if not query:
@@ -87,14 +89,18 @@ def _search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
         return cases.filter(reference__iexact=query)
     wanted = search.query_terms(query)
     if wanted and connection.vendor == "postgresql":
-        # One term in the index condition: PostgreSQL estimates a single term
-        # well, but multiplies the selectivities of several, and bigrams of one
-        # phrase always come together; the substring match below confirms.
-        term = wanted[0]
-        cases = cases.extra(
-            where=["cases_case.search_vector @@ to_tsquery('simple', %s)"],
-            params=[f"'{term}'" + ("" if _is_cjk(term) else ":*")],
-        )
+        # The first term is the index condition, which PostgreSQL estimates
+        # well. The others are checked on the same row as an opaque filter:
+        # estimated together, the bigrams of one phrase look independent and
+        # rare when in fact they always come together, and the planner would
+        # then read every match instead of walking the newest cases.
+        tsqueries = [f"'{term}'" + ("" if _is_cjk(term) else ":*") for term in wanted]
+        where = ["cases_case.search_vector @@ to_tsquery('simple', %s)"]
+        params = [tsqueries[0]]
+        if len(tsqueries) > 1:
+            where.append("(cases_case.search_vector @@ to_tsquery('simple', %s)) IS TRUE")
+            params.append(" & ".join(tsqueries[1:]))
+        cases = cases.extra(where=where, params=params)  # noqa: S610  (values are bound)
     elif wanted and connection.vendor == "sqlite":
         phrase = " AND ".join(f'"{term}"' + ("" if _is_cjk(term) else "*") for term in wanted)
         cases = cases.extra(
@@ -103,11 +109,11 @@ def _search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
             ],
             params=[phrase],
         )
-    if len(wanted) == 1 and len(search.terms(query)) == 1:
-        # One bigram or one word: the index match is already the answer.
-        return cases
-    in_messages = Message.objects.filter(case=OuterRef("pk"), body__icontains=query)
-    return cases.filter(Q(subject__icontains=query) | Exists(in_messages))
+    if not wanted:
+        # A single Chinese character has no bigram: match it as a substring.
+        in_messages = Message.objects.filter(case=OuterRef("pk"), body__icontains=query)
+        return cases.filter(Q(subject__icontains=query) | Exists(in_messages))
+    return cases
 
 
 def case_list_for(actor: User, filters: CaseFilter) -> QuerySet[Case]:
