@@ -22,7 +22,6 @@ from django.utils import timezone
 from kefu.channels.email_in import email_ingest
 from kefu.channels.signing import sign
 
-
 RUN = uuid.uuid4().hex[:8]  # fresh ids each run, so nothing is skipped as a repeat
 
 
