@@ -131,3 +131,57 @@ def test_waiting_on_customer_pauses_the_clock_and_resume_carries_the_rest(
     assert case.status == Case.Status.OPEN
     assert case.resolution_due_at == at("2026-10-10 12:00")
     assert case.sla_paused_at is None
+
+
+def test_a_reopened_case_runs_its_clocks_again(team: Team, desk_agent: User) -> None:
+    only_policy(first=60, cadence=None, resolution=4 * 60)
+    case = open_case(when="2026-11-02 09:00", team=team)
+    services.case_set_status(
+        actor=desk_agent, case=case, status="resolved", at=at("2026-11-02 10:00")
+    )
+    case.refresh_from_db()
+    assert case.sla_due_at is None
+
+    services.message_receive(
+        case=case, contact=case.contact, body="又漏了", channel="email", at=at("2026-11-03 09:00")
+    )
+
+    case.refresh_from_db()
+    assert case.status == Case.Status.OPEN
+    assert case.next_update_due_at == at("2026-11-03 10:00")
+    assert case.resolution_due_at == at("2026-11-03 13:00")
+    assert case.sla_due_at == at("2026-11-03 10:00")
+
+
+def test_undelivered_notices_are_queued_again_by_the_clock(
+    team: Team, desk_agent: User, settings: object
+) -> None:
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from kefu.cases.models import Message
+
+    now = timezone.now()
+    case = open_case(when="2026-11-02 09:00", team=team)
+    stuck = Message.objects.create(
+        case=case,
+        direction="out",
+        channel="email",
+        contact=case.contact,
+        body="您好",
+        created_at=now - timedelta(minutes=20),
+        delivery_status="sending",
+    )
+    settings.TASKS = {  # type: ignore[attr-defined]
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
+
+    call_command(
+        "clocks", "--once", "--now", (now + timedelta(minutes=1)).isoformat(), stdout=StringIO()
+    )
+
+    stuck.refresh_from_db()
+    assert stuck.delivery_status == "sent"
+    assert len(mail.outbox) == 1

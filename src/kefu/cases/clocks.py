@@ -6,7 +6,7 @@ repeated run does nothing.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kefu.cases.events import case_event_record
-from kefu.cases.models import Case, SlaBreach
+from kefu.cases.models import Case, Message, SlaBreach
 from kefu.cases.services.escalation import case_escalate_for_breach
 from kefu.cases.services.promises import (
     OVERDUE_JOB,
@@ -23,8 +23,11 @@ from kefu.cases.services.promises import (
     commitment_remind,
 )
 from kefu.cases.services.sla import SLA_JOB
+from kefu.cases.tasks import deliver_message
 from kefu.core import clock
 from kefu.core.models import ScheduledJob
+
+REDELIVER_JOB = "cases.redeliver"
 
 _DUE_FIELD = {
     "first_response": "first_response_due_at",
@@ -60,6 +63,22 @@ def sla_due(job: ScheduledJob, now: datetime) -> None:
             "due": when,
         }
     case_escalate_for_breach(case=case, at=now, explanation=explanation)
+
+
+@clock.register(REDELIVER_JOB, every=timedelta(minutes=5))
+def redeliver(job: ScheduledJob, now: datetime) -> None:
+    """Queue again the notices a worker did not deliver: still queued after two
+    minutes (a temporary failure, or the enqueue was lost), or stuck sending
+    after ten (the worker died). Delivery claims each message, so a duplicate
+    enqueue sends nothing twice."""
+    Message.objects.filter(
+        delivery_status="sending", created_at__lt=now - timedelta(minutes=10)
+    ).update(delivery_status="queued")
+    stale = Message.objects.filter(
+        delivery_status="queued", created_at__lt=now - timedelta(minutes=2)
+    ).values_list("pk", flat=True)[:500]
+    for message_id in stale:
+        deliver_message.enqueue(message_id=message_id)
 
 
 @clock.register(REMINDER_JOB)

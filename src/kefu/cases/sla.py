@@ -95,6 +95,18 @@ def due_after_reply(
     )
 
 
+def due_on_reopen(
+    policy: PolicyTargets, *, reopened_at: datetime, calendar: BusinessCalendar
+) -> SlaDue:
+    """A resolved case the customer opened again: answer within the first-response
+    time (as the next update) and resolve again within the resolution time."""
+    return SlaDue(
+        first_response=None,
+        next_update=_after(calendar, reopened_at, policy.first_response_minutes),
+        resolution=_after(calendar, reopened_at, policy.resolution_minutes),
+    )
+
+
 def due_after_pause(
     due: SlaDue, *, paused_at: datetime, resumed_at: datetime, calendar: BusinessCalendar
 ) -> SlaDue:

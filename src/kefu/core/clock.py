@@ -30,16 +30,33 @@ MAX_BACKOFF = timedelta(hours=1)
 
 Handler = Callable[[ScheduledJob, datetime], None]
 _HANDLERS: dict[str, Handler] = {}
+_RECURRING: dict[str, timedelta] = {}
 
 
-def register(kind: str) -> Callable[[Handler], Handler]:
-    """Register the handler for jobs of ``kind`` (decorator)."""
+def register(kind: str, *, every: timedelta | None = None) -> Callable[[Handler], Handler]:
+    """Register the handler for jobs of ``kind`` (decorator).
+
+    With ``every``, the job is recurring: one row keyed ``kind`` is kept
+    scheduled (``ensure_recurring``) and runs at that interval.
+    """
 
     def decorate(handler: Handler) -> Handler:
         _HANDLERS[kind] = handler
+        if every is not None:
+            _RECURRING[kind] = every
         return handler
 
     return decorate
+
+
+def ensure_recurring(*, now: datetime) -> None:
+    """Create the row of every registered recurring job that has none yet."""
+    existing = set(ScheduledJob.objects.filter(key__in=_RECURRING).values_list("key", flat=True))
+    ScheduledJob.objects.bulk_create(
+        ScheduledJob(kind=kind, key=kind, due_at=now, repeat_seconds=int(every.total_seconds()))
+        for kind, every in _RECURRING.items()
+        if kind not in existing
+    )
 
 
 def handler_for(kind: str) -> Handler | None:

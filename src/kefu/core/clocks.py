@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib.sessions.models import Session
-from django.utils import timezone
 
 from kefu.core import clock, services
 from kefu.core.models import ScheduledJob
@@ -13,21 +12,8 @@ from kefu.core.models import ScheduledJob
 HOUSEKEEPING = "core.housekeeping"
 
 
-@clock.register(HOUSEKEEPING)
+@clock.register(HOUSEKEEPING, every=timedelta(hours=1))
 def housekeeping(job: ScheduledJob, now: datetime) -> None:
     """Drop expired sessions and login failures older than a day. Idempotent."""
     Session.objects.filter(expire_date__lt=now).delete()
     services.login_failures_prune(before=now - timedelta(days=1))
-
-
-def ensure_core_jobs(*, now: datetime | None = None) -> None:
-    """Make sure core's recurring jobs exist (kept if already scheduled)."""
-    start = now or timezone.now()
-    ScheduledJob.objects.get_or_create(
-        key=HOUSEKEEPING,
-        defaults={
-            "kind": HOUSEKEEPING,
-            "due_at": start,
-            "repeat_seconds": int(timedelta(hours=1).total_seconds()),
-        },
-    )

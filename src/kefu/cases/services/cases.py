@@ -17,7 +17,14 @@ from kefu.cases.errors import CaseErrorCode
 from kefu.cases.events import case_event_record
 from kefu.cases.models import Case, CaseLink, Message
 from kefu.cases.services._common import cas_update, require_open, require_text
-from kefu.cases.services.sla import sla_after_reply, sla_pause, sla_resume, sla_start, sla_stop
+from kefu.cases.services.sla import (
+    sla_after_reply,
+    sla_pause,
+    sla_reopen,
+    sla_resume,
+    sla_start,
+    sla_stop,
+)
 from kefu.cases.tasks import deliver_message
 from kefu.core.audit import audit_record
 from kefu.core.authz import authorize
@@ -196,9 +203,12 @@ def message_receive(
         attachments=attachments,
     )
     fields: dict[str, object] = {"search_terms": search.merge_terms(case.search_terms, body)}
-    if case.status in (Case.Status.WAITING_CUSTOMER, Case.Status.RESOLVED, Case.Status.CLOSED):
+    if case.status == Case.Status.WAITING_CUSTOMER:
         fields["status"] = Case.Status.OPEN
         fields.update(sla_resume(case, at=at))
+    elif case.status in (Case.Status.RESOLVED, Case.Status.CLOSED):
+        fields["status"] = Case.Status.OPEN
+        fields.update(sla_reopen(case, at=at))
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=at, **fields)
     case.refresh_from_db()
     case_event_record(case=case, kind="customer_wrote", at=at, actor=None, channel=channel)
@@ -312,6 +322,8 @@ def case_set_status(
             fields["closed_at"] = at
     elif before == Case.Status.WAITING_CUSTOMER:
         fields.update(sla_resume(case, at=at))
+    elif before in (Case.Status.RESOLVED, Case.Status.CLOSED):
+        fields.update(sla_reopen(case, at=at))
     cas_update(case, at=at, version=version, **fields)
     case_event_record(
         case=case, kind="status_changed", at=at, actor=actor, before=before, after=status

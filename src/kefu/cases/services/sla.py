@@ -163,6 +163,16 @@ def sla_resume(case: Case, *, at: datetime) -> dict[str, Any]:
     return {"sla_paused_at": None, **_fields(due)}
 
 
+def sla_reopen(case: Case, *, at: datetime) -> dict[str, Any]:
+    """Fields that start the clocks again on a resolved or closed case reopened."""
+    policy = _policy_for(case)
+    if policy is None:
+        return {}
+    due = _compute(case, lambda cal: sla.due_on_reopen(policy, reopened_at=at, calendar=cal))
+    _schedule(case, due, at=at)
+    return {"sla_paused_at": None, **_fields(due)}
+
+
 def sla_stop(case: Case, *, at: datetime) -> dict[str, Any]:
     """Resolved or closed: no clock runs any more."""
     _schedule(case, sla.SlaDue(None, None, None), at=at)

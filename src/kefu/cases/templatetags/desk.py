@@ -83,7 +83,7 @@ def choice_select(field: BoundField) -> SafeString:
         '<option value="{}"{}>{}</option>',
         (
             (value, mark_safe(" selected") if str(value) in chosen else "", label)
-            for value, label in field.field.choices
+            for value, label in getattr(field.field, "choices", ())
         ),
     )
     return format_html(

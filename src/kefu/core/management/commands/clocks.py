@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core import clock
-from kefu.core.clocks import ensure_core_jobs
 
 
 def parse_instant(text: str) -> datetime:
@@ -45,7 +44,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["now"] and not options["once"]:
             raise CommandError(_("--now only makes sense with --once"))
-        ensure_core_jobs()
+        clock.ensure_recurring(now=timezone.now())
         if options["once"]:
             now = parse_instant(options["now"]) if options["now"] else timezone.now()
             result = clock.tick(now=now)
