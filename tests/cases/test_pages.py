@@ -135,3 +135,15 @@ def test_overview_panel_shows_overdue_promises_and_kept_rates_to_leads(
     assert "agent.wang" not in agent_panel
     assert "agent.wang" in lead_panel
     assert "回电确认" in lead_panel
+
+
+def test_saved_view_link_keeps_every_chosen_value(client_for: ClientFor, desk_agent: User) -> None:
+    client = client_for(desk_agent)
+    client.post(
+        reverse("cases:saved_view_save"),
+        {"name": "急件", "query": "scope=all&priority=urgent&priority=high"},
+    )
+
+    page = client.get(reverse("cases:queue")).content.decode()
+
+    assert "?scope=all&amp;priority=urgent&amp;priority=high" in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
+from urllib.parse import urlencode
 
 from django import template
 from django.forms import BoundField
@@ -91,4 +92,13 @@ def choice_select(field: BoundField) -> SafeString:
         field.html_name,
         field.id_for_label,
         options,
+    )
+
+
+@register.filter
+def as_query(filters: dict[str, object]) -> str:
+    """A saved view's filters as a query string (lists become repeated keys)."""
+    return urlencode(
+        {key: value if isinstance(value, list) else [value] for key, value in filters.items()},
+        doseq=True,
     )
