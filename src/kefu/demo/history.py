@@ -22,6 +22,7 @@ from kefu.core.models import Department, Team, User
 from kefu.customers.models import Contact, Project
 from kefu.demo import names, texts, texts_en, texts_it
 from kefu.demo.clients import Client
+from kefu.demo.events import events_save
 from kefu.demo.staff import Staff
 from kefu.demo.texts import Topic
 
@@ -504,4 +505,5 @@ def history_save(drafts: list[Draft]) -> tuple[int, int]:
     Case.objects.bulk_create([case for case, _messages in drafts], batch_size=500)
     messages = [message for _case, case_messages in drafts for message in case_messages]
     Message.objects.bulk_create(messages, batch_size=1000)
+    events_save([case for case, _messages in drafts], messages)
     return len(drafts), len(messages)
