@@ -32,13 +32,12 @@ def visible_cases(actor: User) -> QuerySet[Case]:
     return cases.filter(Q(is_confidential=False) | Q(department_id=actor.department_id))
 
 
-def access_case(actor: User, case_id: int) -> Case:
-    """The case, if ``actor`` may see it; else ``case_not_found`` (no existence leak)."""
+def _access(actor: User, **lookup: object) -> Case:
     authorize(actor, Perm.WORK_CASES)
     case = (
         visible_cases(actor)
         .select_related("contact", "organisation", "project", "owner", "team", "department")
-        .filter(pk=case_id)
+        .filter(**lookup)
         .first()
     )
     if case is None:
@@ -46,11 +45,14 @@ def access_case(actor: User, case_id: int) -> Case:
     return case
 
 
+def access_case(actor: User, case_id: int) -> Case:
+    """The case, if ``actor`` may see it; else ``case_not_found`` (no existence leak)."""
+    return _access(actor, pk=case_id)
+
+
 def access_case_by_reference(actor: User, reference: str) -> Case:
-    case = visible_cases(actor).filter(reference=reference).values_list("pk", flat=True).first()
-    if case is None:
-        raise NotFoundError(CaseErrorCode.NOT_FOUND, _("No such case."))
-    return access_case(actor, case)
+    """As ``access_case``, by the case's reference (KF-2026-000123)."""
+    return _access(actor, reference=reference)
 
 
 @dataclass(frozen=True)

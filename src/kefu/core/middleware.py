@@ -6,8 +6,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from kefu.core.errors import DomainError
 
 
 class DefaultLanguageMiddleware:
@@ -61,10 +64,6 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        from django.shortcuts import render
-
-        from kefu.core.errors import DomainError
-
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
         return render(

@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kefu.cases import ladder
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.events import case_event_record
-from kefu.cases.models import Case, Commitment, Escalation, Transfer
+from kefu.cases.models import Case, Escalation, Transfer
 from kefu.cases.services._common import cas_update, require_open, require_text
 from kefu.cases.services.cases import customer_notice, render_in
 from kefu.core.audit import audit_record
@@ -285,9 +284,3 @@ def case_transfer(
             at=at,
         )
     return transfer
-
-
-def open_commitments_overdue(case: Case) -> bool:
-    return Commitment.objects.filter(
-        Q(case=case), Q(status=Commitment.Status.OPEN), Q(is_overdue=True)
-    ).exists()
