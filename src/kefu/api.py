@@ -11,6 +11,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from kefu.assist.api import router as assist_router
 from kefu.cases.api import router as cases_router
 from kefu.channels.api import router as channels_router
 from kefu.core import services
@@ -18,6 +19,8 @@ from kefu.core.api import router as core_router
 from kefu.core.errors import DomainError
 from kefu.core.models import User
 from kefu.customers.api import router as customers_router
+from kefu.incidents.api import router as incidents_router
+from kefu.workforce.api import router as workforce_router
 
 
 class BearerToken(HttpBearer):
@@ -95,3 +98,6 @@ api.add_router("/", core_router)
 api.add_router("/", customers_router)
 api.add_router("/", cases_router)
 api.add_router("/channels/", channels_router)
+api.add_router("/", assist_router)
+api.add_router("/", incidents_router)
+api.add_router("/", workforce_router)

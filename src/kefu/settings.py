@@ -120,7 +120,10 @@ INSTALLED_APPS = [
     "django_rq",
     "kefu.core",
     "kefu.customers",
+    "kefu.assist",
     "kefu.cases",
+    "kefu.incidents",
+    "kefu.workforce",
     "kefu.demo",
     "kefu.channels",
 ]

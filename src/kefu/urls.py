@@ -8,5 +8,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("cases/", include("kefu.cases.urls")),
     path("customers/", include("kefu.customers.urls")),
+    path("assist/", include("kefu.assist.urls")),
+    path("incidents/", include("kefu.incidents.urls")),
+    path("workforce/", include("kefu.workforce.urls")),
     path("", include("kefu.core.urls")),
 ]

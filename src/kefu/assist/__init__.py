@@ -1,0 +1,1 @@
+"""The conflict coach: reads customer messages and coaches agents' replies."""

@@ -1,0 +1,5 @@
+"""The assist endpoints under /api/v1/."""
+
+from ninja import Router
+
+router = Router(tags=["assist"])

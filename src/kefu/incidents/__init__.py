@@ -1,0 +1,1 @@
+"""Stoppages and outages: notices to every affected contact, update rhythm, resumption, review."""

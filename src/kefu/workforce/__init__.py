@@ -1,0 +1,1 @@
+"""Workforce planning: history, forecast, Erlang staffing, schedules."""
