@@ -31,17 +31,36 @@ class Perm(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_TOKENS = "manage_tokens"
     MANAGE_SETTINGS = "manage_settings"
+    RUN_INCIDENTS = "run_incidents"
+    WAIVE_READINESS = "waive_readiness"
+    PLAN_WORKFORCE = "plan_workforce"
+    MANAGE_COACH = "manage_coach"
 
 
 _AGENT = {Perm.WORK_CASES}
-_LEAD = _AGENT | {Perm.VIEW_TEAM, Perm.VIEW_USERS, Perm.APPROVE_ESCALATIONS, Perm.REVEAL_PII}
-_MANAGER = _LEAD | {Perm.VIEW_AUDIT, Perm.WATCH_FLOOR, Perm.SCORE_QUALITY}
+_LEAD = _AGENT | {
+    Perm.VIEW_TEAM,
+    Perm.VIEW_USERS,
+    Perm.APPROVE_ESCALATIONS,
+    Perm.REVEAL_PII,
+    Perm.RUN_INCIDENTS,
+}
+_MANAGER = _LEAD | {
+    Perm.VIEW_AUDIT,
+    Perm.WATCH_FLOOR,
+    Perm.SCORE_QUALITY,
+    Perm.WAIVE_READINESS,
+    Perm.PLAN_WORKFORCE,
+    Perm.MANAGE_COACH,
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.AGENT: frozenset(_AGENT),
     Role.TEAM_LEAD: frozenset(_LEAD),
     Role.QA_INSPECTOR: frozenset({Perm.SCORE_QUALITY, Perm.VIEW_TEAM, Perm.VIEW_USERS}),
-    Role.REALTIME_ANALYST: frozenset({Perm.WATCH_FLOOR, Perm.VIEW_TEAM, Perm.VIEW_USERS}),
+    Role.REALTIME_ANALYST: frozenset(
+        {Perm.WATCH_FLOOR, Perm.VIEW_TEAM, Perm.VIEW_USERS, Perm.PLAN_WORKFORCE}
+    ),
     Role.DEPARTMENT_MANAGER: frozenset(_MANAGER),
     Role.ADMINISTRATOR: frozenset(set(Perm)),
 }
