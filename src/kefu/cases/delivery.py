@@ -9,6 +9,7 @@ receives the message and returns the channel's id for it, or raises
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -24,15 +25,41 @@ class DeliveryError(Exception):
         self.permanent = permanent
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A message to one contact that belongs to no case: an incident notice.
+
+    ``key`` is unique per notice and channel; senders derive the channel's
+    message id from it, so a notice sent twice is recognisable as the same one.
+    """
+
+    contact: Contact
+    subject: str
+    body: str
+    reference: str
+    key: str
+
+
 Adapter = Callable[["Message"], str]
+NoticeSender = Callable[[Notice], str]
 Reachable = Callable[["Contact"], bool]
 _ADAPTERS: dict[str, tuple[Adapter, Reachable]] = {}
+_NOTICE_SENDERS: dict[str, NoticeSender] = {}
 
 
-def register(channel: str, adapter: Adapter, reachable: Reachable) -> None:
+def register(
+    channel: str, adapter: Adapter, reachable: Reachable, notice: NoticeSender | None = None
+) -> None:
     """Register ``adapter`` for ``channel``; ``reachable`` says whether a contact has
-    an address on it (an email address, a phone number, an IM handle)."""
+    an address on it (an email address, a phone number, an IM handle); ``notice``
+    sends a :class:`Notice` that belongs to no case."""
     _ADAPTERS[channel] = (adapter, reachable)
+    if notice is not None:
+        _NOTICE_SENDERS[channel] = notice
+
+
+def notice_sender_for(channel: str) -> NoticeSender | None:
+    return _NOTICE_SENDERS.get(channel)
 
 
 def adapter_for(channel: str) -> Adapter | None:

@@ -14,6 +14,8 @@ class ChannelsConfig(AppConfig):
         from kefu.cases import delivery
         from kefu.channels import chat, email_out, sms
 
-        delivery.register("email", email_out.send_email, email_out.has_email)
-        delivery.register("chat", chat.send_chat, chat.has_im_handle)
-        delivery.register("sms", sms.send_sms, sms.has_phone)
+        delivery.register(
+            "email", email_out.send_email, email_out.has_email, email_out.send_email_notice
+        )
+        delivery.register("chat", chat.send_chat, chat.has_im_handle, chat.send_chat_notice)
+        delivery.register("sms", sms.send_sms, sms.has_phone, sms.send_sms_notice)

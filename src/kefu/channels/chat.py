@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from kefu.cases.delivery import DeliveryError
+from kefu.cases.delivery import DeliveryError, Notice
 from kefu.cases.models import Case, Message
 from kefu.cases.services import case_open, message_receive
 from kefu.channels.contacts import contact_for_im_handle
@@ -148,26 +148,49 @@ def has_im_handle(contact: Contact) -> bool:
 
 def send_chat(message: Message) -> str:
     """Post ``message`` to the chat platform; returns ``chat:<its id>`` ("" if none given)."""
+    case = message.case
+    contact = message.contact or case.contact
+    conversation = (
+        ChatConversation.objects.filter(case=case).values_list("conversation_id", flat=True).first()
+    )
+    return _post_chat(
+        contact,
+        text=message.body,
+        reference=case.reference,
+        message_id=f"kefu-{message.pk}",
+        conversation=conversation,
+    )
+
+
+def send_chat_notice(notice: Notice) -> str:
+    """Post a notice that belongs to no case to the contact's chat."""
+    return _post_chat(
+        notice.contact,
+        text=notice.body,
+        reference=notice.reference,
+        message_id=f"kefu-{notice.key}",
+        conversation=None,
+    )
+
+
+def _post_chat(
+    contact: Contact, *, text: str, reference: str, message_id: str, conversation: str | None
+) -> str:
     url: str = settings.KEFU_CHAT_OUTBOUND_URL
     secret: str = settings.KEFU_CHAT_WEBHOOK_SECRET
     if not url or not secret:
         raise DeliveryError(
             "KEFU_CHAT_OUTBOUND_URL and KEFU_CHAT_WEBHOOK_SECRET must both be set", permanent=True
         )
-    case = message.case
-    contact = message.contact or case.contact
     if not contact.im_handle:
         raise DeliveryError("the contact has no IM handle", permanent=True)
-    conversation = (
-        ChatConversation.objects.filter(case=case).values_list("conversation_id", flat=True).first()
-    )
     body = json.dumps(
         {
-            "message_id": f"kefu-{message.pk}",
+            "message_id": message_id,
             "conversation_id": conversation,
             "recipient": {"handle": contact.im_handle, "name": contact.name},
-            "text": message.body,
-            "reference": case.reference,
+            "text": text,
+            "reference": reference,
         },
         ensure_ascii=False,
     ).encode("utf-8")

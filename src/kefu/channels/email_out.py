@@ -14,7 +14,7 @@ from email.utils import make_msgid
 from django.conf import settings
 from django.core.mail import EmailMessage
 
-from kefu.cases.delivery import DeliveryError
+from kefu.cases.delivery import DeliveryError, Notice
 from kefu.cases.models import Case, Message
 from kefu.channels.email_in import CASE_REFERENCE
 from kefu.customers.models import Contact
@@ -83,6 +83,11 @@ def send_email(message: Message) -> str:
         to=[contact.email],
         headers=headers,
     )
+    _send(mail)
+    return message_id
+
+
+def _send(mail: EmailMessage) -> None:
     try:
         mail.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused as exc:
@@ -92,4 +97,21 @@ def send_email(message: Message) -> str:
         raise DeliveryError(f"SMTP {exc.smtp_code}", permanent=exc.smtp_code >= 500) from exc
     except (smtplib.SMTPException, OSError) as exc:
         raise DeliveryError(f"SMTP unavailable: {exc}", permanent=False) from exc
+
+
+def send_email_notice(notice: Notice) -> str:
+    """Deliver a notice that belongs to no case; its Message-ID derives from the
+    notice's key, so a resend after a crash carries the same id."""
+    if not notice.contact.email:
+        raise DeliveryError("the contact has no email address", permanent=True)
+    key = re.sub(r"[^A-Za-z0-9.-]", "-", notice.key)
+    message_id = f"<{key}@{settings.KEFU_EMAIL_DOMAIN}>"
+    mail = EmailMessage(
+        subject=f"{notice.subject} [{notice.reference}]",
+        body=notice.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notice.contact.email],
+        headers={"Message-ID": message_id, "Auto-Submitted": "auto-generated"},
+    )
+    _send(mail)
     return message_id

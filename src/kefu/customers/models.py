@@ -24,6 +24,10 @@ class Organisation(models.Model):
     tier = models.CharField(_("tier"), max_length=20, choices=Tier, default=Tier.STANDARD)
     industry = models.CharField(_("industry"), max_length=100, blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
+    # Where the customer is (a province or city); incidents pick customers by it.
+    region = models.CharField(_("region"), max_length=100, blank=True, db_index=True)
+    # Free labels such as "vip" or "phase-2"; incidents pick customers by them.
+    tags = models.JSONField(_("tags"), default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"))
 
