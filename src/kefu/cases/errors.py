@@ -24,3 +24,4 @@ class CaseErrorCode(StrEnum):
     BAD_AMOUNT = "bad_amount"
     MERGE_INTO_SELF = "merge_into_self"
     TEMPLATE_PLACEHOLDER = "template_placeholder"
+    UNKNOWN_PLAYBOOK_STEP = "unknown_playbook_step"

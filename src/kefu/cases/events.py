@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kefu.cases.models import Case, CaseEvent, SlaBreach
+from kefu.cases.playbook import step_label
 from kefu.core.models import User
 from kefu.customers.models import Channel
 
@@ -46,7 +47,27 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "merged": lambda d: _("Merged into %(reference)s") % d,
     "merged_from": lambda d: _("Merged in %(reference)s") % d,
     "linked": lambda d: _("Linked to %(reference)s") % d,
+    "coach_priority": lambda d: (
+        _("The coach read an upset customer: priority %(before)s → %(after)s (risk %(risk)s)")
+        % {**d, "before": _priority_label(d["before"]), "after": _priority_label(d["after"])}
+    ),
+    "coach_threat": lambda d: _("The customer threatens to escalate (%(kinds)s); lead alerted") % d,
+    "playbook": lambda d: (
+        (
+            _("Playbook step done: %(step)s")
+            if d.get("done") == "1"
+            else _("Playbook step undone: %(step)s")
+        )
+        % {"step": step_label(d.get("step", ""))}
+    ),
 }
+
+
+def _priority_label(value: str) -> str:
+    try:
+        return str(Case.Priority(value).label)
+    except ValueError:
+        return value
 
 
 def _target_label(target: str) -> str:

@@ -11,6 +11,7 @@ FLAG_CHOICES = [
     ("breached", _("SLA breached")),
     ("over_heads", _("Over heads")),
     ("loop", _("Transfer loop")),
+    ("upset", _("Upset customer")),
 ]
 SCOPE_CHOICES = [
     ("mine", _("Mine")),

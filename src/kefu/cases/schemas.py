@@ -31,6 +31,8 @@ class CaseOut(Schema):
     transfer_count: int
     is_transfer_loop: bool
     has_overdue_commitment: bool
+    customer_upset: bool
+    escalation_risk: float
     breach_count: int
     first_response_due_at: datetime | None
     next_update_due_at: datetime | None
@@ -48,7 +50,7 @@ class CaseListQuery(StrictInput):
     priority: list[str] = []
     category: list[str] = []
     channel: list[str] = []
-    flag: list[Literal["overdue", "breached", "over_heads", "loop"]] = []
+    flag: list[Literal["overdue", "breached", "over_heads", "loop", "upset"]] = []
     q: str = Field("", max_length=100)
     include_closed: bool = False
 

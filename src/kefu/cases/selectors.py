@@ -12,6 +12,11 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+try:  # TEMPORARY while the engine lands
+    from kefu.assist.engine import Coaching, coach_draft
+    from kefu.assist.selectors import active_lexicon
+except ImportError:  # pragma: no cover
+    pass
 from kefu.cases import search
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.models import Case, CaseEvent, Commitment, Message
@@ -62,7 +67,7 @@ class CaseFilter:
     priority: tuple[str, ...] = ()
     category: tuple[str, ...] = ()
     channel: tuple[str, ...] = ()
-    flags: tuple[str, ...] = field(default=())  # overdue, breached, over_heads, loop
+    flags: tuple[str, ...] = field(default=())  # overdue, breached, over_heads, loop, upset
     q: str = ""
     include_closed: bool = False
 
@@ -150,6 +155,8 @@ def case_list_for(actor: User, filters: CaseFilter) -> QuerySet[Case]:
         cases = cases.filter(breach_count__gt=0)
     if "over_heads" in filters.flags:
         cases = cases.filter(is_over_heads=True)
+    if "upset" in filters.flags:
+        cases = cases.filter(customer_upset=True)
     if "loop" in filters.flags:
         cases = cases.filter(is_transfer_loop=True)
     cases = _search(cases, filters.q).select_related("owner", "contact", "organisation", "team")
@@ -239,3 +246,28 @@ def commitments_overdue_for(actor: User) -> QuerySet[Commitment]:
     else:
         rows = rows.filter(owner=actor)
     return rows.select_related("case", "owner").order_by("due_at")
+
+
+def latest_reading(case: Case) -> Message | None:
+    """The customer's latest message that the coach has read."""
+    return (
+        Message.objects.filter(
+            case=case, direction=Message.Direction.INBOUND, reading__isnull=False
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def draft_coaching(case: Case, text: str, *, language: str) -> Coaching:
+    """The coach's flags on a reply draft, read against the customer's latest message."""
+    latest = latest_reading(case)
+    context: dict[str, Any] = {}
+    if latest is not None and latest.reading:
+        context = {
+            "customer_text": latest.body,
+            "customer_upset": latest.upset,
+            "complaint": bool(latest.reading.get("complaint"))
+            or case.category != Case.Category.ENQUIRY,
+        }
+    return coach_draft(text, context, active_lexicon(), language=language)

@@ -107,6 +107,26 @@ def due_on_reopen(
     )
 
 
+def due_tightened(
+    policy: PolicyTargets, due: SlaDue, *, at: datetime, calendar: BusinessCalendar
+) -> SlaDue:
+    """A case moved to a stricter policy at ``at`` (a higher priority): each running
+    target is due by the new policy's time from ``at`` if that is sooner. Targets
+    already met stay met, and nothing is due later than it was."""
+
+    def sooner(current: datetime | None, minutes: int | None) -> datetime | None:
+        if current is None:
+            return None
+        new = _after(calendar, at, minutes)
+        return min(current, new) if new is not None else current
+
+    return SlaDue(
+        first_response=sooner(due.first_response, policy.first_response_minutes),
+        next_update=sooner(due.next_update, policy.next_update_minutes),
+        resolution=sooner(due.resolution, policy.resolution_minutes),
+    )
+
+
 def due_after_pause(
     due: SlaDue, *, paused_at: datetime, resumed_at: datetime, calendar: BusinessCalendar
 ) -> SlaDue:

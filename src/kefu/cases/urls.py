@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.cases import views
+from kefu.cases import views, views_coach
 
 app_name = "cases"
 
@@ -29,4 +29,6 @@ urlpatterns = [
         name="compensation_decide",
     ),
     path("<int:case_id>/template/", views.template_text, name="template_text"),
+    path("<int:case_id>/coach/", views_coach.coach_draft, name="coach"),
+    path("<int:case_id>/playbook/<slug:step>/", views_coach.playbook_tick, name="playbook_tick"),
 ]

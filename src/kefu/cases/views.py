@@ -31,7 +31,7 @@ from kefu.cases.forms import (
     TransferForm,
 )
 from kefu.cases.models import Commitment, CompensationOffer, ReplyTemplate, SavedView
-from kefu.cases.services import workspace
+from kefu.cases.services import coach, workspace
 from kefu.core.errors import DomainError
 from kefu.core.models import User
 from kefu.core.pagination import CappedPaginator
@@ -120,6 +120,8 @@ def _case_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
         "commitment_form": CommitmentForm(),
         "compensation_form": CompensationForm(),
         "templates": ReplyTemplate.objects.filter(is_active=True),
+        "latest_reading": selectors.latest_reading(case),
+        "playbook": coach.playbook_state(case),
         "can_approve": actor.has_role_perm(Perm.APPROVE_ESCALATIONS),
         "active": "cases",
         "now": timezone.now(),

@@ -20,6 +20,7 @@ class CustomerErrorCode(StrEnum):
     DUPLICATE_CHANNEL = "duplicate_channel"
     INVALID_QUIET_HOURS = "invalid_quiet_hours"
     UNKNOWN_TIER = "unknown_tier"
+    INVALID_TAG = "invalid_tag"
     UNKNOWN_STATUS = "unknown_status"
     INVALID_DATES = "invalid_dates"
     INACTIVE_PROJECT_MANAGER = "inactive_project_manager"

@@ -76,6 +76,8 @@ class OrganisationOut(Schema):
     tier: str
     industry: str
     address: str
+    region: str
+    tags: list[str]
     created_at: datetime
     contact_count: int
     project_count: int
@@ -87,6 +89,8 @@ class OrganisationDetailOut(Schema):
     tier: str
     industry: str
     address: str
+    region: str
+    tags: list[str]
     notes: str
     created_at: datetime
     contacts: list[ContactOut]
@@ -139,6 +143,8 @@ class OrganisationIn(StrictInput):
     tier: str = "standard"
     industry: str = Field("", max_length=100)
     address: str = Field("", max_length=300)
+    region: str = Field("", max_length=100)
+    tags: list[str] = Field(default_factory=list, max_length=20)
     notes: str = Field("", max_length=5000)
 
 
@@ -149,6 +155,8 @@ class OrganisationPatch(StrictInput):
     tier: str = "standard"
     industry: str = Field("", max_length=100)
     address: str = Field("", max_length=300)
+    region: str = Field("", max_length=100)
+    tags: list[str] = Field(default_factory=list, max_length=20)
     notes: str = Field("", max_length=5000)
 
 

@@ -162,6 +162,33 @@ def format_quiet_hours(start: time | None, end: time | None) -> str:
     return f"{start:%H:%M}-{end:%H:%M}"
 
 
+MAX_TAGS = 20
+MAX_TAG_LENGTH = 40
+
+
+def clean_tags(values: Sequence[str]) -> list[str]:
+    """Tags trimmed and lower-cased, each once, in the order given."""
+    tags: list[str] = []
+    for value in values:
+        tag = str(value).strip().lower()
+        if not tag:
+            continue
+        if len(tag) > MAX_TAG_LENGTH or "," in tag:
+            raise CustomerInvalidError(
+                CustomerErrorCode.INVALID_TAG,
+                _("A tag is at most %(max)s characters, without commas: %(tag)s"),
+                max=MAX_TAG_LENGTH,
+                tag=tag[:60],
+            )
+        if tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        raise CustomerInvalidError(
+            CustomerErrorCode.INVALID_TAG, _("At most %(max)s tags."), max=MAX_TAGS
+        )
+    return tags
+
+
 def clean_tier(value: str) -> str:
     """An ``Organisation.Tier`` value."""
     tier = value.strip().lower()

@@ -177,8 +177,15 @@ class _Generator:
             word = name.removeprefix(city).removesuffix(suffix)
             mail_domain = f"{dict(names.FIRM_WORDS)[word]}-{mail_suffix}.com.cn"
             domain = IT if kind == IT_CLIENT else RENOVATION
+        tags = [kind, domain] + (["vip"] if tier != "standard" else [])
         organisation = Organisation(
-            name=name, tier=tier, industry=industry, address=address, created_at=created
+            name=name,
+            tier=tier,
+            industry=industry,
+            address=address,
+            region=city,
+            tags=tags,
+            created_at=created,
         )
         return _Draft(organisation, kind, domain, mail_domain, district, flat, owner)
 

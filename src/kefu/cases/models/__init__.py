@@ -4,7 +4,7 @@ commitments, compensation, reply templates and saved views."""
 from kefu.cases.models.case import Attachment, Case, CaseEvent, CaseLink, Message
 from kefu.cases.models.promises import Commitment, CompensationOffer
 from kefu.cases.models.routing import AuthorityLimit, Escalation, SlaBreach, SlaPolicy, Transfer
-from kefu.cases.models.workspace import ReplyTemplate, SavedView
+from kefu.cases.models.workspace import PlaybookStep, ReplyTemplate, SavedView
 
 __all__ = [
     "Attachment",
@@ -16,6 +16,7 @@ __all__ = [
     "CompensationOffer",
     "Escalation",
     "Message",
+    "PlaybookStep",
     "ReplyTemplate",
     "SavedView",
     "SlaBreach",

@@ -114,6 +114,9 @@ class Case(models.Model):
     transfer_count = models.PositiveSmallIntegerField(_("transfers"), default=0)
     is_transfer_loop = models.BooleanField(_("transfer loop"), default=False)
     has_overdue_commitment = models.BooleanField(_("overdue commitment"), default=False)
+    # The coach's reading of the customer's latest message: the queue sorts on them.
+    customer_upset = models.BooleanField(_("customer upset"), default=False)
+    escalation_risk = models.FloatField(_("escalation risk"), default=0.0)
     sla_policy = models.ForeignKey(
         "cases.SlaPolicy",
         on_delete=models.SET_NULL,
@@ -209,6 +212,13 @@ class Message(models.Model):
     # Email threading: the Message-IDs this message answers.
     in_reply_to = models.CharField(_("in reply to"), max_length=300, blank=True)
     delivery_status = models.CharField(_("delivery status"), max_length=20, blank=True)
+    # The coach's reading of a customer's message (assist.engine Reading.to_json()
+    # and the lexicon version), and the figures reports count on.
+    reading = models.JSONField(_("reading"), null=True, blank=True)
+    sentiment = models.CharField(_("sentiment"), max_length=10, blank=True)
+    upset = models.BooleanField(_("upset"), default=False)
+    threat = models.BooleanField(_("threat"), default=False)
+    escalation_risk = models.FloatField(_("escalation risk"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("message")

@@ -46,3 +46,32 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PlaybookStep(models.Model):
+    """A step of the complaint playbook an agent ticked on a case (the coach also
+    ticks steps it sees in the agent's replies)."""
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="playbook", verbose_name=_("case")
+    )
+    step = models.CharField(_("step"), max_length=20)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
+    )
+    done_at = models.DateTimeField(_("done at"))
+    # "agent" when ticked by hand, "coach" when seen in a reply.
+    source = models.CharField(_("source"), max_length=10, default="agent")
+
+    class Meta:
+        verbose_name = _("playbook step")
+        verbose_name_plural = _("playbook steps")
+        constraints = [models.UniqueConstraint(fields=["case", "step"], name="playbook_step_once")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.step}"

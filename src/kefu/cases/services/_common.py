@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.models import Case
 from kefu.core.errors import ConflictError, DomainError
+from kefu.core.models import Department, User
 
 
 class CaseConflictError(ConflictError):
@@ -48,3 +49,14 @@ def require_text(value: str, code: CaseErrorCode, message: str | Promise) -> str
     if not text:
         raise DomainError(code, message)
     return text
+
+
+def person_for(case: Case, role: str, department: Department | None = None) -> User | None:
+    """The team's lead, else one in the department; the department's manager."""
+    department = department or case.department
+    people = User.objects.filter(is_active=True, role=role, department=department)
+    if role == "team_lead" and case.team_id:
+        in_team = people.filter(team_id=case.team_id).order_by("pk").first()
+        if in_team:
+            return in_team
+    return people.order_by("pk").first()

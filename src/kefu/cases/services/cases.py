@@ -17,6 +17,7 @@ from kefu.cases.errors import CaseErrorCode
 from kefu.cases.events import case_event_record
 from kefu.cases.models import Case, CaseLink, Message
 from kefu.cases.services._common import cas_update, require_open, require_text
+from kefu.cases.services.coach import message_read
 from kefu.cases.services.sla import (
     sla_after_reply,
     sla_pause,
@@ -157,7 +158,7 @@ def case_open(
     Case.objects.filter(pk=case.pk).update(**fields)
     for name, value in fields.items():
         setattr(case, name, value)
-    _inbound(
+    message = _inbound(
         case=case,
         contact=contact,
         body=body,
@@ -168,6 +169,7 @@ def case_open(
         attachments=attachments,
     )
     case_event_record(case=case, kind="opened", at=at, actor=actor, channel=channel)
+    message_read(message=message, at=at)
     audit_record(actor=actor, action="case.opened", target=case, at=at, after={"channel": channel})
     return case
 
@@ -212,6 +214,7 @@ def message_receive(
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=at, **fields)
     case.refresh_from_db()
     case_event_record(case=case, kind="customer_wrote", at=at, actor=None, channel=channel)
+    message_read(message=message, at=at)
     return message
 
 

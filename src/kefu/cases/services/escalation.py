@@ -11,7 +11,7 @@ from kefu.cases import ladder
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.events import case_event_record
 from kefu.cases.models import Case, Escalation, Transfer
-from kefu.cases.services._common import cas_update, require_open, require_text
+from kefu.cases.services._common import cas_update, person_for, require_open, require_text
 from kefu.cases.services.cases import customer_notice, render_in
 from kefu.core.audit import audit_record
 from kefu.core.authz import authorize
@@ -21,17 +21,6 @@ from kefu.core.roles import Perm
 from kefu.core.services import notification_send
 
 TRANSFER_LOOP_AFTER = 2
-
-
-def _person_for(case: Case, role: str, department: Department | None = None) -> User | None:
-    """The team's lead, else one in the department; the department's manager."""
-    department = department or case.department
-    people = User.objects.filter(is_active=True, role=role, department=department)
-    if role == "team_lead" and case.team_id:
-        in_team = people.filter(team_id=case.team_id).order_by("pk").first()
-        if in_team:
-            return in_team
-    return people.order_by("pk").first()
 
 
 def _link(case: Case) -> str:
@@ -47,7 +36,7 @@ def _escalate(
     explanation: str,
     at: datetime,
 ) -> Escalation:
-    owner = _person_for(case, step.role)
+    owner = person_for(case, step.role)
     if owner is None:
         raise DomainError(
             CaseErrorCode.NO_ONE_TO_ESCALATE_TO,
@@ -140,7 +129,7 @@ def case_escalate_for_breach(*, case: Case, at: datetime, explanation: str) -> E
     step = ladder.step_for_breach(case.breach_count)
     if case.escalation_level >= step.level:
         return None
-    if _person_for(case, step.role) is None:
+    if person_for(case, step.role) is None:
         # Nobody holds that step: the breach stands, and the history says why
         # the case did not move up.
         case_event_record(case=case, kind="escalation_unstaffed", at=at, actor=None, role=step.role)
@@ -273,7 +262,7 @@ def case_transfer(
         at=at,
         is_follow_up=True,
     )
-    receiver = _person_for(case, "department_manager", to_department)
+    receiver = person_for(case, "department_manager", to_department)
     if receiver is not None:
         notification_send(
             recipient=receiver,

@@ -234,9 +234,9 @@ def compensation_offer(
         after={"kind": kind, "amount": str(amount), "status": offer.status},
     )
     if not within and needed is not None:
-        from kefu.cases.services.escalation import _person_for
+        from kefu.cases.services._common import person_for
 
-        approver = _person_for(case, ladder.LEVEL_ROLE[needed])
+        approver = person_for(case, ladder.LEVEL_ROLE[needed])
         if approver is not None:
             notification_send(
                 recipient=approver,

@@ -140,6 +140,17 @@ def sla_after_reply(case: Case, *, at: datetime) -> dict[str, Any]:
     return _fields(due)
 
 
+def sla_tighten(case: Case, *, at: datetime) -> dict[str, Any]:
+    """Fields after the case's priority rose (``case.priority`` already set): the
+    policy for the new priority applies from ``at`` wherever it is stricter."""
+    policy = _policy_for(case)
+    if policy is None or case.sla_paused_at is not None:
+        return {}
+    due = _compute(case, lambda cal: sla.due_tightened(policy, _current(case), at=at, calendar=cal))
+    _schedule(case, due, at=at)
+    return {"sla_policy_id": policy.key, **_fields(due)}
+
+
 def sla_pause(case: Case, *, at: datetime) -> dict[str, Any]:
     """Stop the clocks while waiting on the customer."""
     if case.sla_paused_at is not None or not case.sla_policy_id:

@@ -12,8 +12,10 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kefu.cases.models import Case
+from kefu.cases.playbook import STEP_LABELS, step_label
 
 register = template.Library()
 
@@ -52,6 +54,8 @@ def case_flags(case: Case) -> SafeString:
         flags.append(("flag", _("SLA breached")))
     if case.is_over_heads:
         flags.append(("flag", _("Over heads")))
+    if case.customer_upset:
+        flags.append(("flag", _("Upset customer")))
     if case.is_transfer_loop:
         flags.append(("flag", _("Transfer loop")))
     if case.is_confidential:
@@ -102,3 +106,65 @@ def as_query(filters: dict[str, object]) -> str:
         {key: value if isinstance(value, list) else [value] for key, value in filters.items()},
         doseq=True,
     )
+
+
+_SENTIMENTS = {
+    "negative": _lazy("Negative"),
+    "neutral": _lazy("Neutral"),
+    "positive": _lazy("Positive"),
+    "unknown": _lazy("Unknown"),
+}
+_EMOTIONS = {
+    "anger": _lazy("Anger"),
+    "anxiety": _lazy("Anxiety"),
+    "disappointment": _lazy("Disappointment"),
+    "satisfaction": _lazy("Satisfaction"),
+}
+# Cue families of the coach's reading; a cue code starts with one of these.
+_CUES = {
+    "threat_regulator": _lazy("threat: regulator"),
+    "threat_media": _lazy("threat: media"),
+    "threat_legal": _lazy("threat: lawyer or court"),
+    "threat_over_heads": _lazy("threat: over heads"),
+    "sarcasm": _lazy("sarcasm"),
+    "negation": _lazy("negated"),
+    "time_pressure": _lazy("time pressure"),
+    "repeat": _lazy("repeated contact"),
+    "implied": _lazy("implied dissatisfaction"),
+    "polite_anger": _lazy("polite anger"),
+    "anger": _lazy("anger"),
+    "anxiety": _lazy("anxiety"),
+    "disappointment": _lazy("disappointment"),
+    "satisfaction": _lazy("satisfaction"),
+    "complaint": _lazy("complaint"),
+    "intensifier": _lazy("intensifier"),
+}
+
+
+@register.simple_tag
+def sentiment_label(value: str) -> str:
+    return str(_SENTIMENTS.get(value, value))
+
+
+@register.simple_tag
+def emotion_label(value: str) -> str:
+    return str(_EMOTIONS.get(value, value))
+
+
+@register.simple_tag
+def cue_label(code: str) -> str:
+    """The cue family's name in the reader's language (the code itself if unknown)."""
+    for prefix in sorted(_CUES, key=len, reverse=True):
+        if code.startswith(prefix):
+            return str(_CUES[prefix])
+    return code.replace("_", " ")
+
+
+@register.simple_tag
+def playbook_label(step: str) -> str:
+    return step_label(step)
+
+
+@register.simple_tag
+def playbook_hint(step: str) -> str:
+    return str(STEP_LABELS.get(step, ("", ""))[1])

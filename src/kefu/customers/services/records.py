@@ -31,6 +31,8 @@ class OrganisationChanges(TypedDict, total=False):
     tier: str
     industry: str
     address: str
+    region: str
+    tags: list[str]
     notes: str
 
 
@@ -117,9 +119,11 @@ def _clean_organisation(changes: OrganisationChanges) -> OrganisationChanges:
         cleaned["name"] = validation.clean_name(changes["name"], max_length=200)
     if "tier" in changes:
         cleaned["tier"] = validation.clean_tier(changes["tier"])
-    for field in ("industry", "address", "notes"):
+    for field in ("industry", "address", "region", "notes"):
         if field in changes:
-            cleaned[field] = changes[field].strip()
+            cleaned[field] = changes[field].strip()  # type: ignore[literal-required]
+    if "tags" in changes:
+        cleaned["tags"] = validation.clean_tags(changes["tags"])
     return cleaned
 
 
@@ -144,7 +148,9 @@ def organisation_insert(
         action="organisation.created",
         target=organisation,
         at=at,
-        after=created_snapshot(organisation, ["name", "tier", "industry", "address", "notes"]),
+        after=created_snapshot(
+            organisation, ["name", "tier", "industry", "address", "region", "tags", "notes"]
+        ),
     )
     return organisation
 
@@ -176,13 +182,23 @@ def organisation_create(
     tier: str = Organisation.Tier.STANDARD,
     industry: str = "",
     address: str = "",
+    region: str = "",
+    tags: Sequence[str] = (),
     notes: str = "",
     at: datetime,
 ) -> Organisation:
     """Create an organisation; its name must be unique. Needs ``WORK_CASES``."""
     authorize(actor, Perm.WORK_CASES)
     fields = _clean_organisation(
-        OrganisationChanges(name=name, tier=tier, industry=industry, address=address, notes=notes)
+        OrganisationChanges(
+            name=name,
+            tier=tier,
+            industry=industry,
+            address=address,
+            region=region,
+            tags=list(tags),
+            notes=notes,
+        )
     )
     _check_organisation_name_free(fields["name"])
     return organisation_insert(actor=actor, fields=fields, at=at)
