@@ -20,6 +20,7 @@ from kefu.core.errors import DomainError
 from kefu.core.models import User
 from kefu.customers.api import router as customers_router
 from kefu.incidents.api import router as incidents_router
+from kefu.quality.api import router as quality_router
 from kefu.workforce.api import router as workforce_router
 
 
@@ -101,3 +102,4 @@ api.add_router("/channels/", channels_router)
 api.add_router("/", assist_router)
 api.add_router("/", incidents_router)
 api.add_router("/", workforce_router)
+api.add_router("/", quality_router)

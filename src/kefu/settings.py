@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "kefu.cases",
     "kefu.incidents",
     "kefu.workforce",
+    "kefu.quality",
     "kefu.demo",
     "kefu.channels",
 ]

@@ -11,5 +11,6 @@ urlpatterns = [
     path("assist/", include("kefu.assist.urls")),
     path("incidents/", include("kefu.incidents.urls")),
     path("workforce/", include("kefu.workforce.urls")),
+    path("quality/", include("kefu.quality.urls")),
     path("", include("kefu.core.urls")),
 ]

@@ -34,8 +34,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("incidents", _("Stoppages and outages"), "incidents:index"),
     NavItem("workforce", _("Workforce"), "workforce:index"),
     NavItem("floor", _("The floor"), "core:section"),
-    NavItem("quality", _("Quality"), "core:section"),
-    NavItem("insights", _("Insights"), "core:section"),
+    NavItem("quality", _("Quality"), "quality:index"),
+    NavItem("insights", _("Insights"), "quality:insights"),
     NavItem("people", _("People"), "core:section"),
     NavItem("audit", _("Audit log"), "core:audit", Perm.VIEW_AUDIT),
 )
