@@ -19,6 +19,7 @@ from kefu.core.api import router as core_router
 from kefu.core.errors import DomainError
 from kefu.core.models import User
 from kefu.customers.api import router as customers_router
+from kefu.floor.api import router as floor_router
 from kefu.incidents.api import router as incidents_router
 from kefu.quality.api import router as quality_router
 from kefu.workforce.api import router as workforce_router
@@ -103,3 +104,4 @@ api.add_router("/", assist_router)
 api.add_router("/", incidents_router)
 api.add_router("/", workforce_router)
 api.add_router("/", quality_router)
+api.add_router("/", floor_router)

@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "kefu.incidents",
     "kefu.workforce",
     "kefu.quality",
+    "kefu.floor",
     "kefu.demo",
     "kefu.channels",
 ]

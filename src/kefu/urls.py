@@ -12,5 +12,6 @@ urlpatterns = [
     path("incidents/", include("kefu.incidents.urls")),
     path("workforce/", include("kefu.workforce.urls")),
     path("quality/", include("kefu.quality.urls")),
+    path("floor/", include("kefu.floor.urls")),
     path("", include("kefu.core.urls")),
 ]

@@ -33,10 +33,10 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("assist", _("Conflict coach"), "assist:index"),
     NavItem("incidents", _("Stoppages and outages"), "incidents:index"),
     NavItem("workforce", _("Workforce"), "workforce:index"),
-    NavItem("floor", _("The floor"), "core:section"),
+    NavItem("floor", _("The floor"), "floor:index"),
     NavItem("quality", _("Quality"), "quality:index"),
     NavItem("insights", _("Insights"), "quality:insights"),
-    NavItem("people", _("People"), "core:section"),
+    NavItem("people", _("People"), "floor:people"),
     NavItem("audit", _("Audit log"), "core:audit", Perm.VIEW_AUDIT),
 )
 
