@@ -12,12 +12,34 @@ import pytest
 KEFU = str(Path(sys.executable).with_name("kefu"))
 
 
-def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+def run_check(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("KEFU_")}
     environ.update({"KEFU_VAR_DIR": str(tmp_path)}, **env)
     return subprocess.run(
-        [KEFU, "check"], env=environ, capture_output=True, text=True, timeout=60, check=False
+        [KEFU, "check", *args],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path: Path) -> None:
+    """The recipe of docs/operations.md: HTTPS cookies, HSTS, a real host name."""
+    result = run_check(
+        tmp_path,
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        KEFU_SECURE_COOKIES="true",
+        KEFU_SECRET_KEY="k" * 20 + "-production-secret-" + "q" * 20,
+        KEFU_ALLOWED_HOSTS="kefu.example.com",
+        KEFU_CSRF_TRUSTED_ORIGINS="https://kefu.example.com",
+    )
+
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
 
 
 @pytest.mark.parametrize(
