@@ -1,1 +1,2 @@
-"""Hear the customer and learn: surveys (CSAT, SERVQUAL, KANO), QA scorecards, root causes, early warning, dashboards."""
+"""Hear the customer and learn: CSAT, SERVQUAL and KANO surveys, QA scorecards,
+root causes, early warning and dashboards."""

@@ -7,3 +7,7 @@ class QualityConfig(AppConfig):
     label = "quality"
     verbose_name = _("Quality")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Register the clock jobs and the customer-timeline source.
+        from kefu.quality import clocks, timeline  # noqa: F401
