@@ -1,1 +1,524 @@
-"""Pure core: no Django."""
+"""Staffing maths: Erlang B, C and A, and the smallest staffing that meets every target.
+
+Pure Python on purpose (no Django, no numpy): the planner pages, the ``kefu erlang``
+command and the benchmark share it.
+
+Numerical method
+----------------
+No factorials anywhere. Erlang B comes from the recurrence
+``B(0) = 1, B(n) = A·B(n-1) / (n + A·B(n-1))``, which stays in ``[0, 1]`` for any
+traffic and any agent count (thousands of agents are fine). Erlang C follows
+from B: ``C = n·B / (n − A·(1 − B))``.
+
+Erlang A (M/M/n+M, callers hang up after an exponential patience with mean
+``patience_s``) uses the birth-death chain of the system: states up to ``n`` are
+the Erlang B distribution, states above ``n`` a tail with ratios
+``λ / (nμ + jθ)``. For a caller who arrives with ``m`` callers ahead, the time to
+reach an agent is a sum of exponential stages with rates ``nμ + iθ`` (equally
+spaced), so the chance of being answered within ``t`` is a regularised incomplete
+beta function, computed by its recurrence in ``m``. Definitions (also in
+``docs/workforce.md``):
+
+* ``p_wait``: share of arriving contacts that find every agent busy;
+* ``abandon``: share of offered contacts that hang up before an answer;
+* ``service_level``: share of *all* offered contacts answered within the answer
+  time (a contact that abandons counts as not answered);
+* ``asa``: mean wait of the answered contacts (zero waits included);
+* ``occupancy``: carried load / agents.
+
+Searching
+---------
+Every measure is monotone in the agent count. :func:`required` brackets the
+answer from the traffic (``n > A`` for Erlang C, ``n ≥ A / max_occupancy``),
+then gallops (1, 2, 4, … agents above the bracket) and bisects. Erlang B values
+are carried forward by the recurrence, so a probe costs O(1) after the first.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = [
+    "ErlangInputError",
+    "Staffing",
+    "erlang_b",
+    "erlang_c",
+    "evaluate",
+    "required",
+    "required_per_interval",
+]
+
+#: The search gives up above this many agents (a target no staffing can meet).
+MAX_AGENTS = 1_000_000
+_TAIL_LIMIT = 2_000_000
+_HUGE = 1e300
+_FLOATS = [float(k) for k in range(20_001)]
+
+
+class ErlangInputError(ValueError):
+    """An input the maths cannot use; ``code`` and ``params`` say which and why."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        super().__init__(f"{code}: {params}")
+
+
+@dataclass(frozen=True)
+class Staffing:
+    """One staffing figure and what it delivers."""
+
+    agents: int
+    scheduled: int
+    service_level: float
+    asa: float
+    p_wait: float
+    occupancy: float
+    abandon: float
+    answer_rate: float
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON; an infinite ASA (overloaded queue) becomes ``null``."""
+        return {
+            "agents": self.agents,
+            "scheduled": self.scheduled,
+            "service_level": self.service_level,
+            "asa": self.asa if math.isfinite(self.asa) else None,
+            "p_wait": self.p_wait,
+            "occupancy": self.occupancy,
+            "abandon": self.abandon,
+            "answer_rate": self.answer_rate,
+        }
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _finite(value: float, name: str) -> float:
+    if value is None or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ErlangInputError("not_a_number", field=name, value=value)
+    return float(value)
+
+
+def _check_common(
+    *, calls: float, interval_s: float, aht_s: float, answer_time_s: float, shrinkage: float,
+    patience_s: float | None,
+) -> None:
+    if _finite(calls, "calls") < 0:
+        raise ErlangInputError("calls_negative", calls=calls)
+    if _finite(interval_s, "interval_s") <= 0:
+        raise ErlangInputError("interval_not_positive", interval_s=interval_s)
+    if _finite(aht_s, "aht_s") <= 0:
+        raise ErlangInputError("aht_not_positive", aht_s=aht_s)
+    if _finite(answer_time_s, "answer_time_s") < 0:
+        raise ErlangInputError("answer_time_negative", answer_time_s=answer_time_s)
+    if not 0 <= _finite(shrinkage, "shrinkage") < 1:
+        raise ErlangInputError("shrinkage_out_of_range", shrinkage=shrinkage)
+    if patience_s is not None and _finite(patience_s, "patience_s") <= 0:
+        raise ErlangInputError("patience_not_positive", patience_s=patience_s)
+
+
+def _scheduled(agents: int, shrinkage: float) -> int:
+    if agents == 0:
+        return 0
+    # Shave float noise (14 / 0.7 = 20.000000000000004) before the ceiling.
+    return math.ceil(agents / (1.0 - shrinkage) - 1e-9)
+
+
+# --------------------------------------------------------------------------- B and C
+
+
+def erlang_b(traffic: float, agents: int) -> float:
+    """Blocking probability of ``agents`` servers offered ``traffic`` Erlangs."""
+    if traffic < 0 or not math.isfinite(traffic):
+        raise ErlangInputError("traffic_negative", traffic=traffic)
+    if agents < 0:
+        raise ErlangInputError("agents_negative", agents=agents)
+    if traffic == 0:
+        return 1.0 if agents == 0 else 0.0
+    if agents < len(_FLOATS):
+        # 1/B(n) = 1 + n/A · 1/B(n-1): one multiply-add a step (the hot loop of the planner).
+        inv_a = 1.0 / traffic
+        r = 1.0
+        for k in _FLOATS[1 : agents + 1]:
+            r = 1.0 + r * k * inv_a
+        if r < _HUGE:
+            return 1.0 / r
+    b = 1.0
+    for k in range(1, agents + 1):
+        ab = traffic * b
+        b = ab / (k + ab)
+    return b
+
+
+def _c_from_b(traffic: float, agents: int, b: float) -> float:
+    if agents <= traffic:
+        return 1.0
+    return agents * b / (agents - traffic * (1.0 - b))
+
+
+def erlang_c(traffic: float, agents: int) -> float:
+    """Probability of waiting (M/M/n); 1.0 when the queue is overloaded (``agents <= traffic``)."""
+    return _c_from_b(traffic, agents, erlang_b(traffic, agents))
+
+
+def _staff_c(traffic: float, n: int, b: float, t_over_aht: float, aht_s: float) -> tuple[
+    float, float, float, float
+]:
+    """(service_level, asa, p_wait, occupancy) for Erlang C from a known B(n)."""
+    if traffic == 0:
+        return 1.0, 0.0, 0.0, 0.0
+    if n <= traffic:
+        return 0.0, math.inf, 1.0, 1.0 if n else 1.0
+    c = n * b / (n - traffic * (1.0 - b))
+    excess = n - traffic
+    sl = 1.0 - c * math.exp(-excess * t_over_aht)
+    return max(0.0, sl), c * aht_s / excess, c, traffic / n
+
+
+# --------------------------------------------------------------------------- A
+
+
+def _erlang_a(
+    *, lam: float, aht_s: float, patience_s: float, n: int, b: float, answer_time_s: float
+) -> tuple[float, float, float, float, float]:
+    """(service_level, asa, p_wait, occupancy, abandon) for M/M/n+M; ``b`` is B(n, λ/μ)."""
+    mu = 1.0 / aht_s
+    theta = 1.0 / patience_s
+    c = n * mu
+    u = -math.expm1(-theta * answer_time_s)  # U = 1 - e^{-θt}
+    x1 = c / theta + 1.0  # b-parameter of the incomplete beta
+    log_1mu = math.log1p(-u) if u < 1.0 else -math.inf
+    # Incomplete beta I_U(m+1, x1) by upward recurrence: I(1) = 1 - (1-U)^x1.
+    pow_1mu = math.exp(x1 * log_1mu) if log_1mu > -math.inf else 0.0
+    incomplete = 1.0 - pow_1mu
+    term = x1 * u * pow_1mu  # T_1 = Γ(1+x1)/(Γ(2)Γ(x1)) U (1-U)^x1
+    # Tail sums relative to π_n (weight 1 for m = 0).
+    weight = 1.0
+    tail_total = 0.0
+    answered_within = 0.0
+    answered = 0.0
+    answered_wait = 0.0
+    harmonic = 0.0
+    scale_log = 0.0
+    m = 0
+    while True:
+        served = c / (c + (m + 1) * theta)
+        harmonic += 1.0 / (c + (m + 1) * theta)
+        tail_total += weight
+        answered += weight * served
+        answered_wait += weight * served * harmonic
+        answered_within += weight * served * max(incomplete, 0.0)
+        # next m: I(m+2) = I(m+1) - T_{m+1}; T_{a+1} = T_a (a + x1) / (a + 1) U
+        a = m + 1
+        incomplete -= term
+        term *= (a + x1) / (a + 1) * u
+        weight *= lam / (c + (m + 1) * theta)
+        m += 1
+        if weight > 1e250:  # rescale to keep the tail finite
+            scale = 1e-250
+            weight *= scale
+            tail_total *= scale
+            answered *= scale
+            answered_wait *= scale
+            answered_within *= scale
+            scale_log += math.log(1e250)
+        if (weight < 1e-17 * tail_total and lam < c + m * theta) or m > _TAIL_LIMIT:
+            break
+    # π_n relative to the states 0..n is B; combine in log space when the tail was rescaled.
+    if scale_log == 0.0:
+        p_le = 1.0 / (1.0 + b * (tail_total - 1.0))  # mass of states 0..n
+        pi_n = b * p_le
+        p_wait = pi_n * tail_total
+        p_answered_q = pi_n * answered
+        p_within_q = pi_n * answered_within
+        wait_q = pi_n * answered_wait
+    else:
+        log_pi_tail = math.log(b) + scale_log if b > 0 else -math.inf
+        # tail dominates: π_n ≈ B / (B·tail) in scaled units
+        denom = math.exp(-log_pi_tail) if log_pi_tail < 700 else 0.0
+        norm = 1.0 / (tail_total + denom)
+        p_wait = tail_total * norm
+        p_answered_q = answered * norm
+        p_within_q = answered_within * norm
+        wait_q = answered_wait * norm
+    p_nowait = 1.0 - p_wait
+    abandon = max(0.0, p_wait - p_answered_q)
+    sl = min(1.0, p_nowait + p_within_q)
+    total_answered = p_nowait + p_answered_q
+    asa = wait_q / total_answered if total_answered > 0 else math.inf
+    occupancy = min(1.0, lam * (1.0 - abandon) * aht_s / n) if n else 1.0
+    return max(0.0, sl), asa, min(1.0, max(0.0, p_wait)), occupancy, abandon
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def _measure(
+    *, traffic: float, lam: float, n: int, b: float, aht_s: float, answer_time_s: float,
+    patience_s: float | None,
+) -> tuple[float, float, float, float, float]:
+    if patience_s is None or traffic == 0 or n == 0:
+        sl, asa, p_wait, occ = _staff_c(traffic, n, b, answer_time_s / aht_s, aht_s)
+        if n == 0 and traffic > 0 and patience_s is not None:
+            return 0.0, math.inf, 1.0, 1.0, 1.0
+        return sl, asa, p_wait, occ, 0.0
+    return _erlang_a(
+        lam=lam, aht_s=aht_s, patience_s=patience_s, n=n, b=b, answer_time_s=answer_time_s
+    )
+
+
+def _staffing(n: int, shrinkage: float, m: tuple[float, float, float, float, float]) -> Staffing:
+    sl, asa, p_wait, occ, abandon = m
+    return Staffing(
+        agents=n,
+        scheduled=_scheduled(n, shrinkage),
+        service_level=sl,
+        asa=asa,
+        p_wait=p_wait,
+        occupancy=occ,
+        abandon=abandon,
+        answer_rate=1.0 - abandon,
+    )
+
+
+def evaluate(
+    *, calls: float, interval_s: float, aht_s: float, agents: int, answer_time_s: float = 20,
+    patience_s: float | None = None, shrinkage: float = 0.0,
+) -> Staffing:
+    """What ``agents`` on the phones deliver for ``calls`` offered in ``interval_s`` seconds."""
+    _check_common(
+        calls=calls, interval_s=interval_s, aht_s=aht_s, answer_time_s=answer_time_s,
+        shrinkage=shrinkage, patience_s=patience_s,
+    )
+    if not isinstance(agents, int) or agents < 0:
+        raise ErlangInputError("agents_negative", agents=agents)
+    traffic = calls * aht_s / interval_s
+    lam = calls / interval_s
+    b = erlang_b(traffic, agents)
+    return _staffing(
+        agents, shrinkage,
+        _measure(traffic=traffic, lam=lam, n=agents, b=b, aht_s=aht_s,
+                 answer_time_s=answer_time_s, patience_s=patience_s),
+    )
+
+
+def _check_targets(
+    *, service_level: float | None, max_occupancy: float | None, answer_rate: float | None,
+    asa_s: float | None,
+) -> None:
+    if service_level is not None and not 0 < _finite(service_level, "service_level") < 1:
+        raise ErlangInputError("sl_out_of_range", service_level=service_level)
+    if max_occupancy is not None and not 0 < _finite(max_occupancy, "max_occupancy") <= 1:
+        raise ErlangInputError("occupancy_out_of_range", max_occupancy=max_occupancy)
+    if answer_rate is not None and not 0 < _finite(answer_rate, "answer_rate") < 1:
+        raise ErlangInputError("answer_rate_out_of_range", answer_rate=answer_rate)
+    if asa_s is not None and _finite(asa_s, "asa_s") <= 0:
+        raise ErlangInputError("asa_not_positive", asa_s=asa_s)
+
+
+def required(
+    *, calls: float, interval_s: float, aht_s: float, service_level: float | None = 0.8,
+    answer_time_s: float = 20, max_occupancy: float | None = None, shrinkage: float = 0.0,
+    patience_s: float | None = None, answer_rate: float | None = None, asa_s: float | None = None,
+) -> Staffing:
+    """The smallest agent count that meets every target given (None = no target)."""
+    _check_common(
+        calls=calls, interval_s=interval_s, aht_s=aht_s, answer_time_s=answer_time_s,
+        shrinkage=shrinkage, patience_s=patience_s,
+    )
+    _check_targets(
+        service_level=service_level, max_occupancy=max_occupancy, answer_rate=answer_rate,
+        asa_s=asa_s,
+    )
+    return _required(
+        calls=calls, interval_s=interval_s, aht_s=aht_s, service_level=service_level,
+        answer_time_s=answer_time_s, max_occupancy=max_occupancy, shrinkage=shrinkage,
+        patience_s=patience_s, answer_rate=answer_rate, asa_s=asa_s,
+    )
+
+
+def _required(
+    *, calls: float, interval_s: float, aht_s: float, service_level: float | None,
+    answer_time_s: float, max_occupancy: float | None, shrinkage: float,
+    patience_s: float | None, answer_rate: float | None, asa_s: float | None,
+) -> Staffing:
+    traffic = calls * aht_s / interval_s
+    lam = calls / interval_s
+    if traffic == 0:
+        return _staffing(0, shrinkage, (1.0, 0.0, 0.0, 0.0, 0.0))
+    erlang_a = patience_s is not None
+    # Lower bracket: Erlang C needs n > A; the occupancy cap needs n >= A / cap.
+    lo = 1
+    if not erlang_a:
+        lo = math.floor(traffic) + 1
+        if max_occupancy is not None:
+            lo = max(lo, math.ceil(traffic / max_occupancy - 1e-9))
+    if not erlang_a:
+        n, b = _smallest_c(traffic, lo, aht_s, service_level, answer_time_s / aht_s, asa_s)
+        return _staffing(n, shrinkage, (*_staff_c(traffic, n, b, answer_time_s / aht_s, aht_s), 0.0))
+    bs = _BSeries(traffic, lo)
+    cache: dict[int, tuple[float, float, float, float, float]] = {}
+
+    def measure(n: int) -> tuple[float, float, float, float, float]:
+        found = cache.get(n)
+        if found is None:
+            found = _measure(traffic=traffic, lam=lam, n=n, b=bs.at(n), aht_s=aht_s,
+                             answer_time_s=answer_time_s, patience_s=patience_s)
+            cache[n] = found
+        return found
+
+    def ok(n: int) -> bool:
+        sl, asa, _p, occ, abandon = measure(n)
+        if service_level is not None and sl < service_level:
+            return False
+        if max_occupancy is not None and occ > max_occupancy + 1e-12:
+            return False
+        if answer_rate is not None and 1.0 - abandon < answer_rate:
+            return False
+        return asa_s is None or asa <= asa_s
+
+    n = _smallest(lo, ok)
+    return _staffing(n, shrinkage, measure(n))
+
+
+def _smallest_c(
+    traffic: float, lo: int, aht_s: float, sl_target: float | None, t_over_aht: float,
+    asa_target: float | None,
+) -> tuple[int, float]:
+    """Erlang C fast path of :func:`_smallest`: (agents, B(agents)).
+
+    Inlined on purpose (this is the planner's hot loop). B is carried forward by
+    the recurrence as the probe gallops up and kept for the bisection, so the
+    search costs one recurrence to the answer plus O(log) evaluations.
+    """
+    b_values = [erlang_b(traffic, lo)]  # b_values[i] = B(lo + i)
+    exp = math.exp
+    bad = -1  # offsets known to fail
+    step = 0
+    good = -1
+    while good < 0:
+        i = bad + step if bad >= 0 else 0
+        if lo + i > MAX_AGENTS:
+            raise ErlangInputError("target_unreachable", max_agents=MAX_AGENTS)
+        b = b_values[-1]
+        for k in range(lo + len(b_values), lo + i + 1):
+            ab = traffic * b
+            b = ab / (k + ab)
+            b_values.append(b)
+        n = lo + i
+        b = b_values[i]
+        excess = n - traffic
+        c = n * b / (n - traffic * (1.0 - b))
+        if (sl_target is None or 1.0 - c * exp(-excess * t_over_aht) >= sl_target) and (
+            asa_target is None or c * aht_s / excess <= asa_target
+        ):
+            good = i
+        else:
+            bad, step = i, max(1, step * 2)
+    while good - bad > 1:
+        i = (bad + good) // 2
+        n = lo + i
+        b = b_values[i]
+        excess = n - traffic
+        c = n * b / (n - traffic * (1.0 - b))
+        if (sl_target is None or 1.0 - c * exp(-excess * t_over_aht) >= sl_target) and (
+            asa_target is None or c * aht_s / excess <= asa_target
+        ):
+            good = i
+        else:
+            bad = i
+    return lo + good, b_values[good]
+
+
+def _smallest(lo: int, ok: Callable[[int], bool]) -> int:
+    """Smallest ``n >= lo`` with ``ok(n)`` for a monotone ``ok``: gallop, then bisect."""
+    if ok(lo):
+        return lo
+    bad, step = lo, 1
+    while True:
+        probe = bad + step
+        if probe > MAX_AGENTS:
+            raise ErlangInputError("target_unreachable", max_agents=MAX_AGENTS)
+        if ok(probe):
+            good = probe
+            break
+        bad, step = probe, step * 2
+    while good - bad > 1:
+        mid = (bad + good) // 2
+        if ok(mid):
+            good = mid
+        else:
+            bad = mid
+    return good
+
+
+class _BSeries:
+    """Erlang B values carried forward by the recurrence from the lower bracket."""
+
+    __slots__ = ("_a", "_last", "_values")
+
+    def __init__(self, traffic: float, lo: int) -> None:
+        self._a = traffic
+        self._values: dict[int, float] = {lo: erlang_b(traffic, lo)}
+        self._last = lo
+
+    def at(self, n: int) -> float:
+        value = self._values.get(n)
+        if value is not None:
+            return value
+        if n < self._last:
+            return erlang_b(self._a, n)
+        a, b = self._a, self._values[self._last]
+        for k in range(self._last + 1, n + 1):
+            ab = a * b
+            b = ab / (k + ab)
+            self._values[k] = b
+        self._last = n
+        return b
+
+
+def required_per_interval(
+    rows: Sequence[tuple[float, float]], *, interval_s: float, **targets: Any
+) -> list[Staffing]:
+    """:func:`required` for each ``(calls, aht_s)`` row; identical rows are computed once."""
+    if _finite(interval_s, "interval_s") <= 0:
+        raise ErlangInputError("interval_not_positive", interval_s=interval_s)
+    known = {
+        "service_level", "answer_time_s", "max_occupancy", "shrinkage", "patience_s",
+        "answer_rate", "asa_s",
+    }
+    unknown = set(targets) - known
+    if unknown:
+        raise ErlangInputError("unknown_target", names=sorted(unknown))
+    settings: dict[str, Any] = {
+        "service_level": 0.8, "answer_time_s": 20, "max_occupancy": None, "shrinkage": 0.0,
+        "patience_s": None, "answer_rate": None, "asa_s": None,
+    }
+    settings.update(targets)
+    _check_targets(
+        service_level=settings["service_level"], max_occupancy=settings["max_occupancy"],
+        answer_rate=settings["answer_rate"], asa_s=settings["asa_s"],
+    )
+    _check_common(
+        calls=0.0, interval_s=interval_s, aht_s=1.0, answer_time_s=settings["answer_time_s"],
+        shrinkage=settings["shrinkage"], patience_s=settings["patience_s"],
+    )
+    done: dict[tuple[float, float], Staffing] = {}
+    out: list[Staffing] = []
+    isfinite = math.isfinite
+    for index, row in enumerate(rows):
+        result = done.get(row)
+        if result is None:
+            calls, aht_s = row
+            if not (isfinite(calls) and calls >= 0):
+                raise ErlangInputError("calls_negative", calls=calls, row=index + 1)
+            if not (isfinite(aht_s) and aht_s > 0):
+                raise ErlangInputError("aht_not_positive", aht_s=aht_s, row=index + 1)
+            result = _required(calls=calls, interval_s=interval_s, aht_s=aht_s, **settings)
+            done[row] = result
+        out.append(result)
+    return out

@@ -1,1 +1,0 @@
-"""Pure core: no Django."""

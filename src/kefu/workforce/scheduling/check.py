@@ -1,0 +1,185 @@
+"""The independent re-check of a schedule, its coverage and the service level it delivers.
+
+Nothing here trusts the solver: :func:`validate` reads only the shifts, the
+contracts and the rules.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from kefu.workforce.erlang import evaluate
+from kefu.workforce.scheduling.rules import AgentContract, Rules, ShiftPlan, local_midnight
+
+__all__ = ["coverage", "delivered_service_level", "validate"]
+
+_EPS = timedelta(seconds=1)
+
+
+def validate(
+    result_shifts: Sequence[ShiftPlan], agents: Sequence[AgentContract], rules: Rules
+) -> list[str]:
+    """Every broken hard rule, in plain English (empty when the schedule is sound)."""
+    problems: list[str] = []
+    contracts = {c.agent: c for c in agents}
+    lengths = {round(h * 60) for h in rules.shift_lengths_hours}
+    expected = sorted([("break", r) for r in rules.breaks] + (
+        [("meal", rules.meal)] if rules.meal is not None else []
+    ), key=lambda it: (it[1].earliest_after_hours, it[1].latest_after_hours, it[0]))
+    by_agent: dict[str, list[ShiftPlan]] = defaultdict(list)
+    for shift in result_shifts:
+        by_agent[shift.agent].append(shift)
+        where = f"{shift.agent} {shift.start.isoformat()}"
+        contract = contracts.get(shift.agent)
+        if contract is None:
+            problems.append(f"{where}: unknown agent")
+            continue
+        length = round((shift.end - shift.start).total_seconds() / 60)
+        if length not in lengths:
+            problems.append(f"{where}: shift of {length} min is not an allowed length")
+        local_start = shift.start
+        day = local_start.date()
+        if day in contract.days_off:
+            problems.append(f"{where}: on a day off")
+        begin, finish = contract.window()
+        start_min = local_start.hour * 60 + local_start.minute
+        end_min = start_min + length
+        if start_min < begin or end_min > finish:
+            problems.append(f"{where}: outside availability")
+        problems.extend(_activities(shift, rules, expected, where))
+    for name, shifts in by_agent.items():
+        contract = contracts.get(name)
+        if contract is not None:
+            problems.extend(_week(name, sorted(shifts, key=lambda s: s.start), contract, rules))
+    return problems
+
+
+def _activities(
+    shift: ShiftPlan, rules: Rules, expected: list[tuple[str, Any]], where: str
+) -> list[str]:
+    problems: list[str] = []
+    got = sorted(shift.activities, key=lambda a: a.start)
+    kinds = sorted(a.type for a in got)
+    if kinds != sorted(k for k, _ in expected):
+        problems.append(f"{where}: activities {kinds} instead of {sorted(k for k, _ in expected)}")
+        return problems
+    # Match each activity to a rule of its kind it satisfies (bipartite by trying rules in order).
+    unmatched = list(expected)
+    for act in got:
+        if act.start < shift.start or act.end > shift.end:
+            problems.append(f"{where}: {act.type} at {act.start.isoformat()} outside the shift")
+        minutes = (act.end - act.start).total_seconds() / 60
+        after = (act.start - shift.start).total_seconds() / 3600
+        until = (act.end - shift.start).total_seconds() / 3600
+        fit = next(
+            (
+                pair for pair in unmatched
+                if pair[0] == act.type and minutes >= pair[1].minutes
+                and after >= pair[1].earliest_after_hours - 1e-9
+                and until <= pair[1].latest_after_hours + 1e-9
+            ),
+            None,
+        )
+        if fit is None:
+            problems.append(
+                f"{where}: {act.type} {act.start.isoformat()}-{act.end.isoformat()} "
+                "is shorter than its minutes or outside its window"
+            )
+        else:
+            unmatched.remove(fit)
+    for earlier, later in zip(got, got[1:], strict=False):
+        if later.start < earlier.end:
+            problems.append(f"{where}: {earlier.type} and {later.type} overlap")
+    return problems
+
+
+def _week(
+    name: str, shifts: list[ShiftPlan], contract: AgentContract, rules: Rules
+) -> list[str]:
+    problems: list[str] = []
+    rest = timedelta(hours=rules.min_rest_hours)
+    days: dict[date, list[ShiftPlan]] = defaultdict(list)
+    for shift in shifts:
+        days[shift.start.date()].append(shift)
+    for day, on_day in days.items():
+        if len(on_day) > 1:
+            problems.append(f"{name} {day.isoformat()}: {len(on_day)} shifts on one day")
+    for earlier, later in zip(shifts, shifts[1:], strict=False):
+        if later.start - earlier.end < rest - _EPS:
+            problems.append(
+                f"{name}: only {(later.start - earlier.end).total_seconds() / 3600:.2f} h rest "
+                f"before {later.start.isoformat()}"
+            )
+    worked = sorted(days)
+    if not worked:
+        return problems
+    run = 1
+    for a, b in zip(worked, worked[1:], strict=False):
+        run = run + 1 if (b - a).days == 1 else 1
+        if run > rules.max_consecutive_days:
+            problems.append(f"{name}: more than {rules.max_consecutive_days} days in a row")
+            break
+    first, last = worked[0], worked[-1]
+    day = first - timedelta(days=6)
+    while day <= last:
+        window = [d for d in worked if day <= d < day + timedelta(days=7)]
+        hours = sum(
+            (s.end - s.start).total_seconds() / 3600 for d in window for s in days[d]
+        )
+        if hours > contract.max_hours_per_week + 1e-6:
+            problems.append(f"{name}: {hours:g} h in the 7 days from {day.isoformat()}")
+        if len(window) > contract.max_days_per_week:
+            problems.append(f"{name}: {len(window)} days in the 7 days from {day.isoformat()}")
+        day += timedelta(days=1)
+    return problems
+
+
+def coverage(
+    shifts: Sequence[ShiftPlan], tz: Any, day0: date, days: int, grid: int
+) -> list[int]:
+    """On-phone agents per grid slot: on shift and not on a break or meal at any time in it."""
+    origin = local_midnight(day0, tz)
+    total = days * 1440 // grid
+    cover = [0] * total
+
+    def slot_of(instant: datetime) -> float:
+        return (instant - origin).total_seconds() / 60 / grid
+
+    for shift in shifts:
+        busy = [
+            (math.floor(slot_of(a.start)), math.ceil(slot_of(a.end))) for a in shift.activities
+        ]
+        for s in range(max(0, math.floor(slot_of(shift.start))),
+                       min(total, math.ceil(slot_of(shift.end)))):
+            if not any(lo <= s < hi for lo, hi in busy):
+                cover[s] += 1
+    return cover
+
+
+def delivered_service_level(
+    on_phone_per_interval: Sequence[int],
+    calls_per_interval: Sequence[float],
+    aht: float | Sequence[float],
+    *,
+    interval_s: float = 900,
+    answer_time_s: float = 20,
+    patience_s: float | None = None,
+) -> float | None:
+    """Share of all calls answered in ``answer_time_s``: Erlang per interval, call-weighted."""
+    ahts = [float(aht)] * len(calls_per_interval) if isinstance(aht, int | float) else list(aht)
+    answered = 0.0
+    offered = 0.0
+    for agents, calls, each in zip(on_phone_per_interval, calls_per_interval, ahts, strict=True):
+        if calls <= 0:
+            continue
+        staffing = evaluate(
+            calls=calls, interval_s=interval_s, aht_s=each, agents=max(0, int(agents)),
+            answer_time_s=answer_time_s, patience_s=patience_s,
+        )
+        answered += staffing.service_level * calls
+        offered += calls
+    return answered / offered if offered else None

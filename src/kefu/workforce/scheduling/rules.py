@@ -1,0 +1,325 @@
+"""Scheduling inputs and the checks that explain infeasible rules before solving."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+__all__ = [
+    "Activity",
+    "ActivityRule",
+    "AgentContract",
+    "Problem",
+    "Rules",
+    "ScheduleInputError",
+    "ScheduleResult",
+    "ShiftPlan",
+    "check",
+    "day_minutes",
+    "placements",
+]
+
+Problem = tuple[str, dict[str, Any]]
+_GRIDS = (5, 10, 15, 20, 30, 60)
+
+
+class ScheduleInputError(ValueError):
+    """Inputs the scheduler cannot use. ``problems`` lists every problem found."""
+
+    def __init__(self, code: str, problems: list[Problem] | None = None, **params: Any) -> None:
+        self.code = code
+        self.params = params
+        self.problems: list[Problem] = problems if problems is not None else [(code, params)]
+        super().__init__("; ".join(f"{c}: {p}" for c, p in self.problems))
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A break or meal inside a shift."""
+
+    type: str  # "break" | "meal"
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class ShiftPlan:
+    """One agent's shift with its activities."""
+
+    agent: str
+    start: datetime
+    end: datetime
+    activities: tuple[Activity, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActivityRule:
+    """An activity of ``minutes`` lying wholly inside its window after the shift start."""
+
+    minutes: int
+    earliest_after_hours: float
+    latest_after_hours: float
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The rules every shift and every agent's week follow."""
+
+    interval_minutes: int
+    shift_lengths_hours: tuple[float, ...]
+    breaks: tuple[ActivityRule, ...]
+    meal: ActivityRule | None
+    min_rest_hours: float = 11
+    max_consecutive_days: int = 6
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Rules:
+        """Build from the ``rules.json`` mapping; every problem in one :class:`ScheduleInputError`."""
+        problems: list[Problem] = []
+        if not isinstance(data, Mapping):
+            raise ScheduleInputError("rules_not_an_object")
+        known = {
+            "interval_minutes", "shift_lengths_hours", "breaks", "meal", "min_rest_hours",
+            "max_consecutive_days",
+        }
+        for key in sorted(set(data) - known):
+            problems.append(("rules_unknown_key", {"key": key}))
+        interval = data.get("interval_minutes", 15)
+        if not isinstance(interval, int) or isinstance(interval, bool) or interval not in _GRIDS:
+            problems.append(("interval_invalid", {"value": interval, "allowed": list(_GRIDS)}))
+            interval = 15
+        lengths_raw = data.get("shift_lengths_hours")
+        lengths: list[float] = []
+        if not isinstance(lengths_raw, list) or not lengths_raw:
+            problems.append(("shift_lengths_missing", {}))
+        else:
+            for value in lengths_raw:
+                if not _number(value) or not 0 < value <= 16:
+                    problems.append(("shift_length_invalid", {"value": value}))
+                elif (value * 60) % interval:
+                    problems.append(
+                        ("shift_length_off_grid", {"value": value, "interval_minutes": interval})
+                    )
+                else:
+                    lengths.append(float(value))
+        breaks_raw = data.get("breaks", [])
+        breaks: list[ActivityRule] = []
+        if not isinstance(breaks_raw, list):
+            problems.append(("breaks_not_a_list", {}))
+        else:
+            for index, item in enumerate(breaks_raw, start=1):
+                rule = _activity(item, f"breaks[{index}]", problems)
+                if rule is not None:
+                    breaks.append(rule)
+        meal_raw = data.get("meal")
+        meal = None if meal_raw is None else _activity(meal_raw, "meal", problems)
+        rest = data.get("min_rest_hours", 11)
+        if not _number(rest) or not 0 <= rest <= 24:
+            problems.append(("min_rest_invalid", {"value": rest}))
+            rest = 11
+        consecutive = data.get("max_consecutive_days", 6)
+        if not isinstance(consecutive, int) or isinstance(consecutive, bool) or consecutive < 1:
+            problems.append(("max_consecutive_invalid", {"value": consecutive}))
+            consecutive = 6
+        if problems:
+            raise ScheduleInputError(problems[0][0], problems=problems, **problems[0][1])
+        return cls(
+            interval_minutes=interval,
+            shift_lengths_hours=tuple(sorted(set(lengths))),
+            breaks=tuple(breaks),
+            meal=meal,
+            min_rest_hours=float(rest),
+            max_consecutive_days=consecutive,
+        )
+
+    def activities(self) -> list[tuple[str, ActivityRule]]:
+        """Activities in the order they take inside a shift (by window, then by kind)."""
+        items = [("break", rule) for rule in self.breaks]
+        if self.meal is not None:
+            items.append(("meal", self.meal))
+        return sorted(
+            items, key=lambda it: (it[1].earliest_after_hours, it[1].latest_after_hours, it[0])
+        )
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _activity(item: Any, where: str, problems: list[Problem]) -> ActivityRule | None:
+    if not isinstance(item, Mapping):
+        problems.append(("activity_not_an_object", {"where": where}))
+        return None
+    minutes = item.get("minutes")
+    earliest = item.get("earliest_after_hours")
+    latest = item.get("latest_after_hours")
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
+        problems.append(("activity_minutes_invalid", {"where": where, "value": minutes}))
+        return None
+    if not _number(earliest) or not _number(latest) or earliest < 0 or latest <= earliest:
+        problems.append(
+            ("activity_window_invalid", {"where": where, "earliest": earliest, "latest": latest})
+        )
+        return None
+    if (latest - earliest) * 60 < minutes:
+        problems.append(
+            (
+                "activity_window_too_short",
+                {"where": where, "minutes": minutes, "earliest": earliest, "latest": latest},
+            )
+        )
+        return None
+    return ActivityRule(
+        minutes=minutes, earliest_after_hours=float(earliest), latest_after_hours=float(latest)
+    )
+
+
+@dataclass(frozen=True)
+class AgentContract:
+    """What one agent may work."""
+
+    agent: str
+    max_hours_per_week: float
+    max_days_per_week: int
+    available_from: time
+    available_to: time  # time(0) means midnight at the end of the day
+    days_off: frozenset[date] = field(default_factory=frozenset)
+
+    def window(self) -> tuple[int, int]:
+        """Availability as minutes after midnight ``[from, to)``."""
+        end = day_minutes(self.available_to)
+        return day_minutes(self.available_from), end or 1440
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    """The shifts and what they achieve."""
+
+    shifts: list[ShiftPlan]
+    metrics: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON with ISO 8601 instants."""
+        return {
+            "shifts": [
+                {
+                    "agent": shift.agent,
+                    "start": shift.start.isoformat(),
+                    "end": shift.end.isoformat(),
+                    "activities": [
+                        {"type": a.type, "start": a.start.isoformat(), "end": a.end.isoformat()}
+                        for a in shift.activities
+                    ],
+                }
+                for shift in self.shifts
+            ],
+            "metrics": self.metrics,
+        }
+
+
+def day_minutes(value: time) -> int:
+    """Minutes after midnight."""
+    return value.hour * 60 + value.minute
+
+
+def placements(rule: ActivityRule, length_min: int, grid: int) -> list[int]:
+    """Grid offsets (minutes after the shift start) where ``rule`` lies wholly in its window."""
+    first = math.ceil(rule.earliest_after_hours * 60 / grid) * grid
+    last = min(rule.latest_after_hours * 60, length_min) - rule.minutes
+    return list(range(first, math.floor(last) + 1, grid)) if last >= first else []
+
+
+def _sequence_fits(rules: Rules, length_min: int) -> bool:
+    """Can the activities be placed in order without overlapping (earliest placement)?"""
+    cursor = 0
+    grid = rules.interval_minutes
+    for _kind, rule in rules.activities():
+        options = [o for o in placements(rule, length_min, grid) if o >= cursor]
+        if not options:
+            return False
+        cursor = options[0] + math.ceil(rule.minutes / grid) * grid
+    return True
+
+
+def check(
+    requirements: Sequence[tuple[datetime, int]], agents: Sequence[AgentContract], rules: Rules
+) -> list[Problem]:
+    """Every reason the inputs cannot be scheduled, as ``(code, params)``, before solving."""
+    problems: list[Problem] = []
+    add: Callable[[str, dict[str, Any]], None] = lambda c, p: problems.append((c, p))  # noqa: E731
+    grid = rules.interval_minutes
+    for length in rules.shift_lengths_hours:
+        length_min = round(length * 60)
+        for kind, rule in rules.activities():
+            if rule.latest_after_hours * 60 > length_min:
+                code = "meal_window_beyond_shift" if kind == "meal" else "break_window_beyond_shift"
+                add(code, {"length_hours": length, "latest_after_hours": rule.latest_after_hours,
+                           "minutes": rule.minutes})
+            elif not placements(rule, length_min, grid):
+                add("activity_cannot_fit", {"type": kind, "length_hours": length,
+                                            "minutes": rule.minutes})
+        if not _sequence_fits(rules, length_min):
+            add("activities_overlap", {"length_hours": length})
+    if not rules.shift_lengths_hours:
+        add("shift_lengths_missing", {})
+    if not requirements:
+        add("requirements_empty", {})
+    if not agents:
+        add("no_agents", {})
+    names: set[str] = set()
+    for contract in agents:
+        if contract.agent in names:
+            add("agent_duplicate", {"agent": contract.agent})
+        names.add(contract.agent)
+        start, end = contract.window()
+        if contract.max_hours_per_week <= 0 or not math.isfinite(contract.max_hours_per_week):
+            add("agent_hours_invalid", {"agent": contract.agent,
+                                        "value": contract.max_hours_per_week})
+        if not 1 <= contract.max_days_per_week <= 7:
+            add("agent_days_invalid", {"agent": contract.agent,
+                                       "value": contract.max_days_per_week})
+        if end <= start:
+            add("availability_empty", {"agent": contract.agent,
+                                       "from": contract.available_from.isoformat("minutes"),
+                                       "to": contract.available_to.isoformat("minutes")})
+    shortest = min(rules.shift_lengths_hours, default=0.0) * 60
+    spans = [c.window()[1] - c.window()[0] for c in agents]
+    if agents and shortest and all(span < shortest for span in spans):
+        add("shift_longer_than_availability", {"length_hours": shortest / 60,
+                                               "longest_availability_hours": max(spans) / 60})
+    tz = requirements[0][0].tzinfo if requirements else None
+    needed: dict[date, int] = {}
+    for index, (instant, required) in enumerate(requirements, start=1):
+        if instant.tzinfo is None:
+            add("requirement_naive_time", {"row": index, "value": instant.isoformat()})
+            continue
+        if required < 0:
+            add("requirement_negative", {"row": index, "value": required})
+        local = instant.astimezone(tz)
+        if (local.hour * 60 + local.minute) % grid or local.second or local.microsecond:
+            add("requirement_off_grid", {"row": index, "value": instant.isoformat(),
+                                         "interval_minutes": grid})
+        needed[local.date()] = needed.get(local.date(), 0) + max(0, required)
+    if needed and (max(needed) - min(needed)).days > 27:
+        add("horizon_too_long", {"days": (max(needed) - min(needed)).days + 1, "max_days": 28})
+    for day, total in sorted(needed.items()):
+        if total <= 0:
+            continue
+        if not any(
+            day not in c.days_off and c.window()[1] - c.window()[0] >= shortest for c in agents
+        ):
+            add("no_agent_available", {"date": day.isoformat()})
+    return problems
+
+
+def local_midnight(day: date, tz: Any) -> datetime:
+    """Midnight starting ``day`` in ``tz``."""
+    return datetime(day.year, day.month, day.day, tzinfo=tz)
+
+
+def at_minute(origin: datetime, minutes: int) -> datetime:
+    """``origin`` plus ``minutes``."""
+    return origin + timedelta(minutes=minutes)
