@@ -7,3 +7,7 @@ class IncidentsConfig(AppConfig):
     label = "incidents"
     verbose_name = _("Stoppages and outages")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Registers the clock handlers and the customer timeline source.
+        from kefu.incidents import clocks, timeline  # noqa: F401

@@ -1,0 +1,33 @@
+"""Models of the incidents app."""
+
+from kefu.incidents.models.incident import Evidence, Incident, IncidentCase, IncidentContact
+from kefu.incidents.models.notices import CallTask, Delivery, ManualOutreach, Notice
+from kefu.incidents.models.work import (
+    ContinuationPlan,
+    ImpactEntry,
+    Meeting,
+    ReadinessItem,
+    Resumption,
+    Review,
+    ReviewAction,
+    SurveyAnswer,
+)
+
+__all__ = [
+    "CallTask",
+    "ContinuationPlan",
+    "Delivery",
+    "Evidence",
+    "ImpactEntry",
+    "Incident",
+    "IncidentCase",
+    "IncidentContact",
+    "ManualOutreach",
+    "Meeting",
+    "Notice",
+    "ReadinessItem",
+    "Resumption",
+    "Review",
+    "ReviewAction",
+    "SurveyAnswer",
+]

@@ -1,0 +1,19 @@
+"""Fixtures of the incidents tests: tasks run at once, mail in memory, no SMS gateway."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytest_django import Settings
+
+
+@pytest.fixture(autouse=True)
+def _incident_settings(settings: Settings, tmp_path: Path) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.KEFU_SMS_GATEWAY_URL = ""
+    settings.KEFU_CHAT_OUTBOUND_URL = ""
+    settings.KEFU_EMAIL_DOMAIN = "kefu.test"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SITE_URL = "https://kefu.test"
