@@ -1,1 +1,1 @@
-"""The humane floor: raise a hand, agent states, breaks without asking, leave, intraday, coaching, people and retention, recruitment."""
+"""The humane floor: hands, states, breaks, leave, intraday, coaching, people, recruitment."""

@@ -7,3 +7,7 @@ class FloorConfig(AppConfig):
     label = "floor"
     verbose_name = _("The floor")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Register the floor's clock handlers with the clock loop.
+        from kefu.floor import clocks  # noqa: F401

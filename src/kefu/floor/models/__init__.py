@@ -1,0 +1,35 @@
+"""Models of the floor: hands, states, leave, calls and alerts; people and recruitment."""
+
+from kefu.floor.models.floor import (
+    BREAK_STATES,
+    PHONE_STATES,
+    AgentState,
+    CheckInSuggestion,
+    Leave,
+    MealAlert,
+    QueueCall,
+    RaisedHand,
+)
+from kefu.floor.models.people import (
+    Candidate,
+    CareerEvent,
+    CoachingConversation,
+    DisciplinaryNote,
+    ExitRecord,
+)
+
+__all__ = [
+    "BREAK_STATES",
+    "PHONE_STATES",
+    "AgentState",
+    "Candidate",
+    "CareerEvent",
+    "CheckInSuggestion",
+    "CoachingConversation",
+    "DisciplinaryNote",
+    "ExitRecord",
+    "Leave",
+    "MealAlert",
+    "QueueCall",
+    "RaisedHand",
+]
