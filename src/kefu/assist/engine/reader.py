@@ -1,0 +1,311 @@
+"""Reading a customer's message: sentiment, emotions, upset, threat, escalation risk.
+
+Rules over the lexicon lists, with negation, intensifiers, sarcasm, polite
+anger, implied dissatisfaction and the case history (how often they wrote,
+whether a promise failed). Every score comes with the cues behind it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kefu.assist.engine.lexicon import EMOTIONS, THREAT_KINDS, Lexicon, Match, load_lexicon
+from kefu.assist.engine.text import (
+    CONTENT,
+    MAX_CHARS,
+    clause_after,
+    clause_before,
+    language_of,
+    modifiers,
+)
+
+# A reading is upset at this net negative score (sum of cue weights).
+UPSET_AT = 1.2
+# Sentiment leans negative or positive from this score on.
+LEAN_AT = 0.6
+# How much a plain question's negative score is softened.
+QUESTION_SOFTENING = 0.5
+# Implied dissatisfaction ("这个问题很简单") counts fully from this many contacts on.
+IMPLIED_CONTACTS = 3
+# From this many contacts on, the count itself is a cue.
+REPEAT_CONTACTS = 3
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One piece of evidence in a reading: what, where, how strong."""
+
+    code: str
+    text: str
+    start: int
+    end: int
+    weight: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "weight": round(self.weight, 2),
+        }
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The coach's reading of one customer message."""
+
+    sentiment: str
+    upset: bool
+    emotions: dict[str, float]
+    escalation_risk: float
+    threat: bool
+    threat_kinds: list[str] = field(default_factory=list)
+    cues: list[Cue] = field(default_factory=list)
+    language: str = "unknown"
+    complaint: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "sentiment": self.sentiment,
+            "upset": self.upset,
+            "emotions": dict(self.emotions),
+            "escalation_risk": self.escalation_risk,
+            "threat": self.threat,
+            "cues": [c.to_json() for c in self.cues],
+            "threat_kinds": list(self.threat_kinds),
+            "language": self.language,
+            "complaint": self.complaint,
+        }
+
+
+def _int(value: object, default: int = 0) -> int:
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip()[:6])
+    return default
+
+
+def _history(context: Mapping[str, Any]) -> list[str]:
+    history = context.get("history")
+    if not isinstance(history, list | tuple):
+        return []
+    return [h for h in history if isinstance(h, str)]
+
+
+class _Scores:
+    def __init__(self) -> None:
+        self.negative = 0.0
+        self.positive = 0.0
+        self.emotions = dict.fromkeys(EMOTIONS, 0.0)
+        self.cues: list[Cue] = []
+
+    def add(self, code: str, match: Match | None, weight: float, emotion: str | None) -> None:
+        if emotion == "satisfaction":
+            self.positive += weight
+        else:
+            self.negative += weight
+        if emotion:
+            self.emotions[emotion] += weight
+        if match is not None:
+            self.cues.append(Cue(code, match.text, match.start, match.end, weight))
+        else:
+            self.cues.append(Cue(code, "", 0, 0, weight))
+
+
+def _threats(
+    text: str, lexicon: Lexicon, scores: _Scores
+) -> tuple[list[str], bool]:
+    mods = modifiers(lexicon)
+    intents = lexicon["threat_intent"]
+    kinds: list[str] = []
+    negated_any = False
+    for m in lexicon["threat_target"].finditer(text):
+        entry = m.entry
+        # Chinese packs the intent into a few characters; English needs a few words.
+        before = (
+            clause_before(text, m.start, 32)
+            if m.text[:1].isascii() and m.text[:1].isalpha()
+            else clause_before(text, m.start)[-10:]
+        )
+        intent_at: int | None = None
+        found = None
+        for found in intents.finditer(before):
+            break
+        if found is not None:
+            intent_at = m.start - len(before) + found.start
+        after = clause_after(text, m.end, 8)
+        after_intent = any(i.entry.after and i.start <= 3 for i in intents.finditer(after))
+        if not (entry.strong or intent_at is not None or after_intent):
+            continue
+        anchor = intent_at if intent_at is not None else m.start
+        if mods.negated(text, anchor) or mods.negated(text, m.start):
+            # "我不想去12315" is no threat; "我不想去12315，但是……" still is.
+            rest = text[m.end : m.end + 60]
+            if lexicon["threat_condition"].search(rest) is None:
+                negated_any = True
+                scores.cues.append(Cue("threat_negated", m.text, m.start, m.end, 0.3))
+                continue
+        kind = entry.kind or "over_heads"
+        scores.add(f"threat_{kind}", m, 1.0, "anger")
+        if kind not in kinds:
+            kinds.append(kind)
+    ordered = [k for k in THREAT_KINDS if k in kinds]
+    return ordered, negated_any
+
+
+def read_customer(
+    text: str,
+    context: Mapping[str, Any] | None = None,
+    lexicon: Lexicon | None = None,
+) -> Reading:
+    """Read one customer message; never raises, whatever ``text`` holds.
+
+    ``context`` (all optional): ``contact_count`` (messages on this matter, this
+    one included), ``prior_failure`` (a fix failed or a promise was broken),
+    ``history`` (earlier customer messages, oldest first). Unknown keys are ignored.
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if not isinstance(context, Mapping):
+        context = {}
+    lexicon = lexicon or load_lexicon()
+    truncated = len(text) > MAX_CHARS
+    text = text[:MAX_CHARS]
+    scores = _Scores()
+    if truncated:
+        scores.cues.append(Cue("truncated", "", MAX_CHARS, MAX_CHARS, 0.0))
+    history = _history(context)
+    contact_count = max(_int(context.get("contact_count"), 1), len(history) + 1, 1)
+    prior_failure = bool(context.get("prior_failure") is True)
+    language = language_of(text)
+    mods = modifiers(lexicon)
+
+    for m in lexicon["negative"].finditer(text):
+        if mods.negated(text, m.start):
+            continue  # 不着急, no problem: a negated complaint word is no complaint
+        weight = m.entry.weight * mods.intensity_before(text, m.start)
+        scores.add("negative", m, weight, m.entry.emotion or "anger")
+    positives: list[tuple[Match, float]] = []
+    for m in lexicon["positive"].finditer(text):
+        if mods.negated(text, m.start):
+            scores.add("negated_positive", m, m.entry.weight * 0.9, "disappointment")
+            continue
+        positives.append((m, m.entry.weight * mods.intensity_before(text, m.start)))
+
+    repeat = False
+    for m in lexicon["repeat_contact"].finditer(text):
+        if not mods.negated(text, m.start):
+            scores.add("repeat_contact", m, m.entry.weight, m.entry.emotion or "disappointment")
+            repeat = True
+    if contact_count >= REPEAT_CONTACTS:
+        weight = 0.3 * min(contact_count - REPEAT_CONTACTS + 1, 4)
+        scores.add("contact_count", None, weight, "disappointment")
+        scores.cues[-1] = Cue("contact_count", str(contact_count), 0, 0, weight)
+    if prior_failure:
+        scores.cues.append(Cue("prior_failure", "", 0, 0, 0.4))
+
+    polite = False
+    for m in lexicon["polite_anger"].finditer(text):
+        scores.add("polite_anger", m, m.entry.weight, m.entry.emotion or "anger")
+        polite = True
+        # "I'd appreciate it if someone actually read..." is no thanks.
+        positives = [(p, w) for p, w in positives if p.end <= m.start or p.start >= m.end]
+    failure = (
+        prior_failure
+        or repeat
+        or contact_count >= IMPLIED_CONTACTS
+        or lexicon["failure"].search(text) is not None
+        or scores.negative >= 1.0
+    )
+    sarcastic = False
+    for m in lexicon["sarcasm"].finditer(text):
+        if m.entry.always or failure:
+            scores.add("sarcasm", m, m.entry.weight, "anger")
+            scores.emotions["disappointment"] += m.entry.weight / 2
+            sarcastic = True
+    if sarcastic:
+        # Praise in a sarcastic message is the opposite of praise.
+        for m, weight in positives:
+            scores.add("sarcastic_praise", m, weight, "disappointment")
+    else:
+        for m, weight in positives:
+            scores.add("positive", m, weight, "satisfaction")
+
+    for m in lexicon["implied"].finditer(text):
+        full = contact_count >= IMPLIED_CONTACTS or repeat or prior_failure
+        weight = m.entry.weight if full else m.entry.weight * 0.3
+        scores.add("implied_dissatisfaction", m, weight, m.entry.emotion or "disappointment")
+    pressure = False
+    for m in lexicon["time_pressure"].finditer(text):
+        if not mods.negated(text, m.start):
+            scores.add("time_pressure", m, m.entry.weight, m.entry.emotion or "anxiety")
+            pressure = True
+
+    kinds, negated_threat = _threats(text, lexicon, scores)
+    threat = bool(kinds)
+
+    question = lexicon["question"].search(text) is not None
+    if question and not (threat or sarcastic or polite) and scores.negative < 2.5:
+        softened = scores.negative * QUESTION_SOFTENING
+        scores.cues.append(Cue("question", "", 0, 0, -(scores.negative - softened)))
+        scores.negative = softened
+    if prior_failure and scores.negative > 0:
+        scores.negative += 0.4
+
+    negative, positive = scores.negative, scores.positive
+    has_content = CONTENT.search(text) is not None or bool(scores.cues)
+    if not has_content or (not text.strip()):
+        sentiment = "unknown"
+    elif negative >= LEAN_AT and negative - positive >= 0.3:
+        sentiment = "negative"
+    elif positive >= LEAN_AT and positive - negative >= 0.3:
+        sentiment = "positive"
+    else:
+        sentiment = "neutral"
+    net = negative - 0.5 * positive
+    upset = threat or (net >= UPSET_AT and negative > positive)
+    if upset and sentiment != "negative":
+        sentiment = "negative"
+    complaint = (
+        upset
+        or threat
+        or sentiment == "negative"
+        or (lexicon["problem"].search(text) is not None and not question)
+    )
+
+    strength = 1 - math.exp(-0.45 * negative)
+    risk = 0.55 * strength
+    if threat:
+        risk += 0.35 + 0.05 * (len(kinds) - 1)
+    elif negated_threat:
+        risk += 0.1
+    risk += 0.05 * min(max(contact_count - 1, 0), 4)
+    if prior_failure:
+        risk += 0.1
+    if pressure:
+        risk += 0.05
+    if threat:
+        risk = max(risk, 0.7)
+    if sentiment in ("positive", "unknown") and not threat:
+        risk = min(risk, 0.2)
+    emotions = {k: round(1 - math.exp(-0.8 * v), 2) for k, v in scores.emotions.items()}
+    return Reading(
+        sentiment=sentiment,
+        upset=upset,
+        emotions=emotions,
+        escalation_risk=round(min(max(risk, 0.0), 1.0), 2),
+        threat=threat,
+        threat_kinds=kinds,
+        cues=sorted(scores.cues, key=lambda c: (c.start, c.end, c.code)),
+        language=language,
+        complaint=complaint,
+    )
