@@ -25,7 +25,8 @@ import platform
 import random
 import sys
 import time
-from datetime import date, datetime, time as dtime, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -56,8 +57,9 @@ def day_calls(seed: int = 7) -> list[int]:
     return [min(500, max(50, c)) for c in calls]
 
 
-def naive_required(calls: float, aht: float, interval: float, sl: float, t: float,
-                   occ: float, shrink: float) -> tuple[int, int]:
+def naive_required(
+    calls: float, aht: float, interval: float, sl: float, t: float, occ: float, shrink: float
+) -> tuple[int, int]:
     """Reference: scan n = 1, 2, ... recomputing Erlang B from scratch for each n."""
     a = calls * aht / interval
     n = 1
@@ -75,8 +77,7 @@ def naive_required(calls: float, aht: float, interval: float, sl: float, t: floa
 
 def bench_erlang(repeats: int) -> dict[str, Any]:
     rows = [(float(c), 180.0) for c in day_calls()]
-    targets = {"service_level": 0.8, "answer_time_s": 20, "shrinkage": 0.3,
-               "max_occupancy": 0.85}
+    targets = {"service_level": 0.8, "answer_time_s": 20, "shrinkage": 0.3, "max_occupancy": 0.85}
     result = erlang.required_per_interval(rows, interval_s=900, **targets)
     mismatches = 0
     for (c, aht), got in zip(rows, result, strict=True):
@@ -141,13 +142,18 @@ def week_instance(
         day = MONDAY + timedelta(days=d)
         factor = scale * (0.75 if day.weekday() >= 5 else 1.0) * (0.95 + 0.1 * rng.random())
         midnight = datetime(day.year, day.month, day.day, tzinfo=SH)
-        for s in range(96):
-            reqs.append((midnight + timedelta(minutes=15 * s), round(shape[s] * factor)))
+        reqs.extend(
+            (midnight + timedelta(minutes=15 * s), round(shape[s] * factor)) for s in range(96)
+        )
     contracts = [
         AgentContract(
-            agent=f"agent{i:03d}", max_hours_per_week=40, max_days_per_week=5,
-            available_from=dtime(7) if i % 3 else dtime(11), available_to=dtime(23),
-            days_off=frozenset({MONDAY + timedelta(days=(i * 3) % days)}) if i % 10 == 0
+            agent=f"agent{i:03d}",
+            max_hours_per_week=40,
+            max_days_per_week=5,
+            available_from=dtime(7) if i % 3 else dtime(11),
+            available_to=dtime(23),
+            days_off=frozenset({MONDAY + timedelta(days=(i * 3) % days)})
+            if i % 10 == 0
             else frozenset(),
         )
         for i in range(agents)
@@ -160,14 +166,18 @@ def bench_schedule(agents: int, days: int, time_limit: float) -> dict[str, Any]:
     total = sum(r for _, r in reqs)
     trace: list[dict[str, Any]] = []
     began = time.perf_counter()
-    result = solve(reqs, contracts, rules, time_limit_s=time_limit, workers=2,
-                   progress=lambda p: trace.append({**p, "at": time.perf_counter() - began}))
+    result = solve(
+        reqs,
+        contracts,
+        rules,
+        time_limit_s=time_limit,
+        workers=2,
+        progress=lambda p: trace.append({**p, "at": time.perf_counter() - began}),
+    )
     wall = time.perf_counter() - began
     m = result.metrics
     target = m["lp_bound"] + 0.02 * total
-    first_good = next(
-        (p["at"] for p in trace if p["under_coverage"] <= target), None
-    )
+    first_good = next((p["at"] for p in trace if p["under_coverage"] <= target), None)
     return {
         "agents": agents,
         "days": days,

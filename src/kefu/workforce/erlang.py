@@ -104,7 +104,12 @@ def _finite(value: float, name: str) -> float:
 
 
 def _check_common(
-    *, calls: float, interval_s: float, aht_s: float, answer_time_s: float, shrinkage: float,
+    *,
+    calls: float,
+    interval_s: float,
+    aht_s: float,
+    answer_time_s: float,
+    shrinkage: float,
     patience_s: float | None,
 ) -> None:
     if _finite(calls, "calls") < 0:
@@ -165,14 +170,14 @@ def erlang_c(traffic: float, agents: int) -> float:
     return _c_from_b(traffic, agents, erlang_b(traffic, agents))
 
 
-def _staff_c(traffic: float, n: int, b: float, t_over_aht: float, aht_s: float) -> tuple[
-    float, float, float, float
-]:
+def _staff_c(
+    traffic: float, n: int, b: float, t_over_aht: float, aht_s: float
+) -> tuple[float, float, float, float]:
     """(service_level, asa, p_wait, occupancy) for Erlang C from a known B(n)."""
     if traffic == 0:
         return 1.0, 0.0, 0.0, 0.0
     if n <= traffic:
-        return 0.0, math.inf, 1.0, 1.0 if n else 1.0
+        return 0.0, math.inf, 1.0, 1.0
     c = n * b / (n - traffic * (1.0 - b))
     excess = n - traffic
     sl = 1.0 - c * math.exp(-excess * t_over_aht)
@@ -258,7 +263,13 @@ def _erlang_a(
 
 
 def _measure(
-    *, traffic: float, lam: float, n: int, b: float, aht_s: float, answer_time_s: float,
+    *,
+    traffic: float,
+    lam: float,
+    n: int,
+    b: float,
+    aht_s: float,
+    answer_time_s: float,
     patience_s: float | None,
 ) -> tuple[float, float, float, float, float]:
     if patience_s is None or traffic == 0 or n == 0:
@@ -286,13 +297,23 @@ def _staffing(n: int, shrinkage: float, m: tuple[float, float, float, float, flo
 
 
 def evaluate(
-    *, calls: float, interval_s: float, aht_s: float, agents: int, answer_time_s: float = 20,
-    patience_s: float | None = None, shrinkage: float = 0.0,
+    *,
+    calls: float,
+    interval_s: float,
+    aht_s: float,
+    agents: int,
+    answer_time_s: float = 20,
+    patience_s: float | None = None,
+    shrinkage: float = 0.0,
 ) -> Staffing:
     """What ``agents`` on the phones deliver for ``calls`` offered in ``interval_s`` seconds."""
     _check_common(
-        calls=calls, interval_s=interval_s, aht_s=aht_s, answer_time_s=answer_time_s,
-        shrinkage=shrinkage, patience_s=patience_s,
+        calls=calls,
+        interval_s=interval_s,
+        aht_s=aht_s,
+        answer_time_s=answer_time_s,
+        shrinkage=shrinkage,
+        patience_s=patience_s,
     )
     if not isinstance(agents, int) or agents < 0:
         raise ErlangInputError("agents_negative", agents=agents)
@@ -300,14 +321,25 @@ def evaluate(
     lam = calls / interval_s
     b = erlang_b(traffic, agents)
     return _staffing(
-        agents, shrinkage,
-        _measure(traffic=traffic, lam=lam, n=agents, b=b, aht_s=aht_s,
-                 answer_time_s=answer_time_s, patience_s=patience_s),
+        agents,
+        shrinkage,
+        _measure(
+            traffic=traffic,
+            lam=lam,
+            n=agents,
+            b=b,
+            aht_s=aht_s,
+            answer_time_s=answer_time_s,
+            patience_s=patience_s,
+        ),
     )
 
 
 def _check_targets(
-    *, service_level: float | None, max_occupancy: float | None, answer_rate: float | None,
+    *,
+    service_level: float | None,
+    max_occupancy: float | None,
+    answer_rate: float | None,
     asa_s: float | None,
 ) -> None:
     if service_level is not None and not 0 < _finite(service_level, "service_level") < 1:
@@ -321,30 +353,59 @@ def _check_targets(
 
 
 def required(
-    *, calls: float, interval_s: float, aht_s: float, service_level: float | None = 0.8,
-    answer_time_s: float = 20, max_occupancy: float | None = None, shrinkage: float = 0.0,
-    patience_s: float | None = None, answer_rate: float | None = None, asa_s: float | None = None,
+    *,
+    calls: float,
+    interval_s: float,
+    aht_s: float,
+    service_level: float | None = 0.8,
+    answer_time_s: float = 20,
+    max_occupancy: float | None = None,
+    shrinkage: float = 0.0,
+    patience_s: float | None = None,
+    answer_rate: float | None = None,
+    asa_s: float | None = None,
 ) -> Staffing:
     """The smallest agent count that meets every target given (None = no target)."""
     _check_common(
-        calls=calls, interval_s=interval_s, aht_s=aht_s, answer_time_s=answer_time_s,
-        shrinkage=shrinkage, patience_s=patience_s,
+        calls=calls,
+        interval_s=interval_s,
+        aht_s=aht_s,
+        answer_time_s=answer_time_s,
+        shrinkage=shrinkage,
+        patience_s=patience_s,
     )
     _check_targets(
-        service_level=service_level, max_occupancy=max_occupancy, answer_rate=answer_rate,
+        service_level=service_level,
+        max_occupancy=max_occupancy,
+        answer_rate=answer_rate,
         asa_s=asa_s,
     )
     return _required(
-        calls=calls, interval_s=interval_s, aht_s=aht_s, service_level=service_level,
-        answer_time_s=answer_time_s, max_occupancy=max_occupancy, shrinkage=shrinkage,
-        patience_s=patience_s, answer_rate=answer_rate, asa_s=asa_s,
+        calls=calls,
+        interval_s=interval_s,
+        aht_s=aht_s,
+        service_level=service_level,
+        answer_time_s=answer_time_s,
+        max_occupancy=max_occupancy,
+        shrinkage=shrinkage,
+        patience_s=patience_s,
+        answer_rate=answer_rate,
+        asa_s=asa_s,
     )
 
 
 def _required(
-    *, calls: float, interval_s: float, aht_s: float, service_level: float | None,
-    answer_time_s: float, max_occupancy: float | None, shrinkage: float,
-    patience_s: float | None, answer_rate: float | None, asa_s: float | None,
+    *,
+    calls: float,
+    interval_s: float,
+    aht_s: float,
+    service_level: float | None,
+    answer_time_s: float,
+    max_occupancy: float | None,
+    shrinkage: float,
+    patience_s: float | None,
+    answer_rate: float | None,
+    asa_s: float | None,
 ) -> Staffing:
     traffic = calls * aht_s / interval_s
     lam = calls / interval_s
@@ -359,15 +420,24 @@ def _required(
             lo = max(lo, math.ceil(traffic / max_occupancy - 1e-9))
     if not erlang_a:
         n, b = _smallest_c(traffic, lo, aht_s, service_level, answer_time_s / aht_s, asa_s)
-        return _staffing(n, shrinkage, (*_staff_c(traffic, n, b, answer_time_s / aht_s, aht_s), 0.0))
+        return _staffing(
+            n, shrinkage, (*_staff_c(traffic, n, b, answer_time_s / aht_s, aht_s), 0.0)
+        )
     bs = _BSeries(traffic, lo)
     cache: dict[int, tuple[float, float, float, float, float]] = {}
 
     def measure(n: int) -> tuple[float, float, float, float, float]:
         found = cache.get(n)
         if found is None:
-            found = _measure(traffic=traffic, lam=lam, n=n, b=bs.at(n), aht_s=aht_s,
-                             answer_time_s=answer_time_s, patience_s=patience_s)
+            found = _measure(
+                traffic=traffic,
+                lam=lam,
+                n=n,
+                b=bs.at(n),
+                aht_s=aht_s,
+                answer_time_s=answer_time_s,
+                patience_s=patience_s,
+            )
             cache[n] = found
         return found
 
@@ -386,7 +456,11 @@ def _required(
 
 
 def _smallest_c(
-    traffic: float, lo: int, aht_s: float, sl_target: float | None, t_over_aht: float,
+    traffic: float,
+    lo: int,
+    aht_s: float,
+    sl_target: float | None,
+    t_over_aht: float,
     asa_target: float | None,
 ) -> tuple[int, float]:
     """Erlang C fast path of :func:`_smallest`: (agents, B(agents)).
@@ -488,24 +562,40 @@ def required_per_interval(
     if _finite(interval_s, "interval_s") <= 0:
         raise ErlangInputError("interval_not_positive", interval_s=interval_s)
     known = {
-        "service_level", "answer_time_s", "max_occupancy", "shrinkage", "patience_s",
-        "answer_rate", "asa_s",
+        "service_level",
+        "answer_time_s",
+        "max_occupancy",
+        "shrinkage",
+        "patience_s",
+        "answer_rate",
+        "asa_s",
     }
     unknown = set(targets) - known
     if unknown:
         raise ErlangInputError("unknown_target", names=sorted(unknown))
     settings: dict[str, Any] = {
-        "service_level": 0.8, "answer_time_s": 20, "max_occupancy": None, "shrinkage": 0.0,
-        "patience_s": None, "answer_rate": None, "asa_s": None,
+        "service_level": 0.8,
+        "answer_time_s": 20,
+        "max_occupancy": None,
+        "shrinkage": 0.0,
+        "patience_s": None,
+        "answer_rate": None,
+        "asa_s": None,
     }
     settings.update(targets)
     _check_targets(
-        service_level=settings["service_level"], max_occupancy=settings["max_occupancy"],
-        answer_rate=settings["answer_rate"], asa_s=settings["asa_s"],
+        service_level=settings["service_level"],
+        max_occupancy=settings["max_occupancy"],
+        answer_rate=settings["answer_rate"],
+        asa_s=settings["asa_s"],
     )
     _check_common(
-        calls=0.0, interval_s=interval_s, aht_s=1.0, answer_time_s=settings["answer_time_s"],
-        shrinkage=settings["shrinkage"], patience_s=settings["patience_s"],
+        calls=0.0,
+        interval_s=interval_s,
+        aht_s=1.0,
+        answer_time_s=settings["answer_time_s"],
+        shrinkage=settings["shrinkage"],
+        patience_s=settings["patience_s"],
     )
     done: dict[tuple[float, float], Staffing] = {}
     out: list[Staffing] = []

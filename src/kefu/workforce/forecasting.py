@@ -36,6 +36,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from itertools import pairwise
 from statistics import fmean
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -111,7 +112,7 @@ class _Calendar:
                 elif not china.is_working_day(day, weekdays=_ALL_DAYS):
                     result = "holiday"
             except CalendarError:
-                raise ForecastInputError("calendar_year_unsupported", year=day.year) from None
+                raise ForecastInputError("calendar_year_unknown", year=day.year) from None
         self._cache[day] = result
         return result
 
@@ -129,7 +130,7 @@ class _History:
 
 def _parse(history: Sequence[tuple[datetime, float]], tz: tzinfo) -> _History:
     if not history:
-        raise ForecastInputError("history_empty")
+        raise ForecastInputError("no_history")
     days: dict[date, Day] = defaultdict(dict)
     local_starts: list[datetime] = []
     for index, (start, offered) in enumerate(history, start=1):
@@ -140,7 +141,7 @@ def _parse(history: Sequence[tuple[datetime, float]], tz: tzinfo) -> _History:
         local_starts.append(start.astimezone(tz))
     gaps: Counter[int] = Counter()
     ordered = sorted(zip(local_starts, (o for _, o in history), strict=True))
-    for (a, _), (b, _) in zip(ordered, ordered[1:], strict=False):
+    for (a, _), (b, _) in pairwise(ordered):
         minutes = round((b - a).total_seconds() / 60)
         if a.date() == b.date() and minutes > 0:
             gaps[minutes] += 1
@@ -261,7 +262,11 @@ def _holt_winters(model: _Model, targets: list[date]) -> dict[date, Day]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             fit = ExponentialSmoothing(
-                series, trend="add", damped_trend=True, seasonal="add", seasonal_periods=7,
+                series,
+                trend="add",
+                damped_trend=True,
+                seasonal="add",
+                seasonal_periods=7,
                 initialization_method="estimated",
             ).fit()
             predicted = [float(v) for v in fit.forecast(horizon)]
@@ -303,7 +308,11 @@ def _wape(actual: Mapping[date, Day], predicted: Mapping[date, Day], days: Itera
 
 
 def forecast(
-    history: Sequence[tuple[datetime, float]], *, start: date, days: int, region: str = "cn",
+    history: Sequence[tuple[datetime, float]],
+    *,
+    start: date,
+    days: int,
+    region: str = "cn",
     tz: tzinfo = ZoneInfo("Asia/Shanghai"),  # noqa: B008 - immutable default
 ) -> Forecast:
     """Forecast ``days`` days from ``start``; only the days the history says are open."""
@@ -343,6 +352,8 @@ def forecast(
             instant = midnight + timedelta(minutes=index * slot)
             intervals.append((instant, max(0.0, value)))
     return Forecast(
-        method=method, backtest_wape=candidates[method], intervals=intervals,
+        method=method,
+        backtest_wape=candidates[method],
+        intervals=intervals,
         candidates=candidates,
     )

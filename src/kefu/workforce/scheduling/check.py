@@ -10,6 +10,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from kefu.workforce.erlang import evaluate
@@ -27,9 +28,11 @@ def validate(
     problems: list[str] = []
     contracts = {c.agent: c for c in agents}
     lengths = {round(h * 60) for h in rules.shift_lengths_hours}
-    expected = sorted([("break", r) for r in rules.breaks] + (
-        [("meal", rules.meal)] if rules.meal is not None else []
-    ), key=lambda it: (it[1].earliest_after_hours, it[1].latest_after_hours, it[0]))
+    expected = sorted(
+        [("break", r) for r in rules.breaks]
+        + ([("meal", rules.meal)] if rules.meal is not None else []),
+        key=lambda it: (it[1].earliest_after_hours, it[1].latest_after_hours, it[0]),
+    )
     by_agent: dict[str, list[ShiftPlan]] = defaultdict(list)
     for shift in result_shifts:
         by_agent[shift.agent].append(shift)
@@ -77,8 +80,10 @@ def _activities(
         until = (act.end - shift.start).total_seconds() / 3600
         fit = next(
             (
-                pair for pair in unmatched
-                if pair[0] == act.type and minutes >= pair[1].minutes
+                pair
+                for pair in unmatched
+                if pair[0] == act.type
+                and minutes >= pair[1].minutes
                 and after >= pair[1].earliest_after_hours - 1e-9
                 and until <= pair[1].latest_after_hours + 1e-9
             ),
@@ -91,15 +96,13 @@ def _activities(
             )
         else:
             unmatched.remove(fit)
-    for earlier, later in zip(got, got[1:], strict=False):
+    for earlier, later in pairwise(got):
         if later.start < earlier.end:
             problems.append(f"{where}: {earlier.type} and {later.type} overlap")
     return problems
 
 
-def _week(
-    name: str, shifts: list[ShiftPlan], contract: AgentContract, rules: Rules
-) -> list[str]:
+def _week(name: str, shifts: list[ShiftPlan], contract: AgentContract, rules: Rules) -> list[str]:
     problems: list[str] = []
     rest = timedelta(hours=rules.min_rest_hours)
     days: dict[date, list[ShiftPlan]] = defaultdict(list)
@@ -108,7 +111,7 @@ def _week(
     for day, on_day in days.items():
         if len(on_day) > 1:
             problems.append(f"{name} {day.isoformat()}: {len(on_day)} shifts on one day")
-    for earlier, later in zip(shifts, shifts[1:], strict=False):
+    for earlier, later in pairwise(shifts):
         if later.start - earlier.end < rest - _EPS:
             problems.append(
                 f"{name}: only {(later.start - earlier.end).total_seconds() / 3600:.2f} h rest "
@@ -118,7 +121,7 @@ def _week(
     if not worked:
         return problems
     run = 1
-    for a, b in zip(worked, worked[1:], strict=False):
+    for a, b in pairwise(worked):
         run = run + 1 if (b - a).days == 1 else 1
         if run > rules.max_consecutive_days:
             problems.append(f"{name}: more than {rules.max_consecutive_days} days in a row")
@@ -127,9 +130,7 @@ def _week(
     day = first - timedelta(days=6)
     while day <= last:
         window = [d for d in worked if day <= d < day + timedelta(days=7)]
-        hours = sum(
-            (s.end - s.start).total_seconds() / 3600 for d in window for s in days[d]
-        )
+        hours = sum((s.end - s.start).total_seconds() / 3600 for d in window for s in days[d])
         if hours > contract.max_hours_per_week + 1e-6:
             problems.append(f"{name}: {hours:g} h in the 7 days from {day.isoformat()}")
         if len(window) > contract.max_days_per_week:
@@ -138,9 +139,7 @@ def _week(
     return problems
 
 
-def coverage(
-    shifts: Sequence[ShiftPlan], tz: Any, day0: date, days: int, grid: int
-) -> list[int]:
+def coverage(shifts: Sequence[ShiftPlan], tz: Any, day0: date, days: int, grid: int) -> list[int]:
     """On-phone agents per grid slot: on shift and not on a break or meal at any time in it."""
     origin = local_midnight(day0, tz)
     total = days * 1440 // grid
@@ -150,11 +149,10 @@ def coverage(
         return (instant - origin).total_seconds() / 60 / grid
 
     for shift in shifts:
-        busy = [
-            (math.floor(slot_of(a.start)), math.ceil(slot_of(a.end))) for a in shift.activities
-        ]
-        for s in range(max(0, math.floor(slot_of(shift.start))),
-                       min(total, math.ceil(slot_of(shift.end)))):
+        busy = [(math.floor(slot_of(a.start)), math.ceil(slot_of(a.end))) for a in shift.activities]
+        for s in range(
+            max(0, math.floor(slot_of(shift.start))), min(total, math.ceil(slot_of(shift.end)))
+        ):
             if not any(lo <= s < hi for lo, hi in busy):
                 cover[s] += 1
     return cover
@@ -177,8 +175,12 @@ def delivered_service_level(
         if calls <= 0:
             continue
         staffing = evaluate(
-            calls=calls, interval_s=interval_s, aht_s=each, agents=max(0, int(agents)),
-            answer_time_s=answer_time_s, patience_s=patience_s,
+            calls=calls,
+            interval_s=interval_s,
+            aht_s=each,
+            agents=max(0, int(agents)),
+            answer_time_s=answer_time_s,
+            patience_s=patience_s,
         )
         answered += staffing.service_level * calls
         offered += calls

@@ -51,6 +51,7 @@ from kefu.workforce.scheduling.rules import (
     local_midnight,
     placements,
 )
+from kefu.workforce.scheduling.warm import warm_start
 
 __all__ = ["solve"]
 
@@ -126,7 +127,8 @@ def _build(
                 first = (day * 1440 + start) // grid
                 if prefix[first + length // grid] == prefix[first]:
                     continue  # covers nothing required
-                able = [i for i in who if windows[i][0] <= start and start + length <= windows[i][1]]
+                end = start + length
+                able = [i for i in who if windows[i][0] <= start and end <= windows[i][1]]
                 if not able:
                     continue
                 index = len(templates)
@@ -183,9 +185,11 @@ def solve(
     on_shift: list[list[Any]] = [[] for _ in range(slots_total)]
     off_phone: list[list[Any]] = [[] for _ in range(slots_total)]
     z_vars: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    n_vars: dict[int, cp_model.IntVar] = {}
     for ti, tpl in enumerate(prob.templates):
         count = len(tpl.agents)
         n = model.new_int_var(0, count, f"n{ti}")
+        n_vars[ti] = n
         model.add(n == sum(x[(a, ti)] for a in tpl.agents))
         base = tpl.first_slot // grid
         for s in range(base, base + tpl.length // grid):
@@ -219,19 +223,24 @@ def solve(
         model.add(cover - need == o - u)
         under.append(u)
         over.append(o)
-    uncovered = sum(
-        need for s, need in enumerate(prob.required) if not on_shift[s]
-    )
-    fairness = _people(model, prob, agents, rules, x)
+    uncovered = sum(need for s, need in enumerate(prob.required) if not on_shift[s])
+    fairness, works = _people(model, prob, agents, rules, x)
     model.minimize(W_UNDER * sum(under) + W_OVER * sum(over) + W_FAIR * fairness)
+    warm_s = min(8.0, 0.2 * float(time_limit_s))
+    assigned, z_hint = warm_start(
+        prob, agents, rules, time_limit_s=warm_s, workers=workers, weights=(W_UNDER, W_OVER)
+    )
+    _hint(model, prob, x, n_vars, z_vars, works, assigned, z_hint)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.5, float(time_limit_s))
+    remaining = float(time_limit_s) - (clock.monotonic() - began)
+    solver.parameters.max_time_in_seconds = max(0.5, remaining)
     solver.parameters.num_workers = max(1, int(workers))
     callback = _Progress(progress, under) if progress is not None else None
     status = solver.solve(model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise ScheduleInputError("no_solution_in_time", seconds=time_limit_s,
-                                 status=solver.status_name(status))
+        raise ScheduleInputError(
+            "no_solution", seconds=time_limit_s, status=solver.status_name(status)
+        )
     shifts = _extract(prob, agents, solver, x, z_vars)
     from kefu.workforce.scheduling.check import coverage, delivered_service_level, validate
 
@@ -254,28 +263,36 @@ def solve(
         "solve_seconds": round(clock.monotonic() - began, 3),
         "shift_count": len(shifts),
         "agents": len(agents),
-        "model": {"templates": len(prob.templates), "shift_vars": len(x),
-                  "activity_vars": len(z_vars)},
+        "model": {
+            "templates": len(prob.templates),
+            "shift_vars": len(x),
+            "activity_vars": len(z_vars),
+        },
     }
     if calls is not None:
         metrics["service_level"] = _delivered(prob, calls, cover, delivered_service_level)
     metrics["under_gap_share"] = (
         (under_total - metrics["lp_bound"]) / metrics["total_required"]
-        if metrics["total_required"] else 0.0
+        if metrics["total_required"]
+        else 0.0
     )
     return ScheduleResult(shifts=shifts, metrics=metrics)
 
 
 def _people(
-    model: cp_model.CpModel, prob: _Problem, agents: Sequence[AgentContract], rules: Rules,
+    model: cp_model.CpModel,
+    prob: _Problem,
+    agents: Sequence[AgentContract],
+    rules: Rules,
     x: dict[tuple[int, int], cp_model.IntVar],
-) -> Any:
-    """Hard rules per agent; returns the fairness expression."""
+) -> tuple[Any, dict[tuple[int, int], Any]]:
+    """Hard rules per agent; returns the fairness expression and the worked-day literals."""
     tpls = prob.templates
     rest = round(rules.min_rest_hours * 60)
     span = min(7, prob.days)
     late_max = model.new_int_var(0, prob.days, "late_max")
     weekend_max = model.new_int_var(0, prob.days, "weekend_max")
+    all_works: dict[tuple[int, int], Any] = {}
     for a, contract in enumerate(agents):
         works: dict[int, Any] = {}
         minutes: dict[int, Any] = {}
@@ -290,6 +307,7 @@ def _people(
             w = model.new_bool_var(f"w{a}_{d}")
             model.add(sum(x[(a, t)] for t in idx) == w)
             works[d] = w
+            all_works[(a, d)] = w
             minutes[d] = sum(tpls[t].length * x[(a, t)] for t in idx)
             starts[d] = sum(tpls[t].start * x[(a, t)] for t in idx)
             ends[d] = sum((tpls[t].start + tpls[t].length) * x[(a, t)] for t in idx)
@@ -298,22 +316,23 @@ def _people(
                 weekend.append(w)
             prev = works.get(d - 1)
             if prev is not None:
-                latest_end = max(tpls[t].start + tpls[t].length for t in
-                                 prob.by_agent_day[(a, d - 1)])
+                latest_end = max(
+                    tpls[t].start + tpls[t].length for t in prob.by_agent_day[(a, d - 1)]
+                )
                 earliest = min(tpls[t].start for t in idx)
                 if earliest + 1440 - latest_end < rest:
                     model.add(starts[d] + 1440 - ends[d - 1] >= rest).only_enforce_if([prev, w])
         if not works:
             continue
         limit_minutes = math.floor(contract.max_hours_per_week * 60 + 1e-6)
-        for first in range(0, prob.days - span + 1):
+        for first in range(prob.days - span + 1):
             window = [d for d in range(first, first + span) if d in works]
             if window:
                 model.add(sum(minutes[d] for d in window) <= limit_minutes)
                 if len(window) > contract.max_days_per_week:
                     model.add(sum(works[d] for d in window) <= contract.max_days_per_week)
         run = rules.max_consecutive_days
-        for first in range(0, prob.days - run):
+        for first in range(prob.days - run):
             window = [works[d] for d in range(first, first + run + 1) if d in works]
             if len(window) > run:
                 model.add(sum(window) <= run)
@@ -321,12 +340,40 @@ def _people(
             model.add(sum(late) <= late_max)
         if weekend:
             model.add(sum(weekend) <= weekend_max)
-    return late_max + weekend_max
+    return late_max + weekend_max, all_works
+
+
+def _hint(
+    model: cp_model.CpModel,
+    prob: _Problem,
+    x: dict[tuple[int, int], Any],
+    n_vars: dict[int, Any],
+    z_vars: dict[tuple[int, int, int], Any],
+    works: dict[tuple[int, int], Any],
+    assigned: dict[int, list[int]],
+    z_hint: dict[tuple[int, int, int], int],
+) -> None:
+    """Give CP-SAT the warm start as a hint on every shift, count and activity variable."""
+    if not assigned:
+        return
+    on: set[tuple[int, int]] = {(a, ti) for ti, who in assigned.items() for a in who}
+    for key, var in x.items():
+        model.add_hint(var, key in on)
+    for ti, var in n_vars.items():
+        model.add_hint(var, len(assigned.get(ti, [])))
+    for key, var in z_vars.items():
+        model.add_hint(var, z_hint.get(key, 0))
+    busy = {(a, prob.templates[ti].day) for a, ti in on}
+    for key, var in works.items():
+        model.add_hint(var, key in busy)
 
 
 def _extract(
-    prob: _Problem, agents: Sequence[AgentContract], solver: cp_model.CpSolver,
-    x: dict[tuple[int, int], cp_model.IntVar], z_vars: dict[tuple[int, int, int], cp_model.IntVar],
+    prob: _Problem,
+    agents: Sequence[AgentContract],
+    solver: cp_model.CpSolver,
+    x: dict[tuple[int, int], cp_model.IntVar],
+    z_vars: dict[tuple[int, int, int], cp_model.IntVar],
 ) -> list[ShiftPlan]:
     shifts: list[ShiftPlan] = []
     for ti, tpl in enumerate(prob.templates):
@@ -351,8 +398,10 @@ def _extract(
                 acts.append(Activity(kind, begin, begin + timedelta(minutes=rule.minutes)))
             shifts.append(
                 ShiftPlan(
-                    agent=agents[a].agent, start=start,
-                    end=start + timedelta(minutes=tpl.length), activities=tuple(acts),
+                    agent=agents[a].agent,
+                    start=start,
+                    end=start + timedelta(minutes=tpl.length),
+                    activities=tuple(acts),
                 )
             )
     shifts.sort(key=lambda s: (s.start, s.agent))
@@ -370,7 +419,7 @@ def _lp_bound(prob: _Problem, agents: Sequence[AgentContract], rules: Rules) -> 
     cover: list[list[tuple[Any, float]]] = [[] for _ in range(slots_total)]
     agent_day: dict[tuple[int, int], list[Any]] = defaultdict(list)
     agent_minutes: dict[tuple[int, int], list[tuple[Any, int]]] = defaultdict(list)
-    for ti, tpl in enumerate(prob.templates):
+    for tpl in prob.templates:
         n = solver.NumVar(0, len(tpl.agents), "")
         xs = []
         for a in tpl.agents:
@@ -395,13 +444,13 @@ def _lp_bound(prob: _Problem, agents: Sequence[AgentContract], rules: Rules) -> 
                 first = base + off // grid
                 for s in range(first, first + kind_slots):
                     cover[s].append((z, -1.0))
-    for (_a, _d), vs in agent_day.items():
+    for vs in agent_day.values():
         one = solver.Constraint(0, 1)
         for v in vs:
             one.SetCoefficient(v, 1)
     span = min(7, prob.days)
     for a, contract in enumerate(agents):
-        for first in range(0, prob.days - span + 1):
+        for first in range(prob.days - span + 1):
             hours = solver.Constraint(0, contract.max_hours_per_week * 60)
             days = solver.Constraint(0, contract.max_days_per_week)
             for d in range(first, first + span):
@@ -425,7 +474,9 @@ def _lp_bound(prob: _Problem, agents: Sequence[AgentContract], rules: Rules) -> 
 
 
 def _delivered(
-    prob: _Problem, calls: Sequence[tuple[datetime, float, float]], cover: list[int],
+    prob: _Problem,
+    calls: Sequence[tuple[datetime, float, float]],
+    cover: list[int],
     delivered: Callable[..., float],
 ) -> float | None:
     grid = prob.grid

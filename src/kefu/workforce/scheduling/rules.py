@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 Problem = tuple[str, dict[str, Any]]
-_GRIDS = (5, 10, 15, 20, 30, 60)
+_GRIDS = (15, 30)
 
 
 class ScheduleInputError(ValueError):
@@ -77,27 +77,32 @@ class Rules:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Rules:
-        """Build from the ``rules.json`` mapping; every problem in one :class:`ScheduleInputError`."""
+        """Build from ``rules.json``; every problem in one :class:`ScheduleInputError`."""
         problems: list[Problem] = []
         if not isinstance(data, Mapping):
             raise ScheduleInputError("rules_not_an_object")
         known = {
-            "interval_minutes", "shift_lengths_hours", "breaks", "meal", "min_rest_hours",
+            "interval_minutes",
+            "shift_lengths_hours",
+            "breaks",
+            "meal",
+            "min_rest_hours",
             "max_consecutive_days",
         }
-        for key in sorted(set(data) - known):
-            problems.append(("rules_unknown_key", {"key": key}))
+        problems.extend(("rules_unknown_key", {"key": key}) for key in sorted(set(data) - known))
         interval = data.get("interval_minutes", 15)
         if not isinstance(interval, int) or isinstance(interval, bool) or interval not in _GRIDS:
-            problems.append(("interval_invalid", {"value": interval, "allowed": list(_GRIDS)}))
+            problems.append(
+                ("interval_minutes_invalid", {"value": interval, "allowed": list(_GRIDS)})
+            )
             interval = 15
         lengths_raw = data.get("shift_lengths_hours")
         lengths: list[float] = []
         if not isinstance(lengths_raw, list) or not lengths_raw:
-            problems.append(("shift_lengths_missing", {}))
+            problems.append(("no_shift_lengths", {}))
         else:
             for value in lengths_raw:
-                if not _number(value) or not 0 < value <= 16:
+                if not _number(value) or not 0 < value <= 12:
                     problems.append(("shift_length_invalid", {"value": value}))
                 elif (value * 60) % interval:
                     problems.append(
@@ -167,7 +172,7 @@ def _activity(item: Any, where: str, problems: list[Problem]) -> ActivityRule | 
     if (latest - earliest) * 60 < minutes:
         problems.append(
             (
-                "activity_window_too_short",
+                "activity_window_too_narrow",
                 {"where": where, "minutes": minutes, "earliest": earliest, "latest": latest},
             )
         )
@@ -255,41 +260,59 @@ def check(
         length_min = round(length * 60)
         for kind, rule in rules.activities():
             if rule.latest_after_hours * 60 > length_min:
-                code = "meal_window_beyond_shift" if kind == "meal" else "break_window_beyond_shift"
-                add(code, {"length_hours": length, "latest_after_hours": rule.latest_after_hours,
-                           "minutes": rule.minutes})
+                code = "meal_window_too_long" if kind == "meal" else "activity_window_outside_shift"
+                add(
+                    code,
+                    {
+                        "length_hours": length,
+                        "latest_after_hours": rule.latest_after_hours,
+                        "minutes": rule.minutes,
+                    },
+                )
             elif not placements(rule, length_min, grid):
-                add("activity_cannot_fit", {"type": kind, "length_hours": length,
-                                            "minutes": rule.minutes})
+                add(
+                    "activity_window_outside_shift",
+                    {"type": kind, "length_hours": length, "minutes": rule.minutes},
+                )
         if not _sequence_fits(rules, length_min):
-            add("activities_overlap", {"length_hours": length})
+            add("activities_do_not_fit", {"length_hours": length})
     if not rules.shift_lengths_hours:
-        add("shift_lengths_missing", {})
+        add("no_shift_lengths", {})
     if not requirements:
-        add("requirements_empty", {})
+        add("no_requirements", {})
     if not agents:
         add("no_agents", {})
     names: set[str] = set()
     for contract in agents:
         if contract.agent in names:
-            add("agent_duplicate", {"agent": contract.agent})
+            add("duplicate_agent", {"agent": contract.agent})
         names.add(contract.agent)
         start, end = contract.window()
-        if contract.max_hours_per_week <= 0 or not math.isfinite(contract.max_hours_per_week):
-            add("agent_hours_invalid", {"agent": contract.agent,
-                                        "value": contract.max_hours_per_week})
+        shortest_h = min(rules.shift_lengths_hours, default=0.0)
+        hours = contract.max_hours_per_week
+        if not math.isfinite(hours) or hours < shortest_h or hours <= 0:
+            add(
+                "hours_too_low",
+                {"agent": contract.agent, "value": hours, "shift_hours": shortest_h},
+            )
         if not 1 <= contract.max_days_per_week <= 7:
-            add("agent_days_invalid", {"agent": contract.agent,
-                                       "value": contract.max_days_per_week})
+            add("max_days_invalid", {"agent": contract.agent, "value": contract.max_days_per_week})
         if end <= start:
-            add("availability_empty", {"agent": contract.agent,
-                                       "from": contract.available_from.isoformat("minutes"),
-                                       "to": contract.available_to.isoformat("minutes")})
+            add(
+                "availability_invalid",
+                {
+                    "agent": contract.agent,
+                    "from": contract.available_from.isoformat("minutes"),
+                    "to": contract.available_to.isoformat("minutes"),
+                },
+            )
     shortest = min(rules.shift_lengths_hours, default=0.0) * 60
     spans = [c.window()[1] - c.window()[0] for c in agents]
     if agents and shortest and all(span < shortest for span in spans):
-        add("shift_longer_than_availability", {"length_hours": shortest / 60,
-                                               "longest_availability_hours": max(spans) / 60})
+        add(
+            "shift_too_long_for_availability",
+            {"length_hours": shortest / 60, "longest_availability_hours": max(spans) / 60},
+        )
     tz = requirements[0][0].tzinfo if requirements else None
     needed: dict[date, int] = {}
     for index, (instant, required) in enumerate(requirements, start=1):
@@ -300,8 +323,10 @@ def check(
             add("requirement_negative", {"row": index, "value": required})
         local = instant.astimezone(tz)
         if (local.hour * 60 + local.minute) % grid or local.second or local.microsecond:
-            add("requirement_off_grid", {"row": index, "value": instant.isoformat(),
-                                         "interval_minutes": grid})
+            add(
+                "requirements_off_grid",
+                {"row": index, "value": instant.isoformat(), "interval_minutes": grid},
+            )
         needed[local.date()] = needed.get(local.date(), 0) + max(0, required)
     if needed and (max(needed) - min(needed)).days > 27:
         add("horizon_too_long", {"days": (max(needed) - min(needed)).days + 1, "max_days": 28})
