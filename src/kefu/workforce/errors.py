@@ -1,0 +1,54 @@
+"""Error codes of the workforce app (the API contract) and its error classes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.errors import DomainError, NotFoundError
+from kefu.workforce.messages import explain
+
+
+class WorkforceErrorCode(StrEnum):
+    INVALID_CSV = "invalid_csv"
+    INVALID_INPUT = "invalid_input"
+    INVALID_RULES = "invalid_rules"
+    NOT_FOUND = "not_found"
+    NOT_READY = "schedule_not_ready"
+    NO_REQUIREMENTS = "no_requirements"
+    NO_AGENTS = "no_agents"
+
+
+class CoreInputError(DomainError):
+    """A pure core refused its input; ``code`` is the core's own code, worded by ``explain``."""
+
+    status = 400
+
+    def __init__(self, code: str, params: dict[str, Any]) -> None:
+        enum = StrEnum("CoreCode", {"CODE": code})
+        super().__init__(enum.CODE, explain(code, params))
+        self.core_params = params
+
+
+class ScheduleProblemsError(DomainError):
+    """``scheduling.check`` found rules or contracts no schedule can meet; nothing was built."""
+
+    status = 422
+
+    def __init__(self, problems: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        super().__init__(
+            WorkforceErrorCode.INVALID_RULES,
+            _("These rules and contracts cannot be scheduled; nothing was built."),
+        )
+        self.problems = [(code, dict(params)) for code, params in problems]
+
+    def sentences(self) -> list[str]:
+        return [explain(code, params) for code, params in self.problems]
+
+
+class WorkforceNotFoundError(NotFoundError):
+    def __init__(self) -> None:
+        super().__init__(WorkforceErrorCode.NOT_FOUND, _("No such record."))
