@@ -7,7 +7,12 @@ imported by planners (``PLAN_WORKFORCE``); national IDs are revealed with
 ``REVEAL_PII``.
 """
 
-from kefu.floor.services.calls import CallsImported, queue_calls_import, queue_calls_import_csv
+from kefu.floor.services.calls import (
+    CallsImported,
+    queue_calls_import,
+    queue_calls_import_csv,
+    queue_calls_store_simulated,
+)
 from kefu.floor.services.hands import hand_acknowledge, hand_close, hand_raise
 from kefu.floor.services.leave import (
     absence_check,
@@ -63,6 +68,7 @@ __all__ = [
     "meal_protection_run",
     "queue_calls_import",
     "queue_calls_import_csv",
+    "queue_calls_store_simulated",
     "state_change",
     "state_current",
     "suggestion_close",

@@ -20,6 +20,7 @@ from kefu.core.models import User
 from kefu.core.roles import Perm
 from kefu.floor.errors import FloorErrorCode
 from kefu.floor.models import QueueCall
+from kefu.floor.simulate import SimulatedCall
 
 CSV_COLUMNS = (
     "queue",
@@ -139,3 +140,19 @@ def queue_calls_import_csv(*, actor: User | None, text: str, at: datetime) -> Ca
             columns=", ".join(sorted(missing)),
         )
     return queue_calls_import(actor=actor, rows=list(reader), at=at)
+
+
+def queue_calls_store_simulated(*, queue_name: str, calls: Iterable[SimulatedCall]) -> int:
+    """Store generated calls (``kefu.floor.simulate``) for ``queue_name``; returns how many."""
+    rows = [
+        QueueCall(
+            queue_name=queue_name,
+            arrived_at=call.arrived_at,
+            answered_at=call.answered_at,
+            abandoned_at=call.abandoned_at,
+            handle_seconds=call.handle_seconds,
+        )
+        for call in calls
+    ]
+    QueueCall.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
