@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from kefu.core.models import Team, User
 from kefu.core.roles import Role
-from kefu.workforce.models import AgentContract, HistoryInterval, Queue
+from kefu.workforce.models import AgentContract, HistoryInterval, Queue, Schedule
 from tests.core.factories import make_department, make_staff, make_team
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -81,3 +81,26 @@ def small_team(size: int = 4) -> tuple[Team, list[User]]:
         )
         agents.append(agent)
     return team, agents
+
+
+def solved_schedule(planner: User, *, publish: bool = False) -> Schedule:
+    """A small team's week for the forecast of the builders' history, solved in one second."""
+    from kefu.workforce import services
+
+    at = datetime(2026, 11, 21, 10, 0, tzinfo=LOCAL)
+    team, _agents = small_team()
+    queue = queue_with_history(team)
+    forecast = services.forecast_run(actor=planner, queue=queue, start=WEEK, days=7, at=at)
+    schedule = services.schedule_prepare(
+        actor=planner,
+        team=team,
+        forecast=forecast,
+        week_start=WEEK,
+        rules=services.DEFAULT_RULES,
+        time_limit_s=1,
+        at=at,
+    )
+    schedule = services.schedule_solve(schedule_id=schedule.pk, at=at)
+    if publish:
+        schedule = services.schedule_publish(actor=planner, schedule=schedule, at=at)
+    return schedule

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from kefu.core.api import actor_of
@@ -33,7 +33,7 @@ class ImportOut(Schema):
     response={200: ImportOut, 422: ImportOut},
     summary="Import history intervals from CSV (body or multipart field 'file')",
 )
-def history_import(request: HttpRequest, queue: str = "default") -> tuple[int, dict[str, Any]]:
+def history_import(request: HttpRequest, queue: str = "default") -> Status[Any]:
     """Good rows are imported; bad lines come back with their number and what to fix.
 
     The answer is 422 when no row could be imported.
@@ -44,7 +44,7 @@ def history_import(request: HttpRequest, queue: str = "default") -> tuple[int, d
         actor=actor_of(request), data=data, default_queue=queue, at=timezone.now()
     )
     status = 422 if summary.rejected and not (summary.imported or summary.updated) else 200
-    return status, summary.to_json()
+    return Status(status, summary.to_json())
 
 
 class ErlangIn(StrictInput):

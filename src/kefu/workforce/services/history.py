@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+import itertools
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,12 +48,17 @@ class ImportSummary:
 
 
 def _guess_interval(rows: Sequence[csv_io.HistoryRow]) -> int:
-    minutes = {row.interval_start.astimezone(LOCAL).minute for row in rows}
-    if any(minute % 30 for minute in minutes):
-        return 15
-    if any(minute % 60 for minute in minutes):
-        return 30
-    return 60
+    """The most common gap between starts on one day (15, 30 or 60 minutes), else 30."""
+    starts = sorted(row.interval_start.astimezone(LOCAL) for row in rows)
+    gaps = Counter(
+        round((later - earlier).total_seconds() / 60)
+        for earlier, later in itertools.pairwise(starts)
+        if earlier.date() == later.date()
+    )
+    for gap, _count in gaps.most_common():
+        if gap in (15, 30, 60):
+            return gap
+    return 30
 
 
 def _queue_for(name: str, rows: Sequence[csv_io.HistoryRow]) -> Queue:
