@@ -100,3 +100,9 @@ def number(text: str | None, option: str, *, required: bool = False) -> float | 
             returncode=EXIT_USAGE,
         )
     return value
+
+
+def need(text: str | None, option: str) -> float:
+    """Like :func:`number` for an option that must be given."""
+    value = number(text, option, required=True)
+    return 0.0 if value is None else value

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from kefu.workforce.erlang import ErlangInputError, Staffing, evaluate, required
-from kefu.workforce.management.commands._common import EXIT_USAGE, fail, number
+from kefu.workforce.management.commands._common import EXIT_USAGE, fail, need, number
 
 
 class Command(BaseCommand):
@@ -36,10 +36,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        calls = number(options["calls"], "--calls", required=True)
-        interval = number(options["interval"], "--interval", required=True)
-        aht = number(options["aht"], "--aht", required=True)
-        assert calls is not None and interval is not None and aht is not None  # noqa: S101
+        calls = need(options["calls"], "--calls")
+        interval = need(options["interval"], "--interval")
+        aht = need(options["aht"], "--aht")
         sl = number(options["sl"], "--sl")
         answer_time = number(options["answer_time"], "--answer-time") or 0.0
         shrinkage = number(options["shrinkage"], "--shrinkage") or 0.0
@@ -77,13 +76,9 @@ class Command(BaseCommand):
         except ErlangInputError as error:
             raise fail(error.code, error.params) from None
         if options["json"]:
-            self.stdout.write(json.dumps(_rounded(result.to_json())))
+            self.stdout.write(json.dumps(result.to_json()))
         else:
             self.stdout.write(_table(result))
-
-
-def _rounded(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: round(v, 6) if isinstance(v, float) else v for k, v in data.items()}
 
 
 def _table(result: Staffing) -> str:
