@@ -120,7 +120,9 @@ class _Draft:
         """Matches of a list not governed by a negator (不是不能 is no refusal)."""
         text = self.text
         return [
-            m for m in self.lexicon[list_name].finditer(text) if not self.mods.negated(text, m.start)
+            m
+            for m in self.lexicon[list_name].finditer(text)
+            if self.mods.negation(text, m.start) == 0
         ]
 
     def has(self, list_name: str) -> bool:
@@ -137,7 +139,9 @@ def _fit_case(original: str, suggestion: str) -> str:
 def _span_flags(draft: _Draft, list_name: str, code: str) -> list[Flag]:
     flags = []
     text = draft.text
-    for m in draft.matches(list_name):
+    # Jargon is jargon even after "no" ("there is no ETA").
+    found = list(draft.lexicon[list_name].finditer(text)) if code == "jargon" else None
+    for m in found if found is not None else draft.matches(list_name):
         if code == "negative_phrasing":
             rest = text[m.end : sentence_end(text, m.end) + 1]
             # A limit said honestly next to an alternative is good practice, not negativity.
@@ -169,12 +173,17 @@ def _context_flags(draft: _Draft, context: Mapping[str, Any]) -> tuple[bool, boo
 
 
 def _commitment(draft: _Draft) -> tuple[bool, Flag | None]:
+    # A concrete future time in a reply is a commitment the customer can hold us to;
+    # a promise without one ("我们会尽快处理") is flagged.
+    text = draft.text
+    for m in draft.matches("time_concrete"):
+        # A time inside a question ("您是希望本周内复工，对吗？") asks; it does not promise.
+        end = sentence_end(text, m.end)
+        if text[end : end + 1] not in ("?", "？"):
+            return True, None
     promises = draft.matches("promise")
-    times = draft.lexicon["time_concrete"].search(draft.text)
     if not promises:
         return False, None
-    if times is not None:
-        return True, None
     first = promises[0]
     spot = sentence_end(draft.text, first.end)
     flag = Flag(

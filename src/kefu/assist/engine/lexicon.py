@@ -32,6 +32,7 @@ ENTRY_FIELDS = frozenset(
         "strong",
         "always",
         "after",
+        "courtesy",
         "suggestion",
         "explanation_zh",
         "explanation_en",
@@ -64,6 +65,7 @@ class Entry:
     strong: bool = False
     always: bool = False
     after: bool = False
+    courtesy: bool = False
     suggestion: str | None = None
     explanation_zh: str | None = None
     explanation_en: str | None = None
@@ -79,6 +81,34 @@ class Match:
     end: int
     entry: Entry
     text: str
+
+
+def _trie_regex(terms: list[str]) -> str:
+    """One regex for many literal terms, shaped as a trie so the engine branches on each
+    character instead of trying every term in turn; at one position the longest term wins.
+    English words match whole words only ("sue" not in "issue")."""
+    trie: dict[str, Any] = {}
+    for term in terms:
+        node = trie
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = term
+
+    def build(node: dict[str, Any], depth: int) -> str:
+        options = []
+        for char in sorted(k for k in node if k):
+            head = re.escape(char)
+            if depth == 0 and _ASCII_WORD.match(char):
+                head = r"(?<![A-Za-z0-9])" + head
+            options.append(head + build(node[char], depth + 1))
+        if "" in node:
+            term = node[""]
+            options.append(r"(?![A-Za-z0-9])" if _ASCII_WORD.match(term[-1]) else "")
+        if len(options) == 1:
+            return options[0]
+        return "(?:" + "|".join(options) + ")"
+
+    return build(trie, 0) if trie else ""
 
 
 def _regex_for(entry: Entry) -> str:
@@ -127,11 +157,11 @@ class WordList:
         patterns = tuple(
             (re.compile(e.pattern, re.IGNORECASE), e) for e in matchable if e.pattern is not None
         )
-        regex = (
-            re.compile("|".join(f"(?:{_regex_for(e)})" for e in ordered), re.IGNORECASE)
-            if ordered
-            else None
-        )
+        parts = [f"(?:{e.pattern})" for e in ordered if e.pattern is not None]
+        trie = _trie_regex(sorted({e.term.lower() for e in ordered if e.term is not None}))
+        if trie:
+            parts.append(trie)
+        regex = re.compile("|".join(parts), re.IGNORECASE) if parts else None
         return cls(
             name=name,
             entries=entries,
@@ -227,6 +257,7 @@ def _entry(list_name: str, raw: Mapping[str, Any]) -> Entry:
         strong=bool(raw.get("strong", False)),
         always=bool(raw.get("always", False)),
         after=bool(raw.get("after", False)),
+        courtesy=bool(raw.get("courtesy", False)),
         suggestion=raw.get("suggestion") or None,
         explanation_zh=raw.get("explanation_zh") or None,
         explanation_en=raw.get("explanation_en") or None,

@@ -23,13 +23,15 @@ from kefu.assist.engine.text import (
 )
 
 # A reading is upset at this net negative score (sum of cue weights).
-UPSET_AT = 1.2
+UPSET_AT = 1.0
 # Sentiment leans negative or positive from this score on.
 LEAN_AT = 0.6
 # How much a plain question's negative score is softened.
 QUESTION_SOFTENING = 0.5
 # Implied dissatisfaction ("这个问题很简单") counts fully from this many contacts on.
 IMPLIED_CONTACTS = 3
+# A named problem (漏水, outage) leans the sentiment negative, once per message.
+PROBLEM_WEIGHT = 0.6
 # From this many contacts on, the count itself is a cue.
 REPEAT_CONTACTS = 3
 
@@ -121,9 +123,10 @@ class _Scores:
             self.cues.append(Cue(code, "", 0, 0, weight))
 
 
-def _threats(
-    text: str, lexicon: Lexicon, scores: _Scores
-) -> tuple[list[str], bool]:
+def _threats(text: str, lexicon: Lexicon, scores: _Scores, *, enquiry: bool) -> tuple[list[str], bool]:
+    """Threats to escalate, by kind. In a calm enquiry ("请问工信部的投诉电话是多少？") a
+    regulator or a lawyer named is a mention, not a threat, unless the word is a threat
+    by itself (起诉, sue)."""
     mods = modifiers(lexicon)
     intents = lexicon["threat_intent"]
     kinds: list[str] = []
@@ -145,6 +148,9 @@ def _threats(
         after = clause_after(text, m.end, 8)
         after_intent = any(i.entry.after and i.start <= 3 for i in intents.finditer(after))
         if not (entry.strong or intent_at is not None or after_intent):
+            continue
+        if enquiry and not entry.strong:
+            scores.cues.append(Cue("threat_mention", m.text, m.start, m.end, 0.0))
             continue
         anchor = intent_at if intent_at is not None else m.start
         if mods.negated(text, anchor) or mods.negated(text, m.start):
@@ -190,16 +196,27 @@ def read_customer(
     mods = modifiers(lexicon)
 
     for m in lexicon["negative"].finditer(text):
-        if mods.negated(text, m.start):
+        if mods.negation(text, m.start):
             continue  # 不着急, no problem: a negated complaint word is no complaint
         weight = m.entry.weight * mods.intensity_before(text, m.start)
         scores.add("negative", m, weight, m.entry.emotion or "anger")
     positives: list[tuple[Match, float]] = []
+    # A thanks beside a request or a question is a courtesy, not praise.
+    request = (
+        lexicon["request"].search(text) is not None or lexicon["question"].search(text) is not None
+    )
     for m in lexicon["positive"].finditer(text):
-        if mods.negated(text, m.start):
-            scores.add("negated_positive", m, m.entry.weight * 0.9, "disappointment")
+        negation = mods.negation(text, m.start)
+        if negation == 1:
+            # "不满意", "not happy": an explicit dissatisfaction.
+            scores.add("negated_positive", m, max(m.entry.weight, 0.8) * 1.3, "disappointment")
             continue
-        positives.append((m, m.entry.weight * mods.intensity_before(text, m.start)))
+        if negation == 2:
+            continue
+        weight = m.entry.weight * mods.intensity_before(text, m.start)
+        if m.entry.courtesy and request:
+            weight /= 2
+        positives.append((m, weight))
 
     repeat = False
     for m in lexicon["repeat_contact"].finditer(text):
@@ -250,10 +267,16 @@ def read_customer(
             scores.add("time_pressure", m, m.entry.weight, m.entry.emotion or "anxiety")
             pressure = True
 
-    kinds, negated_threat = _threats(text, lexicon, scores)
-    threat = bool(kinds)
-
     question = lexicon["question"].search(text) is not None
+    enquiry = question and scores.negative < 0.6 and not (sarcastic or polite or pressure)
+    kinds, negated_threat = _threats(text, lexicon, scores, enquiry=enquiry)
+    threat = bool(kinds)
+    asks = question or text.rstrip().endswith(("?", "？"))
+    problem = lexicon["problem"].search(text)
+    if problem is not None and not asks and not mods.negation(text, problem.start):
+        # A problem reported calmly is a negative message, though not an upset one.
+        scores.add("problem", problem, PROBLEM_WEIGHT, "disappointment")
+
     if question and not (threat or sarcastic or polite) and scores.negative < 2.5:
         softened = scores.negative * QUESTION_SOFTENING
         scores.cues.append(Cue("question", "", 0, 0, -(scores.negative - softened)))
@@ -275,12 +298,7 @@ def read_customer(
     upset = threat or (net >= UPSET_AT and negative > positive)
     if upset and sentiment != "negative":
         sentiment = "negative"
-    complaint = (
-        upset
-        or threat
-        or sentiment == "negative"
-        or (lexicon["problem"].search(text) is not None and not question)
-    )
+    complaint = upset or threat or sentiment == "negative" or (problem is not None and not question)
 
     strength = 1 - math.exp(-0.45 * negative)
     risk = 0.55 * strength

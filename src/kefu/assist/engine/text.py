@@ -66,12 +66,25 @@ class Modifiers:
     intensifier_en: re.Pattern[str] | None
     intensity: dict[str, float]
 
-    def negated(self, text: str, start: int) -> bool:
-        """Whether a negator governs the term starting at ``start`` (不满意, not happy)."""
-        before = clause_before(text, start)
+    def negation(self, text: str, start: int) -> int:
+        """0: the term at ``start`` stands; 1: a negator governs it (不满意, not happy);
+        2: a double negation (不是不能, 没有不满意) that cancels out."""
+        wide = text[start : start + 1].isascii()
+        before = clause_before(text, start, 32 if wide else WINDOW)
         if not before:
-            return False
-        return bool(self.negation_zh.search(before) or self.negation_en.search(before))
+            return 0
+        for regex in (self.negation_zh, self.negation_en):
+            m = regex.search(before)
+            if m:
+                rest = before[: m.start(1)]
+                if rest and (self.negation_zh.search(rest) or self.negation_en.search(rest)):
+                    return 2
+                return 1
+        return 0
+
+    def negated(self, text: str, start: int) -> bool:
+        """Whether a single negator governs the term starting at ``start``."""
+        return self.negation(text, start) == 1
 
     def intensity_before(self, text: str, start: int) -> float:
         before = clause_before(text, start)[-8:]
@@ -95,13 +108,15 @@ def _modifiers(negators: WordList, exceptions: WordList, boost: WordList) -> Mod
     skip = [e.term for e in exceptions.entries if e.term]
     skip_zh = _alternation([t for t in skip if CJK.search(t)]) or "(?!)"
     skip_en = _alternation([t for t in skip if not CJK.search(t)]) or "(?!)"
+    # The leading ".*" makes the match the rightmost negator, so the text left of it
+    # can be checked for a second one (double negation).
     negation_zh = re.compile(
-        rf"(?!{skip_zh})(?:{_alternation(zh) or '(?!)'})[^\s，。！？,.!?]{{0,2}}$"
+        rf"^.*((?!{skip_zh})(?:{_alternation(zh) or '(?!)'})[^\s，。！？,.!?]{{0,2}})$"
     )
     en_words = _alternation([t for t in en if t != "n't"]) or "(?!)"
     negation_en = re.compile(
-        rf"(?:(?<![A-Za-z])(?!{skip_en})(?:{en_words})(?![A-Za-z])|(?!{skip_en})n't)"
-        r"(?:\s+[A-Za-z']+){0,2}\s*$",
+        rf"^.*((?:(?<![A-Za-z])(?!{skip_en})(?:{en_words})(?![A-Za-z])|(?!{skip_en})n't)"
+        r"(?:\s+[A-Za-z']+){0,2}\s*)$",
         re.IGNORECASE,
     )
     boost_zh = [e.term for e in boost.entries if e.term and CJK.search(e.term)]
