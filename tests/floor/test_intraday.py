@@ -76,7 +76,8 @@ def test_reforecast_scales_the_rest_of_the_day(day: Floor) -> None:
     assert view.scale == pytest.approx(1.5)
     later = view.rows[2]
     assert later.reforecast_offered == pytest.approx(30)
-    assert later.reforecast_required is not None and later.reforecast_required > 3
+    assert later.reforecast_required is not None
+    assert later.reforecast_required > 3
     assert view.rows[0].reforecast_offered is None  # past intervals are not reforecast
 
 
@@ -96,7 +97,8 @@ def test_agents_cannot_open_intraday(day: Floor) -> None:
 def test_without_a_forecast_the_calls_still_show(floor: Floor) -> None:
     _call("09:01", answered="09:01")
     view = selectors.intraday_view(actor=floor.lead, day=DAY, now=at("10:00"), queue_name="热线")
-    assert view.queue is not None and view.queue.name == "热线"
+    assert view.queue is not None
+    assert view.queue.name == "热线"
     assert sum(row.offered for row in view.rows) == 1
 
 

@@ -93,7 +93,7 @@ def test_a_morning_on_forecast_raises_no_alert(planned_day: tuple[Floor, User]) 
 
 
 def test_alert_resolves_when_the_risk_passes(planned_day: tuple[Floor, User]) -> None:
-    floor, analyst = planned_day
+    _floor, analyst = planned_day
     _morning(FORECAST * 1.4)
     created = services.meal_protection_run(at=at("10:00"))
     assert created

@@ -153,7 +153,8 @@ def test_retention_counts_exits_and_role_changers(floor: Floor) -> None:
             at=at("09:00"),
         )
     figures = selectors.retention_for(manager, today=date(2026, 11, 24))
-    assert figures.role_changers == 1 and figures.role_changers_retained == 1.0
+    assert figures.role_changers == 1
+    assert figures.role_changers_retained == 1.0
     assert figures.leavers_12_months == 1
     reasons = {reason: count for reason, _label, count in selectors.exit_reasons_for(manager)}
     assert reasons == {"pay": 0, "monotony": 1, "no_growth": 0, "other": 0}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,7 +19,7 @@ from kefu.floor.intraday import IntervalActual, IntervalForecast, reforecast, re
 from kefu.floor.meals import Activity, AgentDay, meal_risks
 from kefu.floor.retention import Tenure, TenureBand, retention_summary
 
-T0 = datetime(2026, 11, 24, 9, 0)
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 H = timedelta(hours=1)
 
 
@@ -55,7 +55,8 @@ def test_adherence_is_between_zero_and_one(seconds: int) -> None:
     [interval] = adherence_by_interval(
         planned=planned, actual=actual, day_start=T0, day_end=T0 + H, interval=H
     )
-    assert interval.ratio is not None and 0 <= interval.ratio <= 1
+    assert interval.ratio is not None
+    assert 0 <= interval.ratio <= 1
 
 
 def test_annual_leave_never_counts_as_a_pattern() -> None:

@@ -33,9 +33,14 @@ def intraday_chart(rows: Sequence[IntradayRow], peak: float) -> SafeString:
     scale = (HEIGHT - 10) / max(peak, 1)
     bars = format_html_join(
         "",
-        '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="#6b8fc7"></rect>',
+        '<rect x="{}" y="{}" width="{}" height="{}" fill="#6b8fc7"></rect>',
         (
-            (i * step + 1, HEIGHT - row.offered * scale, step - 2, row.offered * scale)
+            (
+                f"{i * step + 1:.1f}",
+                f"{HEIGHT - row.offered * scale:.1f}",
+                f"{step - 2:.1f}",
+                f"{row.offered * scale:.1f}",
+            )
             for i, row in enumerate(rows)
         ),
     )
