@@ -44,7 +44,9 @@ def desk_manager(team: Team) -> User:
     )
 
 
-def resolved_case(agent: User, *, when: str = "2026-11-16 10:00", language: str = "zh-hans") -> Case:
+def resolved_case(
+    agent: User, *, when: str = "2026-11-16 10:00", language: str = "zh-hans"
+) -> Case:
     """A case opened, answered by ``agent`` and resolved an hour later."""
     case = open_case(when=when, owner=agent, contact=make_contact(language=language))
     desk.case_reply(actor=agent, case=case, body="您好，非常抱歉，师傅明天上门。", at=at(when))

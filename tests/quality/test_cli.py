@@ -140,9 +140,12 @@ def test_servqual_weights_must_add_up_to_100_and_cover_everyone(tmp_path: Path) 
 
 
 def test_warn_ewma_and_cusum(tmp_path: Path) -> None:
-    path = write(tmp_path, "w.csv", "period,count\n" + "".join(
-        f"2026-11-{d:02d},{c}\n" for d, c in enumerate([4, 4, 4, 8, 8, 8, 8], start=1)
-    ))
+    path = write(
+        tmp_path,
+        "w.csv",
+        "period,count\n"
+        + "".join(f"2026-11-{d:02d},{c}\n" for d, c in enumerate([4, 4, 4, 8, 8, 8, 8], start=1)),
+    )
     out, _err, status = run("warn", path, "--mu0", "4", "--method", "cusum", "--json")
     assert status == 0
     # C⁺ = 0, 0, 0, 3, 6, 9 (> h = 8, alarm, reset), 3.

@@ -36,7 +36,9 @@ L, M, N, W, D = Answer.LIKE, Answer.MUST_BE, Answer.NEUTRAL, Answer.LIVE_WITH, A
         (D, D, Category.Q),
     ],
 )
-def test_kano_evaluation_table(functional: Answer, dysfunctional: Answer, category: Category) -> None:
+def test_kano_evaluation_table(
+    functional: Answer, dysfunctional: Answer, category: Category
+) -> None:
     assert kano.classify(functional, dysfunctional) == category
 
 

@@ -134,7 +134,9 @@ def test_out_of_range_scores_are_refused(survey: CsatSurvey) -> None:
     token = services.survey_token(survey)
     for csat, nps in ((0, None), (6, None), (3, 11)):
         with pytest.raises(DomainError):
-            services.survey_answer(token=token, csat=csat, nps=nps, comment="", at=at("2026-11-17 09:00"))
+            services.survey_answer(
+                token=token, csat=csat, nps=nps, comment="", at=at("2026-11-17 09:00")
+            )
     survey.refresh_from_db()
     assert survey.answered_at is None
 
