@@ -12,11 +12,12 @@ from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-try:  # TEMPORARY while the engine lands
-    from kefu.assist.engine import Coaching, coach_draft
+from kefu.assist.engine import Coaching, coach_draft
+
+try:  # TEMPORARY while the selectors land
     from kefu.assist.selectors import active_lexicon
 except ImportError:  # pragma: no cover
-    pass
+    from kefu.assist.engine import load_lexicon as active_lexicon
 from kefu.cases import search
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.models import Case, CaseEvent, Commitment, Message

@@ -11,10 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-try:  # TEMPORARY while the engine lands
-    from kefu.assist.engine import Flag
-except ImportError:  # pragma: no cover
-    pass
+from kefu.assist.engine import Flag
 from kefu.cases import selectors
 from kefu.cases.services import coach
 from kefu.cases.views import _user

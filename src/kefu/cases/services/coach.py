@@ -15,13 +15,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-try:  # TEMPORARY while the engine lands
-    from kefu.assist.engine import PLAYBOOK_STEPS, Reading, playbook_evidence, read_customer
-    from kefu.assist.selectors import active_lexicon
+from kefu.assist.engine import PLAYBOOK_STEPS, Reading, playbook_evidence, read_customer
 
-    ENGINE = True
+try:  # TEMPORARY while the selectors land
+    from kefu.assist.selectors import active_lexicon
 except ImportError:  # pragma: no cover
-    ENGINE = False
+    from kefu.assist.engine import load_lexicon as active_lexicon
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.events import case_event_record
 from kefu.cases.models import Case, Commitment, Message, PlaybookStep
@@ -75,8 +74,6 @@ def message_read(*, message: Message, at: datetime) -> Reading:
     Called inside the transaction that stored the message, so the reading and
     the message land together.
     """
-    if not ENGINE:
-        return None  # type: ignore[return-value]
     case = message.case
     lexicon = active_lexicon()
     reading = read_customer(message.body, _context(case, message), lexicon)
@@ -137,8 +134,6 @@ def _alert_lead(case: Case, reading: Reading, *, at: datetime) -> None:
 
 def playbook_state(case: Case) -> list[dict[str, Any]]:
     """The complaint playbook of ``case``: each step, whether it is done and how."""
-    if not ENGINE:
-        return []
     done = {row.step: row for row in case.playbook.select_related("done_by")}
     seen: set[str] = set()
     lexicon = active_lexicon()
