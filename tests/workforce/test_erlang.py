@@ -111,7 +111,7 @@ def test_required_is_smallest_against_a_scan() -> None:
 def test_bad_input_codes(kwargs: dict[str, float], code: str) -> None:
     args = {"calls": 100, "interval_s": 1800, "aht_s": 180, **kwargs}
     with pytest.raises(ErlangInputError) as caught:
-        required(**args)  # type: ignore[arg-type]
+        required(**args)
     assert caught.value.code == code
 
 

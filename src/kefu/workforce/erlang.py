@@ -97,8 +97,8 @@ class Staffing:
 # --------------------------------------------------------------------------- validation
 
 
-def _finite(value: float, name: str) -> float:
-    if value is None or not isinstance(value, int | float) or not math.isfinite(value):
+def _finite(value: Any, name: str) -> float:
+    if not isinstance(value, int | float) or not math.isfinite(value):
         raise ErlangInputError("not_a_number", field=name, value=value)
     return float(value)
 
@@ -315,7 +315,8 @@ def evaluate(
         shrinkage=shrinkage,
         patience_s=patience_s,
     )
-    if not isinstance(agents, int) or agents < 0:
+    raw: Any = agents
+    if not isinstance(raw, int) or raw < 0:
         raise ErlangInputError("agents_negative", agents=agents)
     traffic = calls * aht_s / interval_s
     lam = calls / interval_s

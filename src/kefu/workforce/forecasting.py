@@ -136,7 +136,8 @@ def _parse(history: Sequence[tuple[datetime, float]], tz: tzinfo) -> _History:
     for index, (start, offered) in enumerate(history, start=1):
         if start.tzinfo is None or start.utcoffset() is None:
             raise ForecastInputError("naive_datetime", row=index, value=start.isoformat())
-        if not isinstance(offered, int | float) or not math.isfinite(offered) or offered < 0:
+        value: Any = offered
+        if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
             raise ForecastInputError("offered_negative", row=index, value=offered)
         local_starts.append(start.astimezone(tz))
     gaps: Counter[int] = Counter()
@@ -316,7 +317,8 @@ def forecast(
     tz: tzinfo = ZoneInfo("Asia/Shanghai"),  # noqa: B008 - immutable default
 ) -> Forecast:
     """Forecast ``days`` days from ``start``; only the days the history says are open."""
-    if not isinstance(days, int) or days < 1 or days > 366:
+    raw_days: Any = days
+    if not isinstance(raw_days, int) or raw_days < 1 or raw_days > 366:
         raise ForecastInputError("days_out_of_range", days=days)
     cal = _Calendar(region)
     hist = _parse(history, tz)

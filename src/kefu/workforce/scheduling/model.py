@@ -357,15 +357,15 @@ def _hint(
     if not assigned:
         return
     on: set[tuple[int, int]] = {(a, ti) for ti, who in assigned.items() for a in who}
-    for key, var in x.items():
-        model.add_hint(var, key in on)
+    for pair, var in x.items():
+        model.add_hint(var, pair in on)
     for ti, var in n_vars.items():
         model.add_hint(var, len(assigned.get(ti, [])))
-    for key, var in z_vars.items():
-        model.add_hint(var, z_hint.get(key, 0))
+    for triple, var in z_vars.items():
+        model.add_hint(var, z_hint.get(triple, 0))
     busy = {(a, prob.templates[ti].day) for a, ti in on}
-    for key, var in works.items():
-        model.add_hint(var, key in busy)
+    for day_key, var in works.items():
+        model.add_hint(var, day_key in busy)
 
 
 def _extract(
@@ -470,14 +470,14 @@ def _lp_bound(prob: _Problem, agents: Sequence[AgentContract], rules: Rules) -> 
     objective.SetMinimization()
     if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return 0.0
-    return max(0.0, objective.Value())
+    return max(0.0, float(objective.Value()))
 
 
 def _delivered(
     prob: _Problem,
     calls: Sequence[tuple[datetime, float, float]],
     cover: list[int],
-    delivered: Callable[..., float],
+    delivered: Callable[..., float | None],
 ) -> float | None:
     grid = prob.grid
     on_phone: list[int] = []

@@ -158,9 +158,9 @@ def _activity(item: Any, where: str, problems: list[Problem]) -> ActivityRule | 
     if not isinstance(item, Mapping):
         problems.append(("activity_not_an_object", {"where": where}))
         return None
-    minutes = item.get("minutes")
-    earliest = item.get("earliest_after_hours")
-    latest = item.get("latest_after_hours")
+    minutes: Any = item.get("minutes")
+    earliest: Any = item.get("earliest_after_hours")
+    latest: Any = item.get("latest_after_hours")
     if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes <= 0:
         problems.append(("activity_minutes_invalid", {"where": where, "value": minutes}))
         return None
