@@ -94,6 +94,8 @@ def test_retention_figures() -> None:
 def test_reforecast_scale_is_bounded_and_neutral_without_data() -> None:
     forecast = [IntervalForecast(T0 + i * H, 10, 180) for i in range(3)]
     assert reforecast_scale(forecast, {}, now=T0 + H) == 1.0
+    silent = {T0: IntervalActual(T0, 0, 0, 0, 0)}
+    assert reforecast_scale(forecast, silent, now=T0 + H) == 1.0  # no calls yet: no data
     actual = {T0: IntervalActual(T0, 100, 100, 100, 0)}
     assert reforecast_scale(forecast, actual, now=T0 + H) == 4.0
     ahead = reforecast(forecast, actual, now=T0 + H, interval_seconds=3600)

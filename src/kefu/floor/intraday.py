@@ -84,14 +84,15 @@ def reforecast_scale(
     *,
     now: datetime,
 ) -> float:
-    """Actual over forecast offered for the intervals that have ended by ``now``; 1 without data."""
+    """Actual over forecast offered for the intervals ended by ``now``; 1 without calls."""
     planned = seen = 0.0
     for item in forecast:
         if item.start >= now or item.start not in actual:
             continue
         planned += item.offered
         seen += actual[item.start].offered
-    if planned <= 0:
+    if planned <= 0 or seen == 0:
+        # No calls recorded yet is missing data (no import), not a dead day.
         return 1.0
     return min(MAX_SCALE, max(MIN_SCALE, seen / planned))
 
