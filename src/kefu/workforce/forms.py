@@ -26,7 +26,9 @@ class HistoryUploadForm(forms.Form):
 
 class ForecastForm(forms.Form):
     queue = forms.ModelChoiceField(label=_("Queue"), queryset=Queue.objects.all())
-    start = forms.DateField(label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=92, initial=7)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -52,7 +54,7 @@ class ScheduleForm(forms.Form):
     )
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.all())
     week_start = forms.DateField(
-        label=_("Week starting"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Week starting"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     interval_minutes = forms.TypedChoiceField(
         label=_("Planning interval (minutes)"),
