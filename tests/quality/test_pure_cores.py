@@ -12,6 +12,13 @@ from kefu.quality import kano, pareto, servqual, warning
 from kefu.quality.kano import Answer, Category, KanoAnswer
 from kefu.quality.servqual import Dimension, Rating
 
+T, RL, RS, A, E = (
+    Dimension.TANGIBLES,
+    Dimension.RELIABILITY,
+    Dimension.RESPONSIVENESS,
+    Dimension.ASSURANCE,
+    Dimension.EMPATHY,
+)
 L, M, N, W, D = Answer.LIKE, Answer.MUST_BE, Answer.NEUTRAL, Answer.LIVE_WITH, Answer.DISLIKE
 
 
@@ -105,7 +112,8 @@ def test_kano_better_and_worse_stay_in_range(categories: list[Category]) -> None
         assert all(c in (Category.R, Category.Q) for c in categories)
     else:
         assert 0 <= result.better <= 1
-        assert result.worse is not None and -1 <= result.worse <= 0
+        assert result.worse is not None
+        assert -1 <= result.worse <= 0
     assert result.counts[result.category] == max(result.counts.values())
 
 
@@ -131,13 +139,6 @@ def test_servqual_dimensions_cover_items_1_to_22() -> None:
 
 
 def test_servqual_gaps_unweighted_and_weighted() -> None:
-    T, RL, RS, A, E = (
-        Dimension.TANGIBLES,
-        Dimension.RELIABILITY,
-        Dimension.RESPONSIVENESS,
-        Dimension.ASSURANCE,
-        Dimension.EMPATHY,
-    )
     # Everyone expects 6. r1 perceives T 6, RL 4, RS 5, A 6, E 5 → gaps 0, −2, −1, 0, −1.
     # r2 perceives T 5, RL 6, RS 3, A 6, E 6 → gaps −1, 0, −3, 0, 0.
     ratings = _full("r1", 6, {T: 6, RL: 4, RS: 5, A: 6, E: 5}) + _full(
@@ -169,7 +170,7 @@ def test_servqual_1988_reverses_negatively_worded_items() -> None:
     reversed_1988 = servqual.analyse(ratings, instrument=1988)
     assert plain.item_gaps == {11: 3.0, 5: -2.0}
     assert reversed_1988.item_gaps == {11: -3.0, 5: -2.0}
-    assert servqual.REVERSED_1988 == frozenset({10, 11, 12, 13, 18, 19, 20, 21, 22})
+    assert frozenset({10, 11, 12, 13, 18, 19, 20, 21, 22}) == servqual.REVERSED_1988
     # Only two dimensions answered: no unweighted score over five.
     assert reversed_1988.unweighted is None
 

@@ -16,8 +16,7 @@ from kefu.core.errors import DomainError, PermissionDeniedError
 from kefu.core.models import User
 from kefu.quality import services
 from kefu.quality.models import QaScore, RootCauseAnalysis
-from kefu.quality.services.scoring import weighted_total
-from kefu.quality.services.scoring import rubric
+from kefu.quality.services.scoring import rubric, weighted_total
 from tests.cases.builders import at
 from tests.quality.conftest import resolved_case
 

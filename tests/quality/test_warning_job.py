@@ -34,7 +34,7 @@ def test_burst_of_complaints_alarms_and_notifies_the_manager_once(
     start = at("2026-10-12 10:00")
     for day in range(0, 28, 2):
         _complaint((start + timedelta(days=day)).strftime("%Y-%m-%d %H:%M"), desk_agent)
-    burst = [_complaint("2026-11-18 1%d:00" % h, desk_agent) for h in range(6)]
+    burst = [_complaint(f"2026-11-18 1{h}:00", desk_agent) for h in range(6)]
     with time_machine.travel(at("2026-11-23 07:00"), tick=False):
         new = services.warnings_evaluate(at=at("2026-11-23 07:00"))
     emergency = [a for a in new if a.series == "category" and a.key == "emergency"]

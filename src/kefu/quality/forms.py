@@ -131,5 +131,4 @@ class PeriodForm(forms.Form):
         choices=[("7", _("Last 7 days")), ("30", _("Last 30 days")), ("90", _("Last 90 days"))],
         coerce=int,
         required=False,
-        empty_value=30,
     )

@@ -143,8 +143,9 @@ def lead_for(case: Case) -> User | None:
     its manager."""
     people = User.objects.filter(is_active=True, department_id=case.department_id)
     team_id = case.owner.team_id if case.owner and case.owner.team_id else case.team_id
+    in_team = people.filter(role=Role.TEAM_LEAD, team_id=team_id) if team_id else people.none()
     return (
-        people.filter(role=Role.TEAM_LEAD, team_id=team_id).order_by("pk").first()
+        in_team.order_by("pk").first()
         or people.filter(role=Role.TEAM_LEAD).order_by("pk").first()
         or people.filter(role=Role.DEPARTMENT_MANAGER).order_by("pk").first()
     )
