@@ -10,7 +10,7 @@ from django.utils import timezone
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks
 
 from kefu.core.errors import ConflictError, PermissionDeniedError
-from kefu.core.models import AuditEntry, Notification, User
+from kefu.core.models import AuditEntry, Notification, Team, User
 from kefu.workforce import services
 from kefu.workforce.errors import CoreInputError, ScheduleProblemsError
 from kefu.workforce.messages import explain
@@ -72,6 +72,11 @@ def _forecast(manager: User) -> Forecast:
     return services.forecast_run(actor=manager, queue=queue, start=WEEK, days=7, at=AT)
 
 
+def _team(forecast: Forecast) -> Team:
+    assert forecast.queue.team is not None
+    return forecast.queue.team
+
+
 def test_meal_window_longer_than_the_shift_is_refused_before_solving(manager: User) -> None:
     forecast = _forecast(manager)
     rules = {
@@ -81,7 +86,7 @@ def test_meal_window_longer_than_the_shift_is_refused_before_solving(manager: Us
     with pytest.raises(ScheduleProblemsError) as caught:
         services.schedule_create(
             actor=manager,
-            team=forecast.queue.team,
+            team=_team(forecast),
             forecast=forecast,
             week_start=WEEK,
             rules=rules,
@@ -100,7 +105,7 @@ def test_team_without_agents_is_refused(manager: User) -> None:
     with pytest.raises(ScheduleProblemsError) as caught:
         services.schedule_create(
             actor=manager,
-            team=forecast.queue.team,
+            team=_team(forecast),
             forecast=forecast,
             week_start=WEEK,
             rules=services.DEFAULT_RULES,
@@ -119,7 +124,7 @@ def test_schedule_is_solved_on_commit_with_breaks_and_meals(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         schedule = services.schedule_create(
             actor=manager,
-            team=forecast.queue.team,
+            team=_team(forecast),
             forecast=forecast,
             week_start=WEEK,
             rules=services.DEFAULT_RULES,
@@ -185,7 +190,7 @@ def test_publish_by_an_agent_changes_nothing(manager: User, agent: User) -> None
     assert forecast.queue.team is not None
     schedule = services.schedule_prepare(
         actor=manager,
-        team=forecast.queue.team,
+        team=_team(forecast),
         forecast=forecast,
         week_start=WEEK,
         rules=services.DEFAULT_RULES,

@@ -28,8 +28,9 @@ class CoreInputError(DomainError):
     status = 400
 
     def __init__(self, code: str, params: dict[str, Any]) -> None:
-        enum = StrEnum("CoreCode", {"CODE": code})
-        super().__init__(enum.CODE, explain(code, params))
+        # The core's code is the API contract here; an enum of one member carries it.
+        CoreCode = StrEnum("CoreCode", [("CODE", code)])  # noqa: N806
+        super().__init__(CoreCode(code), explain(code, params))
         self.core_params = params
 
 

@@ -39,4 +39,5 @@ def shifts_ics(shifts: Sequence[ScheduledShift], *, name: str, stamp: datetime) 
         event.add("description", "\n".join(lines))
         calendar.add_component(event)
     calendar.add_missing_timezones()
-    return calendar.to_ical()
+    body: bytes = calendar.to_ical()
+    return body

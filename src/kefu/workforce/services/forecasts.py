@@ -42,6 +42,8 @@ def _aht_profile(queue: Queue, *, until: datetime) -> tuple[dict[tuple[int, time
     sums: dict[tuple[int, time], list[float]] = defaultdict(lambda: [0.0, 0.0])
     total = [0.0, 0.0]
     for start, offered, aht in rows:
+        if aht is None:  # excluded by the filter; narrows the type
+            continue
         local = start.astimezone(LOCAL)
         cell = sums[(local.weekday(), local.time())]
         cell[0] += offered * aht
