@@ -45,14 +45,17 @@ def test_api_create_confirm_deliveries_updates_and_resume_contract(
     )
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["status"] == "draft" and body["affected_contacts"] == 2
+    assert body["status"] == "draft"
+    assert body["affected_contacts"] == 2
     incident_id = body["id"]
 
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = client.post(f"/api/v1/incidents/{incident_id}/confirm", headers=headers)
-    assert confirmed.status_code == 200 and confirmed.json()["status"] == "confirmed"
+    assert confirmed.status_code == 200
+    assert confirmed.json()["status"] == "confirmed"
     again = client.post(f"/api/v1/incidents/{incident_id}/confirm", headers=headers)
-    assert again.status_code == 409 and again.json()["code"] == "incident_wrong_status"
+    assert again.status_code == 409
+    assert again.json()["code"] == "incident_wrong_status"
 
     rows = client.get(f"/api/v1/incidents/{incident_id}/deliveries", headers=headers).json()
     grid = {(r["contact_id"], r["channel"]): r["status"] for r in rows}
@@ -74,10 +77,13 @@ def test_api_create_confirm_deliveries_updates_and_resume_contract(
         content_type="application/json",
         headers=headers,
     )
-    assert resumed.status_code == 409 and resumed.json()["code"] == "incident_wrong_status"
+    assert resumed.status_code == 409
+    assert resumed.json()["code"] == "incident_wrong_status"
 
 
-def test_api_refusals_carry_a_code_and_a_message(lead: User, agent: User, bearer_for: Bearer) -> None:
+def test_api_refusals_carry_a_code_and_a_message(
+    lead: User, agent: User, bearer_for: Bearer
+) -> None:
     client = Client()
     past = client.post(
         "/api/v1/incidents",
@@ -86,16 +92,19 @@ def test_api_refusals_carry_a_code_and_a_message(lead: User, agent: User, bearer
         headers=bearer_for(lead),
     )
     assert past.status_code == 400
-    assert past.json()["code"] == "incident_resumption_in_past" and past.json()["message"]
+    assert past.json()["code"] == "incident_resumption_in_past"
+    assert past.json()["message"]
     denied = client.post(
         "/api/v1/incidents", NEW, content_type="application/json", headers=bearer_for(agent)
     )
-    assert denied.status_code == 403 and denied.json()["code"] == "not_allowed"
+    assert denied.status_code == 403
+    assert denied.json()["code"] == "not_allowed"
     created = client.post(
         "/api/v1/incidents", NEW, content_type="application/json", headers=bearer_for(lead)
     ).json()
     empty = client.post(f"/api/v1/incidents/{created['id']}/confirm", headers=bearer_for(lead))
-    assert empty.status_code == 400 and empty.json()["code"] == "incident_no_affected_contacts"
+    assert empty.status_code == 400
+    assert empty.json()["code"] == "incident_no_affected_contacts"
     assert Client().get("/api/v1/incidents").status_code == 401
     assert client.get("/api/v1/incidents/9999", headers=bearer_for(agent)).status_code == 404
 
@@ -104,7 +113,12 @@ def test_api_refusals_carry_a_code_and_a_message(lead: User, agent: User, bearer
     ("who", "status"), [("anonymous", 302), ("agent", 200), ("lead", 200), ("manager", 200)]
 )
 def test_incident_pages_by_role(
-    who: str, status: int, agent: User, lead: User, manager: User, client_for: Callable[[User], Client]
+    who: str,
+    status: int,
+    agent: User,
+    lead: User,
+    manager: User,
+    client_for: Callable[[User], Client],
 ) -> None:
     users = {"agent": agent, "lead": lead, "manager": manager}
     client = client_for(users[who]) if who in users else Client()
@@ -132,7 +146,8 @@ def test_agent_sees_no_new_incident_form_and_cannot_confirm(
         },
     )
     incident = Incident.objects.get()
-    assert response.status_code == 302 and incident.update_interval_hours == [3, 6]
+    assert response.status_code == 302
+    assert incident.update_interval_hours == [3, 6]
     client_for(lead).post(f"/incidents/{incident.pk}/pick", {"organisations": [str(org.pk)]})
     refused = client_for(agent).post(f"/incidents/{incident.pk}/confirm", follow=True)
     assert Incident.objects.get().status == "draft"

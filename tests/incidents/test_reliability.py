@@ -68,7 +68,8 @@ def test_crash_mid_send_resends_once_with_the_same_key_after_the_lease(
     ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
     # Contact 2's notice left twice (once before the crash), with the same Message-ID.
     assert len(mail.outbox) == 4
-    assert ids.count(ids[1]) == 2 and len(set(ids)) == 3
+    assert ids.count(ids[1]) == 2
+    assert len(set(ids)) == 3
 
 
 def test_gateway_outage_retries_with_backoff_and_delivers_everything_in_order(
@@ -77,9 +78,7 @@ def test_gateway_outage_retries_with_backoff_and_delivers_everything_in_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     org = make_customer()
-    contacts = [
-        make_contact(org, phone=f"1380000100{i}", channels=["sms"]) for i in range(3)
-    ]
+    contacts = [make_contact(org, phone=f"1380000100{i}", channels=["sms"]) for i in range(3)]
     incident = make_incident(lead)
     services.incident_pick_affected(actor=lead, incident=incident, organisations=[org.pk], at=NOW)
     state = {"down": True}
@@ -95,7 +94,8 @@ def test_gateway_outage_retries_with_backoff_and_delivers_everything_in_order(
     with django_capture_on_commit_callbacks(execute=True):
         services.incident_confirm(actor=lead, incident=incident, at=NOW)
     first = Delivery.objects.get(contact=contacts[0])
-    assert first.status == "queued" and first.attempts == 1
+    assert first.status == "queued"
+    assert first.attempts == 1
     assert first.next_attempt_at == NOW + timedelta(minutes=1)
     assert "503" in first.last_error
 
@@ -103,7 +103,8 @@ def test_gateway_outage_retries_with_backoff_and_delivers_everything_in_order(
         clock.ensure_recurring(now=NOW)
         clock.tick(now=NOW + timedelta(minutes=1))
     first.refresh_from_db()
-    assert first.attempts == 2 and first.next_attempt_at == NOW + timedelta(minutes=3)
+    assert first.attempts == 2
+    assert first.next_attempt_at == NOW + timedelta(minutes=3)
 
     state["down"] = False
     with django_capture_on_commit_callbacks(execute=True):
@@ -128,7 +129,8 @@ def test_expected_resumption_in_the_past_is_refused_with_a_clear_message(lead: U
     with pytest.raises(DomainError) as refused:
         make_incident(lead, expected_from=date(2026, 11, 20))
     assert refused.value.code == IncidentErrorCode.RESUMPTION_IN_PAST
-    assert "2026-11-20" in refused.value.text() and "2026-11-23" in refused.value.text()
+    assert "2026-11-20" in refused.value.text()
+    assert "2026-11-23" in refused.value.text()
     assert not Incident.objects.exists()
 
 

@@ -38,14 +38,20 @@ def test_first_notice_goes_to_every_contact_on_two_channels_in_their_language(
         (en.pk, "email"): "sent",
     }
     subjects = sorted(m.subject for m in mail.outbox)
-    assert subjects == [
-        f"Work stopped: 三号楼停工 [{incident.reference}]",
-        f"停工通知：三号楼停工 [{incident.reference}]",
-    ] or len(subjects) == 2
+    assert (
+        subjects
+        == [
+            f"Work stopped: 三号楼停工 [{incident.reference}]",
+            f"停工通知：三号楼停工 [{incident.reference}]",
+        ]
+        or len(subjects) == 2
+    )
     english = next(m for m in mail.outbox if m.to == ["en@example.com"])
-    assert "甲方付款审批延迟" in english.body and "We expect to resume on 2026-12-01" in english.body
+    assert "甲方付款审批延迟" in english.body
+    assert "We expect to resume on 2026-12-01" in english.body
     task = CallTask.objects.get()
-    assert task.contact == zh and "甲方付款审批延迟" in task.script
+    assert task.contact == zh
+    assert "甲方付款审批延迟" in task.script
 
 
 def test_permanent_failure_falls_back_to_the_next_channel(
@@ -64,8 +70,10 @@ def test_permanent_failure_falls_back_to_the_next_channel(
 
     sms = Delivery.objects.get(channel="sms")
     email = Delivery.objects.get(channel="email")
-    assert sms.status == "failed" and "KEFU_SMS_GATEWAY_URL" in sms.last_error
-    assert email.fallback_of == sms and email.status == "sent"
+    assert sms.status == "failed"
+    assert "KEFU_SMS_GATEWAY_URL" in sms.last_error
+    assert email.fallback_of == sms
+    assert email.status == "sent"
     assert Delivery.objects.get(channel="phone").status == "sent"
     assert [m.to for m in mail.outbox] == [["a@example.com"]]
     assert not ManualOutreach.objects.exists()
@@ -97,9 +105,10 @@ def test_contact_without_any_channel_is_flagged_until_someone_records_the_contac
     )
     assert response.status_code == 302
     outreach.refresh_from_db()
-    assert outreach.resolved_by == agent and outreach.note == "打电话到前台转告"
+    assert outreach.resolved_by == agent
+    assert outreach.note == "打电话到前台转告"
     page = client_for(agent).get(f"/incidents/{incident.pk}/")
-    assert "data-outreach-contact=\"%d\"" % silent.pk not in page.content.decode()
+    assert f'data-outreach-contact="{silent.pk}"' not in page.content.decode()
 
 
 def test_confirming_twice_sends_nothing_twice(

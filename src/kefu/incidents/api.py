@@ -67,7 +67,9 @@ def _incident(request: HttpRequest, incident_id: int) -> Incident:
 def _user(username: str) -> User:
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
-        raise NotFoundError(IncidentErrorCode.BAD_INPUT, _("No active user %(name)s."), name=username)
+        raise NotFoundError(
+            IncidentErrorCode.BAD_INPUT, _("No active user %(name)s."), name=username
+        )
     return user
 
 

@@ -55,7 +55,9 @@ def _local(value: datetime) -> str:
 
 def review_report(incident: Incident, *, now: datetime) -> ReviewReport:
     """Everything the review shows: the timeline, the shortfalls, the feedback, the actions."""
-    notices = list(Notice.objects.filter(incident=incident).exclude(sent_at=None).order_by("sent_at", "id"))
+    notices = list(
+        Notice.objects.filter(incident=incident).exclude(sent_at=None).order_by("sent_at", "id")
+    )
     timeline = [TimelineLine(incident.started_at, _g("Work stopped"))]
     if incident.confirmed_at:
         timeline.append(TimelineLine(incident.confirmed_at, _g("Incident confirmed")))
@@ -68,7 +70,9 @@ def review_report(incident: Incident, *, now: datetime) -> ReviewReport:
         TimelineLine(m.starts_at, f"{_g('Meeting')}: {m.title}") for m in incident.meetings.all()
     ]
     cases = linked_cases(incident)
-    timeline += [TimelineLine(c.created_at, f"{_g('Case')} {c.reference}: {c.subject}") for c in cases]
+    timeline += [
+        TimelineLine(c.created_at, f"{_g('Case')} {c.reference}: {c.subject}") for c in cases
+    ]
     if incident.resumed_at:
         timeline.append(TimelineLine(incident.resumed_at, _g("Resumption notice sent")))
     timeline.sort(key=lambda line: line.at)
@@ -166,7 +170,10 @@ def review_pdf(report: ReviewReport) -> bytes:
     if font is None:
         raise DomainError(
             IncidentErrorCode.NO_FONT,
-            _("No Chinese font is installed (install fonts-wqy-microhei); export Markdown instead."),
+            _(
+                "No Chinese font is installed (install fonts-wqy-microhei); "
+                "export Markdown instead."
+            ),
         )
     pdf = FPDF()
     pdf.add_font("cjk", fname=str(font))

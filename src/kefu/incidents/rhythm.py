@@ -44,7 +44,7 @@ def next_update_due(*, sent_at: datetime, updates_sent: int, hours: Sequence[int
 
 def retry_delay(attempts: int) -> timedelta:
     """The wait after the ``attempts``-th temporary failure: doubling from a minute, capped."""
-    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+    return min(BACKOFF_BASE * (1 << max(attempts - 1, 0)), BACKOFF_CAP)
 
 
 def may_retry(attempts: int) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -53,7 +52,11 @@ def affected_count(incident: Incident) -> int:
 
 def notices_of(incident: Incident) -> list[Notice]:
     """Every notice of the incident, in order (the timeline on the page)."""
-    return list(Notice.objects.filter(incident=incident).select_related("author").order_by("created_at", "id"))
+    return list(
+        Notice.objects.filter(incident=incident)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
 
 
 def deliveries_of(incident: Incident) -> QuerySet[Delivery]:
@@ -101,7 +104,9 @@ def delivery_grid(incident: Incident, *, notice: Notice | None = None) -> Grid:
     )
     by_contact: dict[int, GridRow] = {}
     channels: set[str] = set()
-    for row in rows.filter(contact_id__in=contact_ids).select_related("contact", "contact__organisation"):
+    for row in rows.filter(contact_id__in=contact_ids).select_related(
+        "contact", "contact__organisation"
+    ):
         grid_row = by_contact.setdefault(row.contact_id, GridRow(contact=row.contact))
         grid_row.cells[row.channel] = row
         channels.add(row.channel)
@@ -118,9 +123,7 @@ def delivery_grid(incident: Incident, *, notice: Notice | None = None) -> Grid:
 
 
 def _status_counts(rows: QuerySet[Delivery]) -> dict[str, int]:
-    return {
-        status: n for status, n in rows.order_by().values_list("status").annotate(n=Count("id"))
-    }
+    return dict(rows.order_by().values_list("status").annotate(n=Count("id")))
 
 
 def open_outreach(incident: Incident) -> list[ManualOutreach]:
@@ -141,9 +144,7 @@ def open_call_tasks(incident: Incident) -> list[CallTask]:
 
 def linked_cases(incident: Incident) -> list[Case]:
     return list(
-        Case.objects.filter(
-            pk__in=IncidentCase.objects.filter(incident=incident).values("case_id")
-        )
+        Case.objects.filter(pk__in=IncidentCase.objects.filter(incident=incident).values("case_id"))
         .select_related("contact", "organisation")
         .order_by("created_at", "id")
     )

@@ -29,7 +29,9 @@ urlpatterns = [
     path("<int:incident_id>/meetings/<int:meeting_id>/minutes", views.minutes, name="minutes"),
     path("<int:incident_id>/resumption", views.start_resumption, name="start_resumption"),
     path(
-        "<int:incident_id>/readiness/<int:item_id>/done", views.readiness_done, name="readiness_done"
+        "<int:incident_id>/readiness/<int:item_id>/done",
+        views.readiness_done,
+        name="readiness_done",
     ),
     path(
         "<int:incident_id>/readiness/<int:item_id>/waive",

@@ -57,7 +57,9 @@ def _user(request: HttpRequest) -> User:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     actor = _user(request)
-    form = IncidentForm(initial={"started_at": timezone.localtime().replace(second=0, microsecond=0)})
+    form = IncidentForm(
+        initial={"started_at": timezone.localtime().replace(second=0, microsecond=0)}
+    )
     if request.method == "POST":
         form = IncidentForm(request.POST)
         if form.is_valid():
@@ -123,11 +125,17 @@ def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
         else None,
         "cases": selectors.linked_cases(incident),
         "measures": selectors.incident_measures(incident, now=now),
-        "readiness": list(ReadinessItem.objects.filter(incident=incident).select_related("done_by", "waived_by")),
-        "projects": Project.objects.select_related("organisation").order_by("organisation__name", "name")[:500],
+        "readiness": list(
+            ReadinessItem.objects.filter(incident=incident).select_related("done_by", "waived_by")
+        ),
+        "projects": Project.objects.select_related("organisation").order_by(
+            "organisation__name", "name"
+        )[:500],
         "organisations": Organisation.objects.order_by("name")[:500],
         "tags": _tags(),
-        "regions": sorted(set(Organisation.objects.exclude(region="").values_list("region", flat=True))),
+        "regions": sorted(
+            set(Organisation.objects.exclude(region="").values_list("region", flat=True))
+        ),
         "forms": {
             "evidence": EvidenceForm(),
             "plan": PlanForm(),
@@ -151,7 +159,11 @@ def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
 def grid(request: HttpRequest, incident_id: int) -> HttpResponse:
     """The delivery grid alone (htmx polls it while anything is queued or sending)."""
     incident = selectors.access_incident(_user(request), incident_id)
-    return render(request, "incidents/_grid.html", {"incident": incident, "grid": selectors.delivery_grid(incident)})
+    return render(
+        request,
+        "incidents/_grid.html",
+        {"incident": incident, "grid": selectors.delivery_grid(incident)},
+    )
 
 
 def incident_action(form_class: type | None = None) -> Callable[[Action], View]:
@@ -215,11 +227,15 @@ def confirm(request: HttpRequest, *, actor: User, incident: Incident, data: dict
 
 @incident_action(ReasonForm)
 def cancel(request: HttpRequest, *, actor: User, incident: Incident, data: dict[str, Any]) -> None:
-    services.incident_cancel(actor=actor, incident=incident, reason=data["reason"], at=timezone.now())
+    services.incident_cancel(
+        actor=actor, incident=incident, reason=data["reason"], at=timezone.now()
+    )
 
 
 @incident_action(EvidenceForm)
-def evidence(request: HttpRequest, *, actor: User, incident: Incident, data: dict[str, Any]) -> None:
+def evidence(
+    request: HttpRequest, *, actor: User, incident: Incident, data: dict[str, Any]
+) -> None:
     services.evidence_add(
         actor=actor,
         incident=incident,
@@ -231,7 +247,9 @@ def evidence(request: HttpRequest, *, actor: User, incident: Incident, data: dic
 
 
 @incident_action(UpdateForm)
-def send_update(request: HttpRequest, *, actor: User, incident: Incident, data: dict[str, Any]) -> None:
+def send_update(
+    request: HttpRequest, *, actor: User, incident: Incident, data: dict[str, Any]
+) -> None:
     services.update_send(
         actor=actor,
         incident=incident,
@@ -243,7 +261,9 @@ def send_update(request: HttpRequest, *, actor: User, incident: Incident, data: 
 
 
 @incident_action()
-def send_update_now(request: HttpRequest, *, actor: User, incident: Incident, data: dict[str, Any]) -> None:
+def send_update_now(
+    request: HttpRequest, *, actor: User, incident: Incident, data: dict[str, Any]
+) -> None:
     services.update_send(actor=actor, incident=incident, at=timezone.now())
     messages.success(request, _("Update sent."))
 
@@ -307,11 +327,15 @@ def minutes(
     request: HttpRequest, *, actor: User, incident: Incident, data: dict[str, Any], meeting_id: int
 ) -> None:
     item = get_object_or_404(Meeting, pk=meeting_id, incident=incident)
-    services.meeting_save_minutes(actor=actor, meeting=item, minutes=data["minutes"], at=timezone.now())
+    services.meeting_save_minutes(
+        actor=actor, meeting=item, minutes=data["minutes"], at=timezone.now()
+    )
 
 
 @incident_action()
-def start_resumption(request: HttpRequest, *, actor: User, incident: Incident, data: dict[str, Any]) -> None:
+def start_resumption(
+    request: HttpRequest, *, actor: User, incident: Incident, data: dict[str, Any]
+) -> None:
     services.incident_start_resumption(actor=actor, incident=incident, at=timezone.now())
 
 
@@ -336,6 +360,3 @@ def resume(request: HttpRequest, *, actor: User, incident: Incident, data: dict[
     fields = {k: v for k, v in data.items() if k != "_form"}
     services.incident_resume(actor=actor, incident=incident, at=timezone.now(), **fields)
     messages.success(request, _("Resumption notice sent."))
-
-
-

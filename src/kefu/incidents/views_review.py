@@ -110,7 +110,9 @@ def review_export(request: HttpRequest, incident_id: int, fmt: str) -> HttpRespo
     report = review_report(incident, now=timezone.now())
     name = f"review-{incident.reference}"
     if fmt == "md":
-        response = HttpResponse(review_markdown(report), content_type="text/markdown; charset=utf-8")
+        response = HttpResponse(
+            review_markdown(report), content_type="text/markdown; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{name}.md"'
         return response
     if fmt == "pdf":
@@ -153,4 +155,6 @@ def evidence_file(request: HttpRequest, token: str) -> FileResponse:
     item = Evidence.objects.filter(pk=data.get("e"), shared=True).first()
     if item is None:
         raise Http404
-    return FileResponse(item.file.open("rb"), as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.file.name.rsplit("/", 1)[-1]
+    )

@@ -55,7 +55,7 @@ class Incident(models.Model):
     organisations = models.ManyToManyField(
         Organisation, blank=True, related_name="incidents", verbose_name=_("affected customers")
     )
-    contacts = models.ManyToManyField(
+    contacts: models.ManyToManyField[Contact, IncidentContact] = models.ManyToManyField(
         Contact,
         through="IncidentContact",
         blank=True,
@@ -130,6 +130,9 @@ class IncidentContact(models.Model):
             models.UniqueConstraint(fields=["incident", "contact"], name="incident_contact_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.incident_id}/{self.contact_id}"
+
 
 def evidence_path(instance: Evidence, filename: str) -> str:
     return f"incidents/{instance.incident_id}/{filename}"
@@ -179,3 +182,6 @@ class IncidentCase(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["incident", "case"], name="incident_case_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}/{self.case_id}"

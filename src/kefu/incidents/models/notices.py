@@ -180,6 +180,9 @@ class CallTask(models.Model):
         verbose_name_plural = _("call tasks")
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.contact} ({self.incident_id})"
+
 
 class ManualOutreach(models.Model):
     """A contact no channel reached: shown on the incident until someone records the contact."""
@@ -223,3 +226,6 @@ class ManualOutreach(models.Model):
                 name="outreach_one_open_per_contact",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} ({self.incident_id})"

@@ -37,6 +37,9 @@ class ContinuationPlan(models.Model):
         verbose_name_plural = _("continuation plans")
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
 
 class ImpactEntry(models.Model):
     class Kind(models.TextChoices):
@@ -70,6 +73,9 @@ class ImpactEntry(models.Model):
         verbose_name = _("impact entry")
         verbose_name_plural = _("impact log")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
 
 
 class Meeting(models.Model):
@@ -147,6 +153,9 @@ class ReadinessItem(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return str(self.get_key_display())
+
     @property
     def is_settled(self) -> bool:
         return self.done_at is not None or self.waived_at is not None
@@ -173,6 +182,9 @@ class Resumption(models.Model):
         verbose_name = _("resumption")
         verbose_name_plural = _("resumptions")
 
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.resume_on}"
+
 
 class Review(models.Model):
     """The review (复盘): five whys and a summary; the rest is computed from the record."""
@@ -188,6 +200,9 @@ class Review(models.Model):
     class Meta:
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}"
 
 
 class ReviewAction(models.Model):
@@ -209,12 +224,18 @@ class ReviewAction(models.Model):
         verbose_name_plural = _("review actions")
         ordering = ["due_on", "id"]
 
+    def __str__(self) -> str:
+        return self.description
+
 
 class SurveyAnswer(models.Model):
     """A contact's feedback after resumption, through a signed link."""
 
     incident = models.ForeignKey(
-        Incident, on_delete=models.CASCADE, related_name="survey_answers", verbose_name=_("incident")
+        Incident,
+        on_delete=models.CASCADE,
+        related_name="survey_answers",
+        verbose_name=_("incident"),
     )
     contact = models.ForeignKey(
         Contact, on_delete=models.PROTECT, related_name="+", verbose_name=_("contact")
@@ -233,3 +254,6 @@ class SurveyAnswer(models.Model):
                 condition=models.Q(rating__gte=1, rating__lte=5), name="survey_rating_1_to_5"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} {self.rating}"

@@ -36,9 +36,7 @@ def require_status(incident: Incident, *statuses: str) -> None:
         )
 
 
-def move_status(
-    incident: Incident, *, before: str, after: str, stamp: str, at: datetime
-) -> None:
+def move_status(incident: Incident, *, before: str, after: str, stamp: str, at: datetime) -> None:
     """Compare-and-swap the status: two people acting at once produce one transition."""
     updated = Incident.objects.filter(pk=incident.pk, status=before).update(
         status=after, **{stamp: at}

@@ -86,7 +86,9 @@ def incident_create(
     """
     authorize(actor, Perm.RUN_INCIDENTS)
     if kind not in Incident.Kind.values:
-        raise DomainError(IncidentErrorCode.BAD_INPUT, _("Unknown incident kind %(kind)s."), kind=kind)
+        raise DomainError(
+            IncidentErrorCode.BAD_INPUT, _("Unknown incident kind %(kind)s."), kind=kind
+        )
     _check_expected(expected_from=expected_from, expected_to=expected_to, at=at)
     incident = Incident.objects.create(
         title=require_text(title, _("Give the incident a title.")),
@@ -138,7 +140,9 @@ def incident_pick_affected(
     open incident the newly added contacts get the first notice at once.
     """
     authorize(actor, Perm.RUN_INCIDENTS)
-    require_status(incident, Incident.Status.DRAFT, Incident.Status.CONFIRMED, Incident.Status.RESUMING)
+    require_status(
+        incident, Incident.Status.DRAFT, Incident.Status.CONFIRMED, Incident.Status.RESUMING
+    )
     picks: dict[int, str] = {}
     project_rows = list(Project.objects.filter(pk__in=projects))
     by_org: list[tuple[Iterable[int], str]] = [
@@ -146,8 +150,9 @@ def incident_pick_affected(
         (organisations, IncidentContact.Via.CUSTOMER),
         (_organisations_by_tags(tags), IncidentContact.Via.TAG),
         (
-            Organisation.objects.filter(region__in=[r.strip() for r in regions if r.strip()])
-            .values_list("pk", flat=True),
+            Organisation.objects.filter(
+                region__in=[r.strip() for r in regions if r.strip()]
+            ).values_list("pk", flat=True),
             IncidentContact.Via.REGION,
         ),
     ]
@@ -172,14 +177,21 @@ def incident_pick_affected(
     )
     new = {cid: via for cid, via in picks.items() if cid not in existing}
     IncidentContact.objects.bulk_create(
-        [IncidentContact(incident=incident, contact_id=c, via=v, added_at=at) for c, v in new.items()],
+        [
+            IncidentContact(incident=incident, contact_id=c, via=v, added_at=at)
+            for c, v in new.items()
+        ],
         batch_size=1000,
         ignore_conflicts=True,
     )
     incident.projects.add(*project_rows)
     incident.organisations.add(*org_ids)
     audit_record(
-        actor=actor, action="incident.affected_added", target=incident, at=at, after={"added": len(new)}
+        actor=actor,
+        action="incident.affected_added",
+        target=incident,
+        at=at,
+        after={"added": len(new)},
     )
     if incident.is_open and new:
         first = Notice.objects.filter(incident=incident, kind=Notice.Kind.FIRST).first()
@@ -191,7 +203,9 @@ def incident_pick_affected(
 
 
 @transaction.atomic
-def incident_remove_affected(*, actor: User, incident: Incident, contact_ids: Sequence[int], at: datetime) -> int:
+def incident_remove_affected(
+    *, actor: User, incident: Incident, contact_ids: Sequence[int], at: datetime
+) -> int:
     """Take contacts off a draft incident; returns how many were removed."""
     authorize(actor, Perm.RUN_INCIDENTS)
     require_status(incident, Incident.Status.DRAFT)
@@ -276,8 +290,12 @@ def incident_cancel(*, actor: User, incident: Incident, reason: str, at: datetim
     """Cancel a draft or open incident; its rhythm stops. Notices already sent stay sent."""
     authorize(actor, Perm.RUN_INCIDENTS)
     before = incident.status
-    require_status(incident, Incident.Status.DRAFT, Incident.Status.CONFIRMED, Incident.Status.RESUMING)
-    move_status(incident, before=before, after=Incident.Status.CANCELLED, stamp="cancelled_at", at=at)
+    require_status(
+        incident, Incident.Status.DRAFT, Incident.Status.CONFIRMED, Incident.Status.RESUMING
+    )
+    move_status(
+        incident, before=before, after=Incident.Status.CANCELLED, stamp="cancelled_at", at=at
+    )
     update_unschedule(incident=incident, at=at)
     audit_record(
         actor=actor,
@@ -297,7 +315,7 @@ def incident_link_cases(*, incident: Incident, at: datetime) -> int:
         Contact.objects.filter(
             pk__in=IncidentContact.objects.filter(incident=incident).values("contact_id")
         )
-        .exclude(organisation_id=None)
+        .filter(organisation__isnull=False)
         .values_list("organisation_id", flat=True)
     )
     contact_ids = IncidentContact.objects.filter(incident=incident).values("contact_id")
@@ -335,8 +353,7 @@ def evidence_add(
         uploaded_by=actor,
         uploaded_at=at,
     )
-    evidence.file = file  # type: ignore[assignment]
+    evidence.file = file
     evidence.save()
     audit_record(actor=actor, action="incident.evidence_added", target=incident, at=at)
     return evidence
-

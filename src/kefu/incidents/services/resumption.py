@@ -70,16 +70,26 @@ def _settle(item: ReadinessItem, **changes: object) -> ReadinessItem:
 
 
 @transaction.atomic
-def readiness_complete(*, actor: User, item: ReadinessItem, note: str, at: datetime) -> ReadinessItem:
+def readiness_complete(
+    *, actor: User, item: ReadinessItem, note: str, at: datetime
+) -> ReadinessItem:
     """Tick one readiness item as done."""
     authorize(actor, Perm.RUN_INCIDENTS)
     _settle(item, done_by=actor, done_at=at, note=note.strip()[:300])
-    audit_record(actor=actor, action="incident.readiness_done", target=item.incident, at=at, after={"item": item.key})
+    audit_record(
+        actor=actor,
+        action="incident.readiness_done",
+        target=item.incident,
+        at=at,
+        after={"item": item.key},
+    )
     return item
 
 
 @transaction.atomic
-def readiness_waive(*, actor: User, item: ReadinessItem, reason: str, at: datetime) -> ReadinessItem:
+def readiness_waive(
+    *, actor: User, item: ReadinessItem, reason: str, at: datetime
+) -> ReadinessItem:
     """A manager waives one readiness item; the reason is required and kept."""
     authorize(actor, Perm.WAIVE_READINESS)
     text = reason.strip()

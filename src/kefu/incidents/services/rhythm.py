@@ -14,15 +14,14 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core import clock
 from kefu.core.audit import audit_record
 from kefu.core.authz import authorize
 from kefu.core.errors import ConflictError
-from kefu.core.models import ScheduledJob, User
-from kefu.core.roles import Role, Perm
+from kefu.core.models import User
+from kefu.core.roles import Perm, Role
 from kefu.core.services import notification_send
 from kefu.customers.models import Contact
 from kefu.incidents import rhythm, texts
@@ -41,7 +40,7 @@ def _key(incident: Incident, what: str) -> str:
 
 
 def update_schedule(*, incident: Incident, sent_at: datetime) -> datetime:
-    """After a notice went out at ``sent_at``: schedule the next due update; returns its due time."""
+    """After a notice went out at ``sent_at``: schedule the next due update (returned)."""
     due = rhythm.next_update_due(
         sent_at=sent_at, updates_sent=incident.updates_sent, hours=incident.update_interval_hours
     )
@@ -154,7 +153,9 @@ def update_send(
     ).first()
     if draft is None:
         since = _last_sent_at(incident)
-        next_at = at + rhythm.interval_after(incident.updates_sent + 1, incident.update_interval_hours)
+        next_at = at + rhythm.interval_after(
+            incident.updates_sent + 1, incident.update_interval_hours
+        )
         written = {
             lang: texts.update_draft(incident, language=lang, since=since, next_at=next_at)
             for lang in texts.LANGUAGES

@@ -92,9 +92,7 @@ def notice_publish(
                 )
             )
         rows.extend(
-            Delivery(
-                notice=notice, contact=contact, channel=c, next_attempt_at=at, created_at=at
-            )
+            Delivery(notice=notice, contact=contact, channel=c, next_attempt_at=at, created_at=at)
             for c in order
         )
     Delivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
@@ -307,7 +305,13 @@ def call_task_record(
 
         notice_id, when = row.notice_id, at.isoformat()
         transaction.on_commit(lambda: deliver_notice.enqueue(notice_id=notice_id, at=when))
-    audit_record(actor=actor, action="incident.call_recorded", target=task.incident, at=at, after={"outcome": outcome})
+    audit_record(
+        actor=actor,
+        action="incident.call_recorded",
+        target=task.incident,
+        at=at,
+        after={"outcome": outcome},
+    )
     return task
 
 

@@ -79,7 +79,9 @@ def impact_add(
     """Log one effect of the stoppage: idle crew, a supplier delivery to move, or a cost."""
     authorize(actor, Perm.RUN_INCIDENTS)
     if kind not in ImpactEntry.Kind.values:
-        raise DomainError(IncidentErrorCode.BAD_INPUT, _("Unknown impact kind %(kind)s."), kind=kind)
+        raise DomainError(
+            IncidentErrorCode.BAD_INPUT, _("Unknown impact kind %(kind)s."), kind=kind
+        )
     if kind == ImpactEntry.Kind.SUPPLIER_DELIVERY and not (supplier.strip() and item.strip()):
         raise DomainError(
             IncidentErrorCode.BAD_INPUT, _("A supplier delivery needs the supplier and the item.")
@@ -110,7 +112,9 @@ def meeting_ics(meeting: Meeting) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("method", "REQUEST")
     event = icalendar.Event()
-    event.add("uid", f"incident-{meeting.incident_id}-meeting-{meeting.pk}@{settings.KEFU_EMAIL_DOMAIN}")
+    event.add(
+        "uid", f"incident-{meeting.incident_id}-meeting-{meeting.pk}@{settings.KEFU_EMAIL_DOMAIN}"
+    )
     event.add("dtstamp", meeting.created_at)
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.starts_at + timedelta(minutes=meeting.duration_minutes))
@@ -126,7 +130,7 @@ def meeting_ics(meeting: Meeting) -> bytes:
         attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
         event.add("attendee", attendee, encode=False)
     calendar.add_component(event)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 @transaction.atomic
@@ -155,7 +159,9 @@ def meeting_schedule(
         if email.strip():
             parties.setdefault(email.strip().lower(), email.strip())
     if not parties:
-        raise DomainError(IncidentErrorCode.NO_PARTIES, _("Nobody to invite: no party has an email."))
+        raise DomainError(
+            IncidentErrorCode.NO_PARTIES, _("Nobody to invite: no party has an email.")
+        )
     meeting = Meeting.objects.create(
         incident=incident,
         title=require_text(title, _("Give the meeting a title.")),
@@ -174,7 +180,8 @@ def meeting_schedule(
         for email in recipients:
             mail = EmailMessage(
                 subject=f"{meeting.title} [{incident.reference}]",
-                body=f"{meeting.title}\n{meeting.starts_at:%Y-%m-%d %H:%M}\n{meeting.online_link}\n",
+                body=f"{meeting.title}\n{meeting.starts_at:%Y-%m-%d %H:%M}\n"
+                f"{meeting.online_link}\n",
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[email],
             )
@@ -202,12 +209,19 @@ def review_save(
 ) -> Review:
     """Write the review's five whys and summary (after resumption)."""
     authorize(actor, Perm.RUN_INCIDENTS)
-    require_status(incident, Incident.Status.RESUMED, Incident.Status.REVIEWED, Incident.Status.CANCELLED)
+    require_status(
+        incident, Incident.Status.RESUMED, Incident.Status.REVIEWED, Incident.Status.CANCELLED
+    )
     whys = [w.strip() for w in five_whys if w.strip()][:5]
     review, _created = Review.objects.update_or_create(
         incident=incident,
         defaults={"five_whys": whys, "summary": summary.strip(), "updated_at": at},
-        create_defaults={"five_whys": whys, "summary": summary.strip(), "created_at": at, "updated_at": at},
+        create_defaults={
+            "five_whys": whys,
+            "summary": summary.strip(),
+            "created_at": at,
+            "updated_at": at,
+        },
     )
     audit_record(actor=actor, action="incident.review_saved", target=incident, at=at)
     return review
