@@ -116,13 +116,11 @@ def evaluate(rows: list[dict[str, Any]], *, errors: bool, rounds: int) -> dict[s
             misread.append({"text": row["text"], "context": row.get("context"), **wrong})
     report: dict[str, Any] = {}
     for split in ("dev", "holdout", "all"):
-        labels = {label: _binary(p) for label, p in sorted(pairs[split].items())}
+        labels: dict[str, Any] = {label: _binary(p) for label, p in sorted(pairs[split].items())}
         if sentiment[split]:
-            labels["sentiment_accuracy"] = round(
-                sum(sentiment[split]) / len(sentiment[split]), 3
-            )
+            labels["sentiment_accuracy"] = round(sum(sentiment[split]) / len(sentiment[split]), 3)
         report[split] = labels
-    result = {
+    result: dict[str, Any] = {
         "data": {
             "lines": len(rows),
             "customer": sum(1 for r in rows if r["role"] == "customer"),
@@ -148,7 +146,12 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     rows = [json.loads(line) for line in Path(args.data).read_text("utf-8").splitlines() if line]
-    json.dump(evaluate(rows, errors=args.errors, rounds=args.rounds), sys.stdout, ensure_ascii=False, indent=1)
+    json.dump(
+        evaluate(rows, errors=args.errors, rounds=args.rounds),
+        sys.stdout,
+        ensure_ascii=False,
+        indent=1,
+    )
     sys.stdout.write("\n")
 
 

@@ -128,7 +128,9 @@ def test_negative_phrasing_flag_and_its_rewrite() -> None:
 def test_an_honest_limit_with_an_alternative_is_not_negative() -> None:
     text = "We can't refund the deposit, but what we can do is move it to a new date."
     assert "negative_phrasing" not in {f.code for f in coach_draft(text).flags}
-    assert "negative_phrasing" not in {f.code for f in coach_draft("不是不能换，只是要等批次").flags}
+    assert "negative_phrasing" not in {
+        f.code for f in coach_draft("不是不能换，只是要等批次").flags
+    }
 
 
 def test_english_rewrites_keep_the_capital() -> None:
@@ -246,7 +248,19 @@ def test_reading_is_fast() -> None:
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(max_size=300), st.dictionaries(st.sampled_from(["contact_count", "prior_failure", "history", "x"]), st.one_of(st.integers(), st.booleans(), st.text(max_size=5), st.lists(st.text(max_size=5), max_size=3)), max_size=3))
+@given(
+    st.text(max_size=300),
+    st.dictionaries(
+        st.sampled_from(["contact_count", "prior_failure", "history", "x"]),
+        st.one_of(
+            st.integers(),
+            st.booleans(),
+            st.text(max_size=5),
+            st.lists(st.text(max_size=5), max_size=3),
+        ),
+        max_size=3,
+    ),
+)
 def test_never_raises_and_spans_stay_in_bounds(text: str, context: dict[str, object]) -> None:
     reading = read_customer(text, context)
     assert 0.0 <= reading.escalation_risk <= 1.0
@@ -259,7 +273,31 @@ def test_never_raises_and_spans_stay_in_bounds(text: str, context: dict[str, obj
 
 
 @settings(max_examples=80, deadline=None)
-@given(st.lists(st.sampled_from(["做不到", "没办法", "呵呵", "不", "12315", "经理", "找", "not ", "sue", "！", "？", "谢谢", "😊", "我们会", "明天", "转给"]), max_size=12))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "做不到",
+                "没办法",
+                "呵呵",
+                "不",
+                "12315",
+                "经理",
+                "找",
+                "not ",
+                "sue",
+                "！",
+                "？",
+                "谢谢",
+                "😊",
+                "我们会",
+                "明天",
+                "转给",
+            ]
+        ),
+        max_size=12,
+    )
+)
 def test_never_raises_on_lexicon_soup(parts: list[str]) -> None:
     text = "".join(parts)
     read_customer(text)

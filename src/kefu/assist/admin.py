@@ -71,14 +71,10 @@ class LexiconEntryAdmin(admin.ModelAdmin[LexiconEntry]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return _may_manage(request)
 
-    def has_change_permission(
-        self, request: HttpRequest, obj: LexiconEntry | None = None
-    ) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: LexiconEntry | None = None) -> bool:
         return _may_manage(request)
 
-    def has_delete_permission(
-        self, request: HttpRequest, obj: LexiconEntry | None = None
-    ) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: LexiconEntry | None = None) -> bool:
         return _may_manage(request)
 
     def save_model(

@@ -4,6 +4,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import get_language
+from ninja import Router
 from pydantic import Field
 
 from kefu.assist import analysis
@@ -11,7 +12,6 @@ from kefu.core.api import actor_of
 from kefu.core.authz import authorize
 from kefu.core.roles import Perm
 from kefu.core.schemas import StrictInput
-from ninja import Router
 
 router = Router(tags=["assist"])
 

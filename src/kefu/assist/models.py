@@ -22,9 +22,7 @@ class LexiconEntry(models.Model):
     list_name = models.CharField(_("list"), max_length=64)
     term = models.CharField(_("term"), max_length=200, blank=True)
     pattern = models.CharField(_("regular expression"), max_length=500, blank=True)
-    language = models.CharField(
-        _("language"), max_length=8, choices=Language, default=Language.ANY
-    )
+    language = models.CharField(_("language"), max_length=8, choices=Language, default=Language.ANY)
     weight = models.FloatField(_("weight"), default=1.0)
     emotion = models.CharField(_("emotion"), max_length=32, blank=True)
     kind = models.CharField(_("threat kind"), max_length=32, blank=True)
@@ -59,18 +57,17 @@ class LexiconEntry(models.Model):
 
     def as_entry(self) -> dict[str, object]:
         """The entry as the engine's data-file schema (plus "list")."""
+        optional = {
+            "term": self.term,
+            "pattern": self.pattern,
+            "emotion": self.emotion,
+            "kind": self.kind,
+            "suggestion": self.suggestion,
+            "explanation_zh": self.explanation_zh,
+            "explanation_en": self.explanation_en,
+        }
         entry: dict[str, object] = {"list": self.list_name, "weight": self.weight}
-        for key, value in (
-            ("term", self.term),
-            ("pattern", self.pattern),
-            ("emotion", self.emotion),
-            ("kind", self.kind),
-            ("suggestion", self.suggestion),
-            ("explanation_zh", self.explanation_zh),
-            ("explanation_en", self.explanation_en),
-        ):
-            if value:
-                entry[key] = value
+        entry.update({key: value for key, value in optional.items() if value})
         if self.language != self.Language.ANY:
             entry["lang"] = self.language
         return entry

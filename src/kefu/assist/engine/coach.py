@@ -19,6 +19,8 @@ from kefu.assist.engine.text import (
     CJK,
     EMOJI,
     MAX_CHARS,
+    as_context,
+    as_text,
     language_of,
     modifiers,
     sentence_end,
@@ -130,7 +132,7 @@ class _Draft:
 
 
 def _fit_case(original: str, suggestion: str) -> str:
-    """"We can't" becomes "What we can do is", keeping a capital at a sentence start."""
+    """ "We can't" becomes "What we can do is", keeping a capital at a sentence start."""
     if original[:1].isupper() and suggestion[:1].islower():
         return suggestion[:1].upper() + suggestion[1:]
     return suggestion
@@ -161,8 +163,10 @@ def _context_flags(draft: _Draft, context: Mapping[str, Any]) -> tuple[bool, boo
     upset = context.get("customer_upset")
     complaint = context.get("complaint")
     customer_text = context.get("customer_text")
-    if isinstance(customer_text, str) and customer_text.strip() and (
-        not isinstance(upset, bool) or not isinstance(complaint, bool)
+    if (
+        isinstance(customer_text, str)
+        and customer_text.strip()
+        and (not isinstance(upset, bool) or not isinstance(complaint, bool))
     ):
         reading = read_customer(customer_text, None, draft.lexicon)
         if not isinstance(upset, bool):
@@ -234,7 +238,13 @@ def _punctuation_flags(draft: _Draft) -> list[Flag]:
             continue
         keep = "。" if run[0] == "。" else ("." if run[0] == "." else run[0])
         flags.append(
-            Flag("punctuation_overuse", m.start(), m.end(), draft.message(run and "punctuation_overuse"), keep)
+            Flag(
+                "punctuation_overuse",
+                m.start(),
+                m.end(),
+                draft.message(run and "punctuation_overuse"),
+                keep,
+            )
         )
     return flags
 
@@ -263,10 +273,8 @@ def coach_draft(
     flags no missing empathy or apology. Messages are in ``language``
     ("zh-hans" or "en"); suggestions are in the draft's own language.
     """
-    if not isinstance(text, str):
-        text = "" if text is None else str(text)
-    if not isinstance(context, Mapping):
-        context = {}
+    text = as_text(text)
+    context = as_context(context)
     lexicon = lexicon or load_lexicon()
     flags: list[Flag] = []
     if len(text) > MAX_CHARS:
@@ -286,13 +294,23 @@ def coach_draft(
     upset, complaint = _context_flags(draft, context)
     if upset and not empathy:
         flags.append(
-            Flag("missing_empathy", 0, 0, draft.message("missing_empathy"),
-                 draft.addition("missing_empathy"))
+            Flag(
+                "missing_empathy",
+                0,
+                0,
+                draft.message("missing_empathy"),
+                draft.addition("missing_empathy"),
+            )
         )
     if (complaint or upset) and not apology:
         flags.append(
-            Flag("missing_apology", 0, 0, draft.message("missing_apology"),
-                 draft.addition("missing_apology"))
+            Flag(
+                "missing_apology",
+                0,
+                0,
+                draft.message("missing_apology"),
+                draft.addition("missing_apology"),
+            )
         )
     commitment_time, missing_time = _commitment(draft)
     if missing_time is not None:
@@ -304,8 +322,13 @@ def coach_draft(
         and not draft.has("agreement")
     ):
         flags.append(
-            Flag("missing_confirmation", len(text), len(text),
-                 draft.message("missing_confirmation"), draft.addition("missing_confirmation"))
+            Flag(
+                "missing_confirmation",
+                len(text),
+                len(text),
+                draft.message("missing_confirmation"),
+                draft.addition("missing_confirmation"),
+            )
         )
     buck = _passing_the_buck(draft, context.get("transfer") is True)
     if buck is not None:
@@ -324,9 +347,7 @@ def coach_draft(
 def playbook_evidence(agent_text: str, lexicon: Lexicon | None = None) -> set[str]:
     """The complaint-playbook steps an agent's message shows (empathize, clarify,
     apologize, propose, agree, commit)."""
-    if not isinstance(agent_text, str):
-        return set()
-    draft = _Draft(agent_text[:MAX_CHARS], lexicon or load_lexicon(), "zh-hans")
+    draft = _Draft(as_text(agent_text)[:MAX_CHARS], lexicon or load_lexicon(), "zh-hans")
     steps = set()
     for step, list_name in (
         ("empathize", "empathy"),
@@ -340,6 +361,3 @@ def playbook_evidence(agent_text: str, lexicon: Lexicon | None = None) -> set[st
     if _commitment(draft)[0]:
         steps.add("commit")
     return steps
-
-
-

@@ -16,6 +16,8 @@ from kefu.assist.engine.lexicon import EMOTIONS, THREAT_KINDS, Lexicon, Match, l
 from kefu.assist.engine.text import (
     CONTENT,
     MAX_CHARS,
+    as_context,
+    as_text,
     clause_after,
     clause_before,
     language_of,
@@ -123,7 +125,9 @@ class _Scores:
             self.cues.append(Cue(code, "", 0, 0, weight))
 
 
-def _threats(text: str, lexicon: Lexicon, scores: _Scores, *, enquiry: bool) -> tuple[list[str], bool]:
+def _threats(
+    text: str, lexicon: Lexicon, scores: _Scores, *, enquiry: bool
+) -> tuple[list[str], bool]:
     """Threats to escalate, by kind. In a calm enquiry ("请问工信部的投诉电话是多少？") a
     regulator or a lawyer named is a mention, not a threat, unless the word is a threat
     by itself (起诉, sue)."""
@@ -140,9 +144,7 @@ def _threats(text: str, lexicon: Lexicon, scores: _Scores, *, enquiry: bool) -> 
             else clause_before(text, m.start)[-10:]
         )
         intent_at: int | None = None
-        found = None
-        for found in intents.finditer(before):
-            break
+        found = intents.search(before)
         if found is not None:
             intent_at = m.start - len(before) + found.start
         after = clause_after(text, m.end, 8)
@@ -179,10 +181,8 @@ def read_customer(
     one included), ``prior_failure`` (a fix failed or a promise was broken),
     ``history`` (earlier customer messages, oldest first). Unknown keys are ignored.
     """
-    if not isinstance(text, str):
-        text = "" if text is None else str(text)
-    if not isinstance(context, Mapping):
-        context = {}
+    text = as_text(text)
+    context = as_context(context)
     lexicon = lexicon or load_lexicon()
     truncated = len(text) > MAX_CHARS
     text = text[:MAX_CHARS]

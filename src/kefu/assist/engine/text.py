@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from kefu.assist.engine.lexicon import Lexicon, WordList
 
@@ -22,8 +24,21 @@ EMOJI = re.compile(
 WINDOW = 14
 
 
+def as_text(value: object) -> str:
+    """Whatever a caller passed as text, as text (None is empty): callers outside typed
+    code (JSON, forms) must never make the coach raise."""
+    if isinstance(value, str):
+        return value
+    return "" if value is None else str(value)
+
+
+def as_context(value: object) -> Mapping[str, Any]:
+    """A context mapping, or an empty one for anything else."""
+    return value if isinstance(value, Mapping) else {}
+
+
 def language_of(text: str) -> str:
-    """"zh", "en", "mixed" or "unknown" from the share of Chinese and Latin letters."""
+    """ "zh", "en", "mixed" or "unknown" from the share of Chinese and Latin letters."""
     cjk = len(CJK.findall(text))
     latin_words = len(re.findall(r"[A-Za-z]{2,}", text))
     if cjk == 0 and latin_words == 0:

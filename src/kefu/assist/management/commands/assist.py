@@ -57,8 +57,7 @@ class Command(BaseCommand):
         stdin = options.get("stdin") or sys.stdin
         try:
             lines = iter(stdin.readline, "")
-            number = 0
-            for number, raw in enumerate(lines, start=1):  # noqa: B007
+            for number, raw in enumerate(lines, start=1):
                 if not raw.strip():
                     continue
                 result = self._one(raw, number)
