@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kefu.cases import delivery as channels
@@ -41,7 +41,10 @@ logger = logging.getLogger(__name__)
 PHONE = "phone"
 LEASE = timedelta(minutes=5)
 BATCH = 200
-RENEW_EVERY = 50
+# Handed rows are recorded together, one transaction per this many: one commit per row
+# costs more than the send itself on PostgreSQL. A crash loses at most this many
+# records; those rows are re-sent after the lease with the same channel key.
+RECORD_EVERY = 50
 PENDING = (Delivery.Status.QUEUED, Delivery.Status.SENDING)
 REACHED = (Delivery.Status.SENT, Delivery.Status.DELIVERED)
 
@@ -134,17 +137,15 @@ def deliveries_send_due(*, now: datetime, notice_id: int | None = None) -> SendR
             .select_related("contact", "notice__incident")
             .order_by("next_attempt_at", "id")
         )
-        for index, row in enumerate(claimed):
-            if index and index % RENEW_EVERY == 0:
-                # A slow channel must not let the lease lapse under a live worker.
-                elapsed = timedelta(seconds=time.monotonic() - started)
-                Delivery.objects.filter(claim=token, status=Delivery.Status.SENDING).update(
-                    lease_until=now + elapsed + LEASE
-                )
-            outcome = _send_one(row, token=token, now=now)
+        handed: list[Delivery] = []
+        for row in claimed:
+            outcome = _send_one(row, token=token, now=now, handed=handed)
             sent += outcome == Delivery.Status.SENT
             retrying += outcome == Delivery.Status.QUEUED
             failed += outcome == Delivery.Status.FAILED
+            if len(handed) >= RECORD_EVERY:
+                _record_handed(handed, token=token, now=now, started=started)
+        _record_handed(handed, token=token, now=now, started=started)
     return SendReport(sent=sent, retrying=retrying, failed=failed)
 
 
@@ -156,7 +157,45 @@ def _body(row: Delivery) -> str:
     return body
 
 
-def _send_one(row: Delivery, *, token: str, now: datetime) -> str:
+def _record_handed(handed: list[Delivery], *, token: str, now: datetime, started: float) -> None:
+    """Record a group of rows handed to their channel, and renew the batch's lease."""
+    if not handed:
+        return
+    with transaction.atomic():
+        mine = set(
+            Delivery.objects.filter(
+                pk__in=[r.pk for r in handed], claim=token, status=Delivery.Status.SENDING
+            ).values_list("pk", flat=True)
+        )
+        rows = [r for r in handed if r.pk in mine]
+        for row in rows:
+            row.status = Delivery.Status.SENT
+            row.attempts += 1
+            row.handed_at = now
+            row.last_error = ""
+            row.claim = ""
+            row.lease_until = None
+        Delivery.objects.bulk_update(
+            rows,
+            [
+                "status",
+                "attempts",
+                "external_id",
+                "handed_at",
+                "last_error",
+                "claim",
+                "lease_until",
+            ],
+        )
+        # A slow channel must not let the lease lapse under a live worker.
+        elapsed = timedelta(seconds=time.monotonic() - started)
+        Delivery.objects.filter(claim=token, status=Delivery.Status.SENDING).update(
+            lease_until=now + elapsed + LEASE
+        )
+    handed.clear()
+
+
+def _send_one(row: Delivery, *, token: str, now: datetime, handed: list[Delivery]) -> str:
     mine = Delivery.objects.filter(pk=row.pk, claim=token, status=Delivery.Status.SENDING)
     if row.channel == PHONE:
         task, _created = CallTask.objects.get_or_create(
@@ -168,14 +207,8 @@ def _send_one(row: Delivery, *, token: str, now: datetime) -> str:
                 "created_at": now,
             },
         )
-        mine.update(
-            status=Delivery.Status.SENT,
-            attempts=F("attempts") + 1,
-            external_id=f"call:{task.pk}",
-            handed_at=now,
-            claim="",
-            lease_until=None,
-        )
+        row.external_id = f"call:{task.pk}"
+        handed.append(row)
         return Delivery.Status.SENT
     sender = channels.notice_sender_for(row.channel)
     try:
@@ -196,15 +229,8 @@ def _send_one(row: Delivery, *, token: str, now: datetime) -> str:
         # An adapter bug must not stop the batch; it counts as a temporary failure.
         logger.exception("sending delivery %s failed", row.pk)
         return _failed(row, mine=mine, reason=repr(exc), permanent=False, now=now)
-    mine.update(
-        status=Delivery.Status.SENT,
-        attempts=F("attempts") + 1,
-        external_id=(external_id or "")[:300],
-        handed_at=now,
-        last_error="",
-        claim="",
-        lease_until=None,
-    )
+    row.external_id = (external_id or "")[:300]
+    handed.append(row)
     return Delivery.Status.SENT
 
 
