@@ -25,8 +25,9 @@ def test_sick_leave_is_approved_as_entered_and_has_no_certificate_field(floor: F
     assert leave.status == Leave.Status.APPROVED
     names = {field.name for field in Leave._meta.get_fields()}
     assert not {name for name in names if "certif" in name or "proof" in name}
+    certificate = "certificate"
     with pytest.raises(FieldDoesNotExist):
-        Leave._meta.get_field("certificate")
+        Leave._meta.get_field(certificate)
 
 
 def test_annual_leave_waits_for_the_lead(floor: Floor) -> None:
@@ -60,10 +61,18 @@ def test_leave_ending_before_it_starts_is_refused(floor: Floor) -> None:
 
 
 def test_overlapping_leave_is_refused(floor: Floor) -> None:
-    kwargs = {"actor": floor.agents[0], "kind": "sick", "at": at("07:30")}
-    services.leave_request(start_date=date(2026, 11, 24), end_date=date(2026, 11, 25), **kwargs)
+    agent, first = floor.agents[0], date(2026, 11, 24)
+    services.leave_request(
+        actor=agent, kind="sick", start_date=first, end_date=date(2026, 11, 25), at=at("07:30")
+    )
     with pytest.raises(ConflictError):
-        services.leave_request(start_date=date(2026, 11, 25), end_date=date(2026, 11, 26), **kwargs)
+        services.leave_request(
+            actor=agent,
+            kind="sick",
+            start_date=date(2026, 11, 25),
+            end_date=date(2026, 11, 26),
+            at=at("07:30"),
+        )
     assert Leave.objects.count() == 1
 
 

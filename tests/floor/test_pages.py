@@ -8,7 +8,7 @@ from django.test import Client
 
 from kefu.core.models import AuditEntry, User
 from kefu.core.roles import Role
-from kefu.floor.models import AgentState, Candidate, Leave, RaisedHand
+from kefu.floor.models import AgentState, Candidate, CoachingConversation, Leave, RaisedHand
 from tests.core.factories import make_staff
 from tests.floor.builders import Floor
 
@@ -87,9 +87,9 @@ def test_coaching_then_discipline_from_the_person_page(floor: Floor, client_for:
     url = f"/floor/people/{floor.agents[0].pk}/"
     assert "talk-first" in lead.get(url).content.decode()
     lead.post(f"{url}discipline/", {"text": "迟到"})
-    assert not floor.agents[0].coaching_conversations.exists()
+    assert not CoachingConversation.objects.filter(agent=floor.agents[0]).exists()
     lead.post(f"{url}coaching/", {"topic": "排班", "notes": "家远", "agreed_actions": "调到晚班"})
-    conversation = floor.agents[0].coaching_conversations.get()
+    conversation = CoachingConversation.objects.get(agent=floor.agents[0])
     lead.post(f"{url}discipline/", {"coaching": conversation.pk, "text": "仍迟到"})
     assert conversation.disciplinary_notes.count() == 1
 

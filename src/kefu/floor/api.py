@@ -1,6 +1,7 @@
 """The floor and people endpoints under /api/v1/floor/ and /api/v1/people/."""
 
 from datetime import date
+from typing import cast
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -363,7 +364,10 @@ def candidate_create(request: HttpRequest, payload: CandidateIn) -> Status[Candi
     data = payload.dict()
     national_id = data.pop("national_id")
     candidate = services.candidate_create(
-        actor=actor_of(request), changes=data, national_id=national_id, at=timezone.now()
+        actor=actor_of(request),
+        changes=cast(services.CandidateChanges, data),
+        national_id=national_id,
+        at=timezone.now(),
     )
     return Status(201, candidate)
 
@@ -380,7 +384,11 @@ def candidate_update(request: HttpRequest, candidate_id: int, payload: Candidate
     data = payload.dict(exclude_unset=True)
     national_id = data.pop("national_id", None)
     return services.candidate_update(
-        actor=actor, candidate=candidate, changes=data, national_id=national_id, at=timezone.now()
+        actor=actor,
+        candidate=candidate,
+        changes=cast(services.CandidateChanges, data),
+        national_id=national_id,
+        at=timezone.now(),
     )
 
 

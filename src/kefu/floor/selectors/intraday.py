@@ -247,6 +247,12 @@ def _spans_of(day: AgentDay) -> list[PlannedSpan]:
     )
 
 
+def _team_ids(actor: User) -> set[int]:
+    if actor.team_id is None:
+        return set()
+    return set(User.objects.filter(team_id=actor.team_id).values_list("pk", flat=True))
+
+
 def adherence_for(
     *, actor: User, day: date, now: datetime, agent: User | None = None
 ) -> list[AdherenceRow]:
@@ -265,11 +271,7 @@ def adherence_for(
         visible = {agent.pk}
     else:
         authorize(actor, Perm.VIEW_TEAM)
-        visible = (
-            None
-            if actor.has_role_perm(Perm.WATCH_FLOOR)
-            else set(User.objects.filter(team_id=actor.team_id).values_list("pk", flat=True))
-        )
+        visible = None if actor.has_role_perm(Perm.WATCH_FLOOR) else _team_ids(actor)
     rows = []
     states: dict[int, list[StateSpan]] = defaultdict(list)
     rows_of_day = AgentState.objects.filter(started_at__lt=min(end, now)).exclude(

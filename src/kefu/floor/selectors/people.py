@@ -98,7 +98,7 @@ def people_list_for(actor: User) -> QuerySet[User]:
     authorize(actor, Perm.VIEW_TEAM)
     rows = User.objects.filter(role__in=[Role.AGENT, Role.TEAM_LEAD]).select_related("team")
     if not actor.has_role_perm(Perm.WATCH_FLOOR):
-        rows = rows.filter(team_id=actor.team_id)
+        rows = rows.filter(team_id=actor.team_id) if actor.team_id else rows.none()
     return rows.order_by("username")
 
 

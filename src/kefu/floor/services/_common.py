@@ -34,6 +34,8 @@ def require_watch(actor: User, agent: User) -> None:
 
 def leads_of(agent: User) -> QuerySet[User]:
     """The active team leads of ``agent``'s team."""
+    if agent.team_id is None:
+        return User.objects.none()
     return User.objects.filter(team_id=agent.team_id, role=Role.TEAM_LEAD, is_active=True)
 
 

@@ -59,7 +59,7 @@ def _national_id(value: str) -> tuple[str, str]:
 
 
 def _clean(changes: CandidateChanges) -> CandidateChanges:
-    cleaned = CandidateChanges(**changes)  # type: ignore[typeddict-item]
+    cleaned = CandidateChanges(**changes)
     for key, value in changes.items():
         if isinstance(value, str):
             cleaned[key] = value.strip()  # type: ignore[literal-required]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -135,7 +135,10 @@ def candidates(request: HttpRequest) -> HttpResponse:
         national_id = data.pop("national_id")
         try:
             created = services.candidate_create(
-                actor=actor, changes=data, national_id=national_id, at=timezone.now()
+                actor=actor,
+                changes=cast(services.CandidateChanges, data),
+                national_id=national_id,
+                at=timezone.now(),
             )
         except DomainError as exc:
             form.add_error("national_id", exc.text())
