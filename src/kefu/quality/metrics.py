@@ -29,6 +29,7 @@ from django.apps import apps
 from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kefu.cases.models import Case, Commitment, Escalation
 from kefu.quality.models import CsatSurvey
@@ -90,16 +91,30 @@ def _answer_rate(start: datetime, end: datetime) -> tuple[float | None, int]:
 
 
 def _incidents(start: datetime, end: datetime) -> dict[str, float | None]:
-    """Reach and update adherence from the incidents app, when it offers them."""
+    """Reach and update adherence of the incidents confirmed in the period, read through
+    ``kefu.incidents.selectors.incident_measures`` when the incidents app offers it:
+    reach = contacts reached ÷ contacts affected; adherence = updates on time ÷ updates
+    due, both summed over the incidents."""
     try:
         module = importlib.import_module("kefu.incidents.selectors")
-    except ImportError:
+        model = apps.get_model("incidents", "Incident")
+    except (ImportError, LookupError):
         return {}
-    reader = getattr(module, "incident_communication_stats", None)
-    if not callable(reader):
+    measure = getattr(module, "incident_measures", None)
+    if not callable(measure):
         return {}
-    stats = reader(start=start, end=end)
-    return {str(k): (float(v) if v is not None else None) for k, v in dict(stats).items()}
+    affected = reached = due = on_time = 0
+    incidents = model.objects.filter(confirmed_at__gte=start, confirmed_at__lt=end)
+    for incident in incidents.order_by("-confirmed_at")[:100]:
+        measures = measure(incident, now=end)
+        affected += measures.affected
+        reached += measures.reached
+        due += measures.adherence.due
+        on_time += measures.adherence.on_time
+    return {
+        str(_("Incident reach")): _share(reached, affected),
+        str(_("Incident update adherence")): _share(on_time, due),
+    }
 
 
 def insights(*, start: datetime, end: datetime) -> Insights:
