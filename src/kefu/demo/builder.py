@@ -20,7 +20,7 @@ from __future__ import annotations
 import enum
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +34,10 @@ from kefu.demo.names import FEATURED_LOGINS
 from kefu.demo.promises import promises_plan, promises_save
 from kefu.demo.sla import sla_plan, sla_save
 from kefu.demo.staff import DEMO_PASSWORD, DemoLogin, demo_logins, format_logins, staff_ensure
+from kefu.floor.demo import demo_load as floor_demo_load
+from kefu.incidents.demo import demo_load as incidents_demo_load
+from kefu.quality.demo import demo_load as quality_demo_load
+from kefu.workforce.services.demo import demo_load as workforce_demo_load
 
 __all__ = [
     "DEFAULT_SEED",
@@ -123,6 +127,7 @@ def build_demo(
         return _summary(DemoOutcome.SKIPPED, today=today, seed=seed)
     staff = staff_ensure()
     if loaded:
+        domains_load(today=today)
         return _summary(DemoOutcome.ALREADY_LOADED, today=today, seed=seed)
     # Separate streams, so a change to the clients' generation does not reshuffle
     # the whole history (string seeds hash the same way in every process).
@@ -147,4 +152,16 @@ def build_demo(
     history_save(drafts)
     sla_save(clocks)
     promises_save(promises)
+    domains_load(today=today)
     return _summary(DemoOutcome.BUILT, today=today, seed=seed)
+
+
+def domains_load(*, today: date) -> None:
+    """The other domains' demo data on top of the desk's: the hotline's history and a
+    published week, a stoppage being told to its customers, surveys and QA scores,
+    the floor. Each loader does nothing when its data is there already."""
+    at = datetime.combine(today, time(9, 30), tzinfo=SHANGHAI)
+    workforce_demo_load(at=at)
+    incidents_demo_load(at=at)
+    quality_demo_load(at=at)
+    floor_demo_load(at=at)
