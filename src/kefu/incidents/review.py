@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from django.utils import timezone
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kefu.cases.models import Case
@@ -58,23 +58,24 @@ def review_report(incident: Incident, *, now: datetime) -> ReviewReport:
     notices = list(
         Notice.objects.filter(incident=incident).exclude(sent_at=None).order_by("sent_at", "id")
     )
-    timeline = [TimelineLine(incident.started_at, _g("Work stopped"))]
+    timeline = [TimelineLine(incident.started_at, gettext("Work stopped"))]
     if incident.confirmed_at:
-        timeline.append(TimelineLine(incident.confirmed_at, _g("Incident confirmed")))
+        timeline.append(TimelineLine(incident.confirmed_at, gettext("Incident confirmed")))
     timeline += [
         TimelineLine(n.sent_at, f"{n.get_kind_display()}: {n.subject_zh}")
         for n in notices
         if n.sent_at is not None
     ]
     timeline += [
-        TimelineLine(m.starts_at, f"{_g('Meeting')}: {m.title}") for m in incident.meetings.all()
+        TimelineLine(m.starts_at, f"{gettext('Meeting')}: {m.title}")
+        for m in incident.meetings.all()
     ]
     cases = linked_cases(incident)
     timeline += [
-        TimelineLine(c.created_at, f"{_g('Case')} {c.reference}: {c.subject}") for c in cases
+        TimelineLine(c.created_at, f"{gettext('Case')} {c.reference}: {c.subject}") for c in cases
     ]
     if incident.resumed_at:
-        timeline.append(TimelineLine(incident.resumed_at, _g("Resumption notice sent")))
+        timeline.append(TimelineLine(incident.resumed_at, gettext("Resumption notice sent")))
     timeline.sort(key=lambda line: line.at)
     late = [
         n
@@ -101,52 +102,52 @@ def review_markdown(report: ReviewReport) -> str:
     incident = report.incident
     m = report.measures
     lines = [
-        f"# {_g('Review')} {incident.reference} {incident.title}",
+        f"# {gettext('Review')} {incident.reference} {incident.title}",
         "",
-        f"- {_g('Kind')}: {incident.get_kind_display()}",
-        f"- {_g('Cause')}: {incident.cause}",
-        f"- {_g('Started')}: {_local(incident.started_at)}",
-        f"- {_g('Resumed on')}: {incident.resumed_on or '-'}",
+        f"- {gettext('Kind')}: {incident.get_kind_display()}",
+        f"- {gettext('Cause')}: {incident.cause}",
+        f"- {gettext('Started')}: {_local(incident.started_at)}",
+        f"- {gettext('Resumed on')}: {incident.resumed_on or '-'}",
         "",
-        f"## {_g('Timeline')}",
+        f"## {gettext('Timeline')}",
         "",
         *[f"- {_local(line.at)} {line.text}" for line in report.timeline],
         "",
-        f"## {_g('Five whys')}",
+        f"## {gettext('Five whys')}",
         "",
         *[
             f"{i}. {why}"
             for i, why in enumerate(report.review.five_whys if report.review else [], start=1)
         ],
         "",
-        f"## {_g('Communication shortfalls')}",
+        f"## {gettext('Communication shortfalls')}",
         "",
-        f"- {_g('Late updates')}: {len(report.late_updates)}",
-        f"- {_g('Missed updates')}: {m.adherence.missed}",
-        f"- {_g('Unreached contacts')}: {m.affected - m.reached}",
+        f"- {gettext('Late updates')}: {len(report.late_updates)}",
+        f"- {gettext('Missed updates')}: {m.adherence.missed}",
+        f"- {gettext('Unreached contacts')}: {m.affected - m.reached}",
         *[f"  - {c.name}" for c in m.unreached],
-        f"- {_g('Cases during the incident')}: {len(report.cases)}",
+        f"- {gettext('Cases during the incident')}: {len(report.cases)}",
         *[f"  - {c.reference} {c.subject}" for c in report.cases],
         "",
-        f"## {_g('Measures')}",
+        f"## {gettext('Measures')}",
         "",
-        f"- {_g('Reach rate')}: {_percent(m.reach_rate)}",
-        f"- {_g('First notice, median seconds')}: {_number(m.first_notice_seconds.median)}",
-        f"- {_g('Update rhythm adherence')}: {_percent(m.adherence.rate)}",
+        f"- {gettext('Reach rate')}: {_percent(m.reach_rate)}",
+        f"- {gettext('First notice, median seconds')}: {_number(m.first_notice_seconds.median)}",
+        f"- {gettext('Update rhythm adherence')}: {_percent(m.adherence.rate)}",
         "",
-        f"## {_g('Client feedback')}",
+        f"## {gettext('Client feedback')}",
         "",
-        f"- {_g('Answers')}: {len(report.answers)}, {_g('average rating')}: "
+        f"- {gettext('Answers')}: {len(report.answers)}, {gettext('average rating')}: "
         f"{_number(report.average_rating)}",
         *[f"  - {a.contact.name}: {a.rating}/5 {a.comment}" for a in report.answers],
         "",
-        f"## {_g('Early-warning actions')}",
+        f"## {gettext('Early-warning actions')}",
         "",
         *[f"- {a.description} ({a.owner}, {a.due_on:%Y-%m-%d})" for a in report.actions],
         "",
     ]
     if report.review and report.review.summary:
-        lines += [f"## {_g('Summary')}", "", report.review.summary, ""]
+        lines += [f"## {gettext('Summary')}", "", report.review.summary, ""]
     return "\n".join(lines)
 
 
