@@ -320,3 +320,8 @@ if KEFU_CHAT_OUTBOUND_URL and not KEFU_CHAT_OUTBOUND_URL.startswith(("http://", 
     raise ImproperlyConfigured("KEFU_CHAT_OUTBOUND_URL: expected an http:// or https:// URL")
 if KEFU_SMS_GATEWAY_URL and not KEFU_SMS_GATEWAY_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured("KEFU_SMS_GATEWAY_URL: expected an http:// or https:// URL")
+
+# Fields encrypted at rest (a candidate's national ID): comma-separated Fernet
+# keys, the first encrypts, all decrypt (rotation, see docs/floor.md). Empty: a
+# key derived from the secret key. Also read from KEFU_FIELD_KEY_FILE.
+KEFU_FIELD_KEY = env_str("KEFU_FIELD_KEY", "")
