@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from kefu.cases.models import Case, CaseEvent, SlaBreach
-from kefu.cases.playbook import step_label
+from kefu.cases.playbook import step_label, threat_kinds_text
 from kefu.core.models import User
 from kefu.customers.models import Channel
 
@@ -51,7 +51,10 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
         _("The coach read an upset customer: priority %(before)s → %(after)s (risk %(risk)s)")
         % {**d, "before": _priority_label(d["before"]), "after": _priority_label(d["after"])}
     ),
-    "coach_threat": lambda d: _("The customer threatens to escalate (%(kinds)s); lead alerted") % d,
+    "coach_threat": lambda d: (
+        _("The customer threatens to escalate (%(kinds)s); lead alerted")
+        % {"kinds": str(threat_kinds_text(d.get("kinds", [])))}
+    ),
     "playbook": lambda d: (
         (
             _("Playbook step done: %(step)s")

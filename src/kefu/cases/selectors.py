@@ -13,11 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kefu.assist.engine import Coaching, coach_draft
-
-try:  # TEMPORARY while the selectors land
-    from kefu.assist.selectors import active_lexicon
-except ImportError:  # pragma: no cover
-    from kefu.assist.engine import load_lexicon as active_lexicon
+from kefu.assist.selectors import active_lexicon
 from kefu.cases import search
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.models import Case, CaseEvent, Commitment, Message

@@ -16,14 +16,11 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from kefu.assist.engine import PLAYBOOK_STEPS, Reading, playbook_evidence, read_customer
-
-try:  # TEMPORARY while the selectors land
-    from kefu.assist.selectors import active_lexicon
-except ImportError:  # pragma: no cover
-    from kefu.assist.engine import load_lexicon as active_lexicon
+from kefu.assist.selectors import active_lexicon
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.events import case_event_record
 from kefu.cases.models import Case, Commitment, Message, PlaybookStep
+from kefu.cases.playbook import threat_kinds_text
 from kefu.cases.services._common import person_for
 from kefu.cases.services.sla import sla_tighten
 from kefu.core.authz import authorize
@@ -115,8 +112,10 @@ def message_read(*, message: Message, at: datetime) -> Reading:
 def _alert_lead(case: Case, reading: Reading, *, at: datetime) -> None:
     """A threat to escalate: the team lead hears of it at once, not at the next breach."""
     lead = person_for(case, "team_lead") or person_for(case, "department_manager")
-    kinds = ", ".join(reading.threat_kinds) or "-"
-    case_event_record(case=case, kind="coach_threat", at=at, actor=None, kinds=kinds)
+    kinds = threat_kinds_text(reading.threat_kinds)
+    case_event_record(
+        case=case, kind="coach_threat", at=at, actor=None, kinds=list(reading.threat_kinds)
+    )
     if lead is None:
         return
     notification_send(

@@ -120,24 +120,28 @@ _EMOTIONS = {
     "disappointment": _lazy("Disappointment"),
     "satisfaction": _lazy("Satisfaction"),
 }
-# Cue families of the coach's reading; a cue code starts with one of these.
+# The coach's cue codes (assist.engine reader); threat cues carry their kind.
 _CUES = {
     "threat_regulator": _lazy("threat: regulator"),
     "threat_media": _lazy("threat: media"),
     "threat_legal": _lazy("threat: lawyer or court"),
     "threat_over_heads": _lazy("threat: over heads"),
+    "threat_mention": _lazy("mentions a complaint channel"),
+    "threat_negated": _lazy("says they will not escalate"),
+    "negative": _lazy("negative words"),
+    "negated_positive": _lazy("negated praise"),
+    "positive": _lazy("positive words"),
     "sarcasm": _lazy("sarcasm"),
-    "negation": _lazy("negated"),
-    "time_pressure": _lazy("time pressure"),
-    "repeat": _lazy("repeated contact"),
-    "implied": _lazy("implied dissatisfaction"),
+    "sarcastic_praise": _lazy("sarcasm"),
+    "repeat_contact": _lazy("repeated contact"),
+    "contact_count": _lazy("repeated contact"),
+    "prior_failure": _lazy("an earlier failure"),
     "polite_anger": _lazy("polite anger"),
-    "anger": _lazy("anger"),
-    "anxiety": _lazy("anxiety"),
-    "disappointment": _lazy("disappointment"),
-    "satisfaction": _lazy("satisfaction"),
-    "complaint": _lazy("complaint"),
-    "intensifier": _lazy("intensifier"),
+    "implied_dissatisfaction": _lazy("implied dissatisfaction"),
+    "time_pressure": _lazy("time pressure"),
+    "problem": _lazy("a problem reported"),
+    "question": _lazy("a question"),
+    "truncated": _lazy("only the beginning was read"),
 }
 
 
@@ -153,11 +157,9 @@ def emotion_label(value: str) -> str:
 
 @register.simple_tag
 def cue_label(code: str) -> str:
-    """The cue family's name in the reader's language (the code itself if unknown)."""
-    for prefix in sorted(_CUES, key=len, reverse=True):
-        if code.startswith(prefix):
-            return str(_CUES[prefix])
-    return code.replace("_", " ")
+    """What the cue is, in the reader's language (the code itself if unknown)."""
+    label = _CUES.get(code)
+    return str(label) if label is not None else code.replace("_", " ")
 
 
 @register.simple_tag
