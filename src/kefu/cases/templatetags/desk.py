@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from kefu.cases.models import Case
 from kefu.cases.playbook import STEP_LABELS, step_label
@@ -109,39 +109,39 @@ def as_query(filters: dict[str, object]) -> str:
 
 
 _SENTIMENTS = {
-    "negative": _lazy("Negative"),
-    "neutral": _lazy("Neutral"),
-    "positive": _lazy("Positive"),
-    "unknown": _lazy("Unknown"),
+    "negative": gettext_lazy("Negative"),
+    "neutral": gettext_lazy("Neutral"),
+    "positive": gettext_lazy("Positive"),
+    "unknown": gettext_lazy("Unknown"),
 }
 _EMOTIONS = {
-    "anger": _lazy("Anger"),
-    "anxiety": _lazy("Anxiety"),
-    "disappointment": _lazy("Disappointment"),
-    "satisfaction": _lazy("Satisfaction"),
+    "anger": gettext_lazy("Anger"),
+    "anxiety": gettext_lazy("Anxiety"),
+    "disappointment": gettext_lazy("Disappointment"),
+    "satisfaction": gettext_lazy("Satisfaction"),
 }
 # The coach's cue codes (assist.engine reader); threat cues carry their kind.
 _CUES = {
-    "threat_regulator": _lazy("threat: regulator"),
-    "threat_media": _lazy("threat: media"),
-    "threat_legal": _lazy("threat: lawyer or court"),
-    "threat_over_heads": _lazy("threat: over heads"),
-    "threat_mention": _lazy("mentions a complaint channel"),
-    "threat_negated": _lazy("says they will not escalate"),
-    "negative": _lazy("negative words"),
-    "negated_positive": _lazy("negated praise"),
-    "positive": _lazy("positive words"),
-    "sarcasm": _lazy("sarcasm"),
-    "sarcastic_praise": _lazy("sarcasm"),
-    "repeat_contact": _lazy("repeated contact"),
-    "contact_count": _lazy("repeated contact"),
-    "prior_failure": _lazy("an earlier failure"),
-    "polite_anger": _lazy("polite anger"),
-    "implied_dissatisfaction": _lazy("implied dissatisfaction"),
-    "time_pressure": _lazy("time pressure"),
-    "problem": _lazy("a problem reported"),
-    "question": _lazy("a question"),
-    "truncated": _lazy("only the beginning was read"),
+    "threat_regulator": gettext_lazy("threat: regulator"),
+    "threat_media": gettext_lazy("threat: media"),
+    "threat_legal": gettext_lazy("threat: lawyer or court"),
+    "threat_over_heads": gettext_lazy("threat: over heads"),
+    "threat_mention": gettext_lazy("mentions a complaint channel"),
+    "threat_negated": gettext_lazy("says they will not escalate"),
+    "negative": gettext_lazy("negative words"),
+    "negated_positive": gettext_lazy("negated praise"),
+    "positive": gettext_lazy("positive words"),
+    "sarcasm": gettext_lazy("sarcasm"),
+    "sarcastic_praise": gettext_lazy("sarcasm"),
+    "repeat_contact": gettext_lazy("repeated contact"),
+    "contact_count": gettext_lazy("repeated contact"),
+    "prior_failure": gettext_lazy("an earlier failure"),
+    "polite_anger": gettext_lazy("polite anger"),
+    "implied_dissatisfaction": gettext_lazy("implied dissatisfaction"),
+    "time_pressure": gettext_lazy("time pressure"),
+    "problem": gettext_lazy("a problem reported"),
+    "question": gettext_lazy("a question"),
+    "truncated": gettext_lazy("only the beginning was read"),
 }
 
 
