@@ -121,7 +121,7 @@ def _clean_organisation(changes: OrganisationChanges) -> OrganisationChanges:
         cleaned["tier"] = validation.clean_tier(changes["tier"])
     for field in ("industry", "address", "region", "notes"):
         if field in changes:
-            cleaned[field] = changes[field].strip()  # type: ignore[literal-required]
+            cleaned[field] = changes[field].strip()
     if "tags" in changes:
         cleaned["tags"] = validation.clean_tags(changes["tags"])
     return cleaned
