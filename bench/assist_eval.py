@@ -3,7 +3,8 @@
     .venv/bin/python bench/assist_eval.py [--data bench/data/assist_dev.jsonl] [--errors]
 
 Prints one JSON object: per split (dev, holdout, all) and per label the
-accuracy, precision, recall and F1 (customer: upset, threat, negative
+accuracy, precision, recall and F1 (also per batch: batch1 is the first 488
+lines, batch2, batch3... each written blind before the engine was run on it) (customer: upset, threat, negative
 sentiment, sentiment accuracy over three classes; agent: negative_phrasing,
 empathy, commitment_time, blame_customer, passing_the_buck, jargon), and the
 latency per message (p50/p95/max, one core, pure Python). ``--errors`` also
@@ -92,7 +93,18 @@ def _latency(rows: list[dict[str, Any]], lexicon: Any, rounds: int) -> dict[str,
     }
 
 
-def evaluate(rows: list[dict[str, Any]], *, errors: bool, rounds: int) -> dict[str, Any]:
+def _shows(row: dict[str, Any], errors: str | None) -> bool:
+    """Whether ``--errors`` lists this misread line: "dev" (the default) lists the dev
+    split only; "batchN" lists one batch, to be used only after its blind figures
+    were recorded."""
+    if not errors:
+        return False
+    if errors == "dev":
+        return bool(row.get("split", "dev") == "dev")
+    return f"batch{row.get('batch', 1)}" == errors
+
+
+def evaluate(rows: list[dict[str, Any]], *, errors: str | None, rounds: int) -> dict[str, Any]:
     lexicon = load_lexicon()
     pairs: dict[str, dict[str, list[tuple[bool, bool]]]] = defaultdict(lambda: defaultdict(list))
     sentiment: dict[str, list[bool]] = defaultdict(list)
@@ -100,7 +112,7 @@ def evaluate(rows: list[dict[str, Any]], *, errors: bool, rounds: int) -> dict[s
     for row in rows:
         predicted = _predict(row, lexicon)
         wrong = {}
-        for split in (row.get("split", "dev"), "all"):
+        for split in (row.get("split", "dev"), f"batch{row.get('batch', 1)}", "all"):
             for label, want in row["labels"].items():
                 if label == "sentiment":
                     sentiment[split].append(predicted["sentiment"] == want)
@@ -112,10 +124,11 @@ def evaluate(rows: list[dict[str, Any]], *, errors: bool, rounds: int) -> dict[s
         for label, want in row["labels"].items():
             if label in predicted and predicted[label] != want:
                 wrong[label] = {"want": want, "got": predicted[label]}
-        if wrong and errors and row.get("split", "dev") == "dev":
+        if wrong and _shows(row, errors):
             misread.append({"text": row["text"], "context": row.get("context"), **wrong})
     report: dict[str, Any] = {}
-    for split in ("dev", "holdout", "all"):
+    batches = sorted({k for k in pairs if k.startswith("batch")}, key=lambda k: int(k[5:]))
+    for split in ("dev", "holdout", *batches, "all"):
         labels: dict[str, Any] = {label: _binary(p) for label, p in sorted(pairs[split].items())}
         if sentiment[split]:
             labels["sentiment_accuracy"] = round(sum(sentiment[split]) / len(sentiment[split]), 3)
@@ -133,14 +146,20 @@ def evaluate(rows: list[dict[str, Any]], *, errors: bool, rounds: int) -> dict[s
         "machine": {"python": platform.python_version(), "cpus_used": 1},
     }
     if errors:
-        result["dev_errors"] = misread
+        result["errors"] = misread
     return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=str(ROOT / "bench" / "data" / "assist_dev.jsonl"))
-    parser.add_argument("--errors", action="store_true", help="list misread dev lines")
+    parser.add_argument(
+        "--errors",
+        nargs="?",
+        const="dev",
+        default=None,
+        help="list misread lines: of the dev split (default) or of one batch (batchN)",
+    )
     parser.add_argument("--rounds", type=int, default=5, help="timing passes over the set")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
