@@ -1,0 +1,96 @@
+"""Seed a scratch kefu database for the process-level tests and the load script.
+
+Run as ``python -m tests.ops.seed WHAT '{"option": ...}'`` with the topology's
+environment (its ``KEFU_DATABASE_URL``); prints one line of JSON. WHAT is
+``staff`` (a 24x7 team, two agents and a lead with API tokens, an SLA policy)
+or ``contacts`` (``count`` contacts reachable on the given ``channels``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kefu.settings")
+    import django
+
+    django.setup()
+
+
+def staff(options: dict[str, object]) -> dict[str, object]:
+    from django.utils import timezone
+
+    from kefu.cases.models import SlaPolicy
+    from kefu.core import services
+    from kefu.core.models import Department, Team
+    from kefu.core.roles import Role
+    from tests.core.factories import make_staff
+
+    department, _created = Department.objects.get_or_create(
+        code="service", defaults={"name": "客服中心"}
+    )
+    # Around the clock and no holidays, so SLA targets fall due in real time.
+    team, _created = Team.objects.update_or_create(
+        department=department,
+        name="全天组",
+        defaults={"working_hours": "00:00-24:00", "working_days": "1-7", "calendar_region": "none"},
+    )
+    Team.objects.exclude(pk=team.pk).filter(department=department).delete()
+    SlaPolicy.objects.update(is_active=False)
+    SlaPolicy.objects.create(
+        name="ops",
+        first_response_minutes=int(str(options.get("first_response_minutes", 0))),
+        next_update_minutes=None,
+        resolution_minutes=600,
+    )
+    now = timezone.now()
+    tokens: dict[str, str] = {}
+    agents = int(str(options.get("agents", 2)))
+    people = [(f"agent{n}", Role.AGENT) for n in range(1, agents + 1)]
+    people.append(("lead", Role.TEAM_LEAD))
+    for username, role in people:
+        user = make_staff(username=username, role=role, department=department, team=team)
+        tokens[username] = services.api_token_create(
+            actor=None, user=user, name="ops", at=now
+        ).secret
+    return {"tokens": tokens, "department": department.pk, "team": team.pk}
+
+
+def contacts(options: dict[str, object]) -> dict[str, object]:
+    from django.utils import timezone
+
+    from kefu.customers.models import Contact, Organisation
+
+    count = int(str(options.get("count", 10)))
+    channels = list(options.get("channels", ["sms"]))  # type: ignore[call-overload]
+    prefix = str(options.get("prefix", "c"))
+    now = timezone.now()
+    organisation = Organisation.objects.create(name=f"客户公司-{prefix}", created_at=now)
+    rows = Contact.objects.bulk_create(
+        Contact(
+            organisation=organisation,
+            name=f"客户{prefix}{n}",
+            email=f"{prefix}{n}@customer.example",
+            phone=f"139{n:08d}",
+            im_handle=f"wx_{prefix}{n}" if "chat" in channels else "",
+            language="zh-hans",
+            preferred_channels=channels,
+            created_at=now,
+        )
+        for n in range(count)
+    )
+    return {"contacts": [c.pk for c in rows], "organisation": organisation.pk}
+
+
+def main() -> None:
+    what = sys.argv[1]
+    options = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+    _setup()
+    {"staff": staff, "contacts": contacts}[what](options)
+
+
+if __name__ == "__main__":
+    main()
