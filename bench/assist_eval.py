@@ -2,14 +2,16 @@
 
     .venv/bin/python bench/assist_eval.py [--data bench/data/assist_dev.jsonl] [--errors]
 
-Prints one JSON object: per split (dev, holdout, all) and per label the
-accuracy, precision, recall and F1 (also per batch: batch1 is the first 488
-lines, batch2, batch3... each written blind before the engine was run on it) (customer: upset, threat, negative
-sentiment, sentiment accuracy over three classes; agent: negative_phrasing,
-empathy, commitment_time, blame_customer, passing_the_buck, jargon), and the
-latency per message (p50/p95/max, one core, pure Python). ``--errors`` also
-lists the misread lines of the dev split (never look at the holdout ones while
-tuning). Not a test: figures go into docs/assist.md and docs/performance.md.
+Prints one JSON object: per split (dev, holdout, all), per batch (batch1 is
+the first 488 lines; batch2, batch3... were each written and labelled before
+the engine was run on them) and per label the accuracy, precision, recall and
+F1 (customer: upset, threat, negative sentiment, sentiment accuracy over
+three classes; agent: negative_phrasing, empathy, commitment_time,
+blame_customer, passing_the_buck, jargon), and the latency per message
+(p50/p95/max, one core, pure Python). ``--errors`` also lists the misread
+lines of the dev split, or with ``--errors batchN`` of one batch (only once its
+blind figures are recorded; never look at the holdout ones while tuning).
+Not a test: figures go into docs/assist.md and docs/performance.md.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ whether a promise failed). Every score comes with the cues behind it.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +17,7 @@ from kefu.assist.engine.lexicon import EMOTIONS, THREAT_KINDS, Lexicon, Match, l
 from kefu.assist.engine.text import (
     CONTENT,
     MAX_CHARS,
+    SENTENCE_END,
     as_context,
     as_text,
     clause_after,
@@ -36,6 +38,8 @@ IMPLIED_CONTACTS = 3
 PROBLEM_WEIGHT = 0.6
 # From this many contacts on, the count itself is a cue.
 REPEAT_CONTACTS = 3
+# An English message written mostly in capitals.
+SHOUTING_WEIGHT = 0.8
 
 
 @dataclass(frozen=True)
@@ -125,14 +129,28 @@ class _Scores:
             self.cues.append(Cue(code, "", 0, 0, weight))
 
 
+def _sentence_before(text: str, start: int, size: int = 48) -> str:
+    """The text left of ``start`` back to the start of its sentence (at most ``size``)."""
+    window = text[max(0, start - size) : start]
+    cut = None
+    for m in SENTENCE_END.finditer(window):
+        cut = m.end()
+    return window[cut:] if cut is not None else window
+
+
 def _threats(
     text: str, lexicon: Lexicon, scores: _Scores, *, enquiry: bool
 ) -> tuple[list[str], bool]:
     """Threats to escalate, by kind. In a calm enquiry ("请问工信部的投诉电话是多少？") a
     regulator or a lawyer named is a mention, not a threat, unless the word is a threat
-    by itself (起诉, sue)."""
+    by itself (起诉, sue).
+
+    A conditional ("不给说法我就找媒体", "再不发货我就去黑猫投诉", "要么……要么我就……",
+    "否则", "unless", "or I'll", "if you don't ... I will") makes a threat of a target
+    named after it, and its negator belongs to the condition, not to the threat."""
     mods = modifiers(lexicon)
     intents = lexicon["threat_intent"]
+    conditions = lexicon["threat_condition"]
     kinds: list[str] = []
     negated_any = False
     for m in lexicon["threat_target"].finditer(text):
@@ -144,21 +162,23 @@ def _threats(
             else clause_before(text, m.start)[-10:]
         )
         intent_at: int | None = None
-        found = intents.search(before)
-        if found is not None:
-            intent_at = m.start - len(before) + found.start
+        # The intent nearest the target governs it ("我不想去……我就去12315").
+        found = list(intents.finditer(before))
+        if found:
+            intent_at = m.start - len(before) + found[-1].start
         after = clause_after(text, m.end, 8)
         after_intent = any(i.entry.after and i.start <= 3 for i in intents.finditer(after))
-        if not (entry.strong or intent_at is not None or after_intent):
+        conditional = conditions.search(_sentence_before(text, m.start)) is not None
+        if not (entry.strong or intent_at is not None or after_intent or conditional):
             continue
         if enquiry and not entry.strong:
             scores.cues.append(Cue("threat_mention", m.text, m.start, m.end, 0.0))
             continue
         anchor = intent_at if intent_at is not None else m.start
-        if mods.negated(text, anchor) or mods.negated(text, m.start):
+        if not conditional and (mods.negated(text, anchor) or mods.negated(text, m.start)):
             # "我不想去12315" is no threat; "我不想去12315，但是……" still is.
             rest = text[m.end : m.end + 60]
-            if lexicon["threat_condition"].search(rest) is None:
+            if conditions.search(rest) is None:
                 negated_any = True
                 scores.cues.append(Cue("threat_negated", m.text, m.start, m.end, 0.3))
                 continue
@@ -168,6 +188,27 @@ def _threats(
             kinds.append(kind)
     ordered = [k for k in THREAT_KINDS if k in kinds]
     return ordered, negated_any
+
+
+_LETTERS = re.compile(r"[A-Za-z]")
+# A contrast after a comma: the praise before it is half praise.
+_CONTRAST = re.compile(r"[，,]\s*(?:但是|不过|可是|就是|只是|但|but|however|although|though)", re.I)
+_UPPER_WORD = re.compile(r"\b[A-Z]{2,}\b")
+_ELONGATED = re.compile(r"([A-Za-z])\1{3,}|([啊阿气烦急哦唉])\2{2,}")
+
+
+def _shouting(text: str) -> tuple[str, int, int] | None:
+    """Capitals for most of an English message ("WHY IS IT DOWN AGAIN") read as shouting."""
+    letters = _LETTERS.findall(text)
+    if len(letters) < 12:
+        return None
+    upper = sum(1 for c in letters if c.isupper())
+    words = _UPPER_WORD.findall(text)
+    if upper / len(letters) < 0.7 or len(words) < 3:
+        return None
+    first = _UPPER_WORD.search(text)
+    start = first.start() if first else 0
+    return text[start : start + 40], start, min(len(text), start + 40)
 
 
 def read_customer(
@@ -205,6 +246,7 @@ def read_customer(
     request = (
         lexicon["request"].search(text) is not None or lexicon["question"].search(text) is not None
     )
+    contrast = _CONTRAST.search(text)
     for m in lexicon["positive"].finditer(text):
         negation = mods.negation(text, m.start)
         if negation == 1:
@@ -216,7 +258,20 @@ def read_customer(
         weight = m.entry.weight * mods.intensity_before(text, m.start)
         if m.entry.courtesy and request:
             weight /= 2
+        if contrast is not None and m.end <= contrast.start():
+            # "东西不错，就是物流慢了点", "not bad, but...": what follows the "but" counts.
+            weight /= 2
         positives.append((m, weight))
+
+    shout = _shouting(text)
+    if shout is not None:
+        scores.add("shouting", None, SHOUTING_WEIGHT, "anger")
+        scores.cues[-1] = Cue("shouting", shout[0], shout[1], shout[2], SHOUTING_WEIGHT)
+    if scores.negative > 0:
+        stretched = _ELONGATED.search(text)
+        if stretched is not None:
+            scores.add("intensity", None, 0.4, "anger")
+            scores.cues[-1] = Cue("intensity", stretched.group(0), *stretched.span(), 0.4)
 
     repeat = False
     for m in lexicon["repeat_contact"].finditer(text):
@@ -241,6 +296,7 @@ def read_customer(
         or repeat
         or contact_count >= IMPLIED_CONTACTS
         or lexicon["failure"].search(text) is not None
+        or lexicon["problem"].search(text) is not None
         or scores.negative >= 1.0
     )
     sarcastic = False

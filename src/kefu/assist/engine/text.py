@@ -92,6 +92,8 @@ class Modifiers:
             m = regex.search(before)
             if m:
                 rest = before[: m.start(1)]
+                if regex is self.negation_zh and _not_a_negation(rest, before[m.start(1) :]):
+                    return 0
                 if rest and (self.negation_zh.search(rest) or self.negation_en.search(rest)):
                     return 2
                 return 1
@@ -111,6 +113,18 @@ class Modifiers:
             if m:
                 best = max(best, self.intensity.get(m.group(1).lower(), 1.2))
         return best
+
+
+# Before 不是 these make a rhetorical question, not a negation: 这不是骗人吗 is an accusation.
+_RHETORICAL = ("这", "那", "岂", "难道", "还", "可")
+
+
+def _not_a_negation(rest: str, governed: str) -> bool:
+    """A Chinese negator that negates nothing: the A-not-A question (是不是丢了, 有没有人管,
+    能不能快点) asks rather than denies; 这不是……吗 asserts."""
+    if rest and len(governed) >= 2 and rest[-1] == governed[1]:
+        return True
+    return governed.startswith("不是") and rest.endswith(_RHETORICAL)
 
 
 def _alternation(terms: list[str]) -> str:
