@@ -13,7 +13,12 @@ KEFU = str(Path(sys.executable).with_name("kefu"))
 
 
 def run_check(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("KEFU_")}
+    # Nothing from the test run's own environment (the browser tests allow async-unsafe ORM).
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("KEFU_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     environ.update({"KEFU_VAR_DIR": str(tmp_path)}, **env)
     return subprocess.run(
         [KEFU, "check", *args],

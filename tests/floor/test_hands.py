@@ -32,7 +32,8 @@ def test_second_open_hand_is_refused_with_one_row(floor: Floor) -> None:
     with pytest.raises(ConflictError) as refused:
         services.hand_raise(actor=agent, at=at("10:00"))
     assert refused.value.code == "hand_already_raised"
-    assert "already up" in refused.value.text()
+    assert refused.value.code == "hand_already_raised"
+    assert "举手" in refused.value.text()
     assert RaisedHand.objects.filter(agent=agent).count() == 1
 
 

@@ -22,7 +22,7 @@ def test_agent_raises_a_hand_and_the_lead_sees_it_in_the_live_partial(
     response = agent.post("/floor/hands/raise/", {"note": "客户要投诉领导"})
     assert response.status_code == 302
     again = agent.post("/floor/hands/raise/", {}, follow=True)
-    assert "already up" in again.content.decode() or "已经举起" in again.content.decode()
+    assert "您已经举手了" in again.content.decode()
     assert RaisedHand.objects.count() == 1
 
     live = client_for(floor.lead).get("/floor/hands/live/", headers={"HX-Request": "true"})

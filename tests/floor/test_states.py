@@ -55,7 +55,8 @@ def test_break_while_on_break_is_refused_without_a_new_row(floor: Floor) -> None
     with pytest.raises(ConflictError) as refused:
         services.break_start(actor=agent, kind="meal", at=at("09:35"))
     assert refused.value.code == "already_on_break"
-    assert "already on a break" in refused.value.text()
+    assert refused.value.code == "already_on_break"
+    assert "您已在休息中" in refused.value.text()
     assert AgentState.objects.filter(agent=agent).count() == 1
 
 

@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 
 def run(*args: str) -> tuple[str, str, int]:
+    """Run a command as an analyst who reads kefu in English."""
     out, err = StringIO(), StringIO()
     try:
-        call_command(*args, stdout=out, stderr=err)
+        with translation.override("en"):
+            call_command(*args, stdout=out, stderr=err)
     except CommandError as error:
         return out.getvalue(), err.getvalue() + str(error), error.returncode
     return out.getvalue(), err.getvalue(), 0

@@ -239,7 +239,7 @@ def test_servqual_and_kano_pages(desk_lead: User, client_for: ClientFor) -> None
         },
     )
     assert bad.status_code == 422
-    assert "line 2" in bad.content.decode()
+    assert "第 2 行" in bad.content.decode()
     good = client.post(
         reverse("quality:kano"),
         {

@@ -29,8 +29,10 @@ def english() -> Iterator[None]:
 
 
 def run(*args: str) -> tuple[str, str]:
+    """Run a command as an analyst who reads kefu in English."""
     out, err = StringIO(), StringIO()
-    call_command(*args, stdout=out, stderr=err)
+    with translation.override("en"):
+        call_command(*args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 

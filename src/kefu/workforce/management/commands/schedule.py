@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kefu.workforce.management.commands._common import fail, fail_many, number
@@ -202,6 +203,20 @@ class Command(BaseCommand):
         parser.add_argument("--calls", help="optional CSV interval_start,calls,aht_s")
         parser.add_argument("--json", action="store_true", help="print JSON")
 
+    def _progress(self, state: dict[str, Any]) -> None:
+        self.stderr.write(
+            _(
+                "%(elapsed).1f s: under-coverage %(under)s, objective %(objective).0f, "
+                "bound %(bound).0f"
+            )
+            % {
+                "elapsed": state["elapsed"],
+                "under": state["under_coverage"],
+                "objective": state["objective"],
+                "bound": state["bound"],
+            }
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         limit = number(options["time_limit"], "--time-limit") or 60.0
         limit = min(max(limit, 1.0), 3600.0)
@@ -211,19 +226,12 @@ class Command(BaseCommand):
         rules = read_rules(options["rules"])
         calls = read_calls(options["calls"]) if options["calls"] else None
 
+        # The solver reports from its own threads, where no language is active.
+        language = translation.get_language()
+
         def progress(state: dict[str, Any]) -> None:
-            self.stderr.write(
-                _(
-                    "%(elapsed).1f s: under-coverage %(under)s, objective %(objective).0f, "
-                    "bound %(bound).0f"
-                )
-                % {
-                    "elapsed": state["elapsed"],
-                    "under": state["under_coverage"],
-                    "objective": state["objective"],
-                    "bound": state["bound"],
-                }
-            )
+            with translation.override(language):
+                self._progress(state)
 
         try:
             result = solve(
