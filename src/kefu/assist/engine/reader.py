@@ -171,7 +171,9 @@ def _threats(
         conditional = conditions.search(_sentence_before(text, m.start)) is not None
         if not (entry.strong or intent_at is not None or after_intent or conditional):
             continue
-        if enquiry and not entry.strong:
+        asks_for_boss = entry.kind == "over_heads" and intent_at is not None
+        if enquiry and not entry.strong and not asks_for_boss:
+            # "Can I speak to your supervisor?" still goes over heads.
             scores.cues.append(Cue("threat_mention", m.text, m.start, m.end, 0.0))
             continue
         anchor = intent_at if intent_at is not None else m.start
