@@ -7,12 +7,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from kefu.core import calendar as business_calendar
 from kefu.core import selectors, services
 from kefu.core.errors import DomainError
 from kefu.core.models import AuditEntry, Department, Team, User
+from kefu.core.pagination import BoundedLimitOffsetPagination
 from kefu.core.schemas import (
     AuditOut,
     AuditQuery,
@@ -50,7 +51,7 @@ def me_update(request: HttpRequest, payload: MePatch) -> User:
 
 
 @router.get("/users", response=list[UserOut], summary="Active staff")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def users(request: HttpRequest) -> list[User]:
     return selectors.user_list(actor=actor_of(request))  # type: ignore[return-value]
 
@@ -66,7 +67,7 @@ def teams(request: HttpRequest) -> list[Team]:
 
 
 @router.get("/audit", response=list[AuditOut], summary="The audit log (managers)")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def audit(request: HttpRequest, filters: Query[AuditQuery]) -> list[AuditEntry]:
     return selectors.audit_list(  # type: ignore[return-value]
         actor=actor_of(request), filters=selectors.AuditFilter(**filters.dict())

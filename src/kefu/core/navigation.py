@@ -21,9 +21,11 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        if self.url_name == "core:section":
-            return reverse(self.url_name, kwargs={"key": self.key})
         return reverse(self.url_name)
+
+    @property
+    def blurb(self) -> str | Promise:
+        return SECTION_BLURBS.get(self.key, "")
 
 
 NAVIGATION: tuple[NavItem, ...] = (
@@ -39,8 +41,6 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("people", _("People"), "floor:people"),
     NavItem("audit", _("Audit log"), "core:audit", Perm.VIEW_AUDIT),
 )
-
-SECTIONS = {item.key: item for item in NAVIGATION if item.url_name == "core:section"}
 
 SECTION_BLURBS: dict[str, str | Promise] = {
     "cases": _("Cases on every channel, SLA clocks on the working calendar, escalations."),

@@ -12,9 +12,15 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from ninja import Field, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.pagination import LimitOffsetPagination
 
 COUNT_CAP = 1_000
+# Bounds on ?limit= and ?offset=: past them the request is a 422, not a database
+# overflow (SQLite and PostgreSQL take 64-bit LIMIT/OFFSET at most).
+MAX_LIMIT = 1_000
+MAX_OFFSET = 1_000_000_000
 
 
 def capped_count(items: Any) -> int:
@@ -35,7 +41,16 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         return self.count > COUNT_CAP
 
 
-class CappedLimitOffsetPagination(LimitOffsetPagination):
+class BoundedLimitOffsetPagination(LimitOffsetPagination):
+    """ninja's limit/offset pages with ``limit`` at most ``MAX_LIMIT`` and ``offset`` at
+    most ``MAX_OFFSET``; larger values are refused with a 422."""
+
+    class Input(Schema):
+        limit: int = Field(ninja_settings.PAGINATION_PER_PAGE, ge=1, le=MAX_LIMIT)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+
+class CappedLimitOffsetPagination(BoundedLimitOffsetPagination):
     """ninja's limit/offset pages with ``count`` capped at ``COUNT_CAP + 1``
     (a count of 1,001 means "more than 1,000")."""
 

@@ -11,5 +11,4 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.set_language, name="set_language"),
     path("audit/", views.audit, name="audit"),
-    path("s/<slug:key>/", views.section, name="section"),
 ]

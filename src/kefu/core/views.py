@@ -1,4 +1,4 @@
-"""Pages of the core app: sign-in, overview, language, audit log, coming sections."""
+"""Pages of the core app: sign-in, overview, language, audit log."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from kefu.core import selectors, services
 from kefu.core.forms import AuditFilterForm, ThrottledAuthenticationForm
 from kefu.core.models import User
-from kefu.core.navigation import SECTION_BLURBS, SECTIONS
 
 
 class LoginView(auth_views.LoginView):
@@ -37,18 +36,6 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "core/home.html",
         {"notifications": selectors.notifications_unread(actor=user), "active": "home"},
-    )
-
-
-@login_required
-def section(request: HttpRequest, key: str) -> HttpResponse:
-    item = SECTIONS.get(key)
-    if item is None:
-        raise Http404
-    return render(
-        request,
-        "core/section.html",
-        {"section": item, "blurb": SECTION_BLURBS.get(key, ""), "active": key},
     )
 
 
