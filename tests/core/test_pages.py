@@ -36,7 +36,9 @@ def test_overview_links_every_domain(client_for: ClientFor, agent: User) -> None
 
 
 @pytest.mark.parametrize("item", NAVIGATION, ids=lambda item: item.key)
-def test_each_domain_page_renders(client_for: ClientFor, make_user: MakeUser, item: object) -> None:
+def test_each_domain_page_renders(
+    client_for: ClientFor, make_user: MakeUser, item: NavItem
+) -> None:
     administrator = make_user(Role.ADMINISTRATOR, username="admin.nav")
     url = item.url
 
