@@ -4,11 +4,38 @@ from datetime import date, datetime
 from typing import Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
+
+# What every database column of kefu can hold: PostgreSQL refuses NUL in text and
+# integers past 32 bits in an integer column (SQLite takes both, so only one
+# backend would fail, with a 500). Inputs are checked here, once, for every API.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+
+
+def _storable(value: object) -> object:
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("NUL characters are not allowed")
+    if isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
+        raise ValueError(f"integers must lie between {INT_MIN} and {INT_MAX}")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key)
+            _storable(item)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            _storable(item)
+    return value
 
 
 class StrictInput(Schema):
+    """API input: unknown fields refused; no NUL in text, integers within 32 bits."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _check_storable(cls, value: object) -> object:
+        return _storable(value)
 
 
 class DepartmentOut(Schema):

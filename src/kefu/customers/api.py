@@ -7,10 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from kefu.core.api import actor_of
 from kefu.core.models import User
+from kefu.core.pagination import BoundedLimitOffsetPagination
 from kefu.customers import selectors, services
 from kefu.customers.csv_io import export_filename
 from kefu.customers.errors import CsvImportError
@@ -46,7 +47,7 @@ router = Router(tags=["customers"])
 
 
 @router.get("/organisations", response=list[OrganisationOut], summary="Organisations")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def organisation_list(
     request: HttpRequest, filters: Query[OrganisationQuery]
 ) -> QuerySet[Organisation]:
@@ -114,7 +115,7 @@ def _contact_fields(actor: User, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/contacts", response=list[ContactOut], summary="Contacts")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def contact_list(request: HttpRequest, filters: Query[ContactQuery]) -> QuerySet[Contact]:
     return selectors.contact_list(
         actor=actor_of(request), query=filters.q, include_inactive=filters.include_inactive
@@ -187,7 +188,7 @@ def _project_fields(actor: User, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("/projects", response=list[ProjectOut], summary="Projects")
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def project_list(request: HttpRequest, filters: Query[ProjectQuery]) -> QuerySet[Project]:
     actor = actor_of(request)
     organisation = (

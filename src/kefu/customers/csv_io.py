@@ -21,6 +21,7 @@ from datetime import datetime, time
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kefu.core import csv_safe
 from kefu.customers import validation
 from kefu.customers.errors import CustomerInvalidError, LineError
 from kefu.customers.masking import is_masked
@@ -41,9 +42,8 @@ CONTACT_COLUMNS = COLUMNS[2:]
 CHANNEL_SEPARATOR = "|"
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
-# A cell starting with one of these is a formula to a spreadsheet; exports prefix
-# it with an apostrophe (the OWASP advice) and imports take the apostrophe off.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A cell starting like a formula is prefixed with an apostrophe on export (the
+# OWASP advice, kefu.core.csv_safe) and imports take the apostrophe off.
 
 
 @dataclass(frozen=True)
@@ -94,19 +94,8 @@ def decode(data: bytes) -> str:
             raise UndecodableFileError(data[: utf8_error.start].count(b"\n") + 1) from None
 
 
-def _unguard(cell: str) -> str:
-    cell = cell.strip()
-    if cell.startswith("'") and cell[1:2].startswith(_FORMULA_STARTS):
-        return cell[1:]
-    return cell
-
-
-def _guard(cell: str) -> str:
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
-
-
 def _header_errors(header: Sequence[str]) -> list[LineError]:
-    names = [_unguard(name).lower() for name in header]
+    names = [csv_safe.unguard(name).lower() for name in header]
     missing = [name for name in COLUMNS if name not in names]
     unknown = [name for name in names if name not in COLUMNS]
     repeated = sorted({name for name in names if names.count(name) > 1})
@@ -253,7 +242,7 @@ def parse(text: str) -> ParsedFile:
     errors = _header_errors(header)
     if errors:
         return ParsedFile([], errors)
-    columns = [_unguard(name).lower() for name in header]
+    columns = [csv_safe.unguard(name).lower() for name in header]
     rows: list[ImportRow] = []
     line = reader.line_num + 1
     for cells in reader:
@@ -275,7 +264,9 @@ def parse(text: str) -> ParsedFile:
                 )
             )
             continue
-        row_reader = _RowReader(start, dict(zip(columns, map(_unguard, cells), strict=True)))
+        row_reader = _RowReader(
+            start, dict(zip(columns, map(csv_safe.unguard, cells), strict=True))
+        )
         row = row_reader.row()
         errors.extend(row_reader.errors)
         if not row_reader.errors:
@@ -291,7 +282,7 @@ def render(rows: Iterable[Sequence[str]]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow([_guard(cell) for cell in row])
+        writer.writerow(csv_safe.guard_row(row))
     return buffer.getvalue().encode("utf-8-sig")
 
 

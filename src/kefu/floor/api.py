@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from kefu.cases.models import Case
 from kefu.core.api import actor_of
 from kefu.core.models import User
+from kefu.core.pagination import BoundedLimitOffsetPagination
 from kefu.floor import selectors, services
 from kefu.floor.days import local_day
 from kefu.floor.models import AgentState, Candidate, Leave, MealAlert, RaisedHand
@@ -162,7 +163,7 @@ def adherence(request: HttpRequest, query: Query[DayQuery]) -> list[selectors.Ad
 
 
 @router.get("/floor/leave", response=list[LeaveOut])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def leave_list(request: HttpRequest) -> QuerySet[Leave]:
     return selectors.leave_list_for(actor_of(request))
 
@@ -274,8 +275,8 @@ def calls_create(request: HttpRequest, payload: CallsIn) -> Status[services.Call
 
 @router.post("/floor/calls/import", response={201: CallsImportedOut}, summary="CSV of calls")
 def calls_import(request: HttpRequest, file: File[UploadedFile]) -> Status[services.CallsImported]:
-    text = file.read().decode("utf-8-sig")
-    result = services.queue_calls_import_csv(actor=actor_of(request), text=text, at=timezone.now())
+    data = file.read(services.MAX_CSV_BYTES + 1)
+    result = services.queue_calls_import_csv(actor=actor_of(request), data=data, at=timezone.now())
     return Status(201, result)
 
 
@@ -354,7 +355,7 @@ def discipline_create(request: HttpRequest, payload: DisciplineIn) -> Status[obj
 
 
 @router.get("/people/candidates", response=list[CandidateOut], tags=["people"])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffsetPagination)
 def candidate_list(request: HttpRequest, stage: str = "") -> QuerySet[Candidate]:
     return people_selectors.candidates_for(actor_of(request), stage=stage)
 

@@ -8,6 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from kefu.core.schemas import StrictInput
+from kefu.floor.services.calls import MAX_HANDLE_SECONDS
 
 BreakKindName = Literal["scheduled", "meal", "special"]
 WorkingState = Literal["available", "on_contact", "after_contact", "training", "meeting", "offline"]
@@ -163,7 +164,7 @@ class CallIn(StrictInput):
     answered_at: datetime | None = None
     abandoned_at: datetime | None = None
     agent: str = ""
-    handle_seconds: int = Field(default=0, ge=0)
+    handle_seconds: int = Field(default=0, ge=0, le=MAX_HANDLE_SECONDS)
     external_id: str = Field(default="", max_length=100)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from kefu.incidents.models import CallTask, ContinuationPlan, ImpactEntry, Incident
@@ -89,6 +91,17 @@ class EvidenceForm(forms.Form):
     file = forms.FileField(label=_("File"))
     description = forms.CharField(label=_("Description"), required=False, max_length=300)
     shared = forms.BooleanField(label=_("Share with customers"), required=False)
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        limit: int = settings.KEFU_MAX_ATTACHMENT_BYTES
+        if (upload.size or 0) > limit:
+            raise forms.ValidationError(
+                _("The file is larger than %(megabytes)s MB."),
+                code="too_large",
+                params={"megabytes": f"{limit / (1024 * 1024):g}"},
+            )
+        return upload
 
 
 class PlanForm(forms.Form):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from kefu.core import csv_safe
 from kefu.core.errors import DomainError
 from kefu.quality.errors import QualityErrorCode
 from kefu.quality.metrics import Insights
@@ -66,7 +67,8 @@ def to_csv(figures: Insights) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([_("Figure"), _("Value")])
-    writer.writerows(rows(figures))
+    # Business-line names are typed by people: defuse formulas (figures stay numbers).
+    writer.writerows(csv_safe.guard_row(row, keep_numbers=True) for row in rows(figures))
     return "\ufeff" + out.getvalue()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from kefu.quality.models import Cause, QaCriterion
@@ -68,6 +69,20 @@ class CalibrationForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
 
 
+# Survey answer files are read whole into memory: refuse anything bigger than this.
+MAX_CSV_BYTES = 5 * 1024 * 1024
+
+
+def _bounded(upload: UploadedFile) -> UploadedFile:
+    if (upload.size or 0) > MAX_CSV_BYTES:
+        raise forms.ValidationError(
+            _("The file is larger than %(megabytes)s MB; split it."),
+            code="too_large",
+            params={"megabytes": MAX_CSV_BYTES // (1024 * 1024)},
+        )
+    return upload
+
+
 class ServqualUploadForm(forms.Form):
     file = forms.FileField(label=_("Answers (CSV respondent,item,expectation,perception)"))
     weights = forms.FileField(
@@ -78,9 +93,19 @@ class ServqualUploadForm(forms.Form):
         required=False,
     )
 
+    def clean_file(self) -> UploadedFile:
+        return _bounded(self.cleaned_data["file"])
+
+    def clean_weights(self) -> UploadedFile | None:
+        weights: UploadedFile | None = self.cleaned_data.get("weights")
+        return _bounded(weights) if weights else None
+
 
 class KanoUploadForm(forms.Form):
     file = forms.FileField(label=_("Answers (CSV respondent,feature,functional,dysfunctional)"))
+
+    def clean_file(self) -> UploadedFile:
+        return _bounded(self.cleaned_data["file"])
 
 
 class RootCauseForm(forms.Form):

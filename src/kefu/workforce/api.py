@@ -4,13 +4,14 @@ from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from kefu.core.api import actor_of
 from kefu.core.schemas import StrictInput
-from kefu.workforce import erlang, selectors, services
+from kefu.workforce import csv_io, erlang, selectors, services
 from kefu.workforce.errors import CoreInputError
 
 router = Router(tags=["workforce"])
@@ -38,8 +39,15 @@ def history_import(request: HttpRequest, queue: str = "default") -> Status[Any]:
 
     The answer is 422 when no row could be imported.
     """
-    upload = request.FILES.get("file")
-    data = upload.read() if upload is not None else request.body
+    if request.content_type.startswith("multipart/"):
+        # Reading FILES consumes the stream: the raw body is gone, whatever the parts were.
+        try:
+            upload = request.FILES.get("file")
+        except MultiPartParserError:
+            upload = None
+        data = upload.read(csv_io.MAX_BYTES + 1) if upload is not None else b""
+    else:
+        data = request.body
     summary = services.history_import_csv(
         actor=actor_of(request), data=data, default_queue=queue, at=timezone.now()
     )

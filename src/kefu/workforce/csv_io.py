@@ -19,6 +19,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from kefu.core import csv_safe
+
 COLUMNS = ("interval_start", "queue", "offered", "answered", "abandoned", "aht")
 REQUIRED_COLUMNS = ("interval_start", "offered")
 MAX_BYTES = 20 * 1024 * 1024
@@ -205,5 +207,6 @@ def write_rows(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(list(header))
     for row in rows:
-        writer.writerow(list(row))
+        # Names are typed by people: defuse formulas (computed figures stay numbers).
+        writer.writerow(csv_safe.guard_row(row, keep_numbers=True))
     return buffer.getvalue()

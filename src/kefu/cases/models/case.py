@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.uploads import safe_filename
 from kefu.customers.models import Channel, Contact, Organisation, Project
 
 
@@ -234,7 +235,8 @@ class Message(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"attachments/{instance.message.case_id}/{instance.message_id}/{filename}"
+    name = safe_filename(filename, fallback="attachment")
+    return f"attachments/{instance.message.case_id}/{instance.message_id}/{name}"
 
 
 class Attachment(models.Model):

@@ -8,6 +8,8 @@ imported by planners (``PLAN_WORKFORCE``); national IDs are revealed with
 """
 
 from kefu.floor.services.calls import (
+    MAX_CSV_BYTES,
+    MAX_HANDLE_SECONDS,
     CallsImported,
     queue_calls_import,
     queue_calls_import_csv,
@@ -44,6 +46,8 @@ from kefu.floor.services.states import (
 )
 
 __all__ = [
+    "MAX_CSV_BYTES",
+    "MAX_HANDLE_SECONDS",
     "BreakKind",
     "CallsImported",
     "CandidateChanges",

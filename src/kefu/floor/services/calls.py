@@ -22,6 +22,9 @@ from kefu.floor.errors import FloorErrorCode
 from kefu.floor.models import QueueCall
 from kefu.floor.simulate import SimulatedCall
 
+# One call never lasts a day; a bigger figure is a typo (and would overflow the column).
+MAX_HANDLE_SECONDS = 86_400
+MAX_CSV_BYTES = 20 * 1024 * 1024
 CSV_COLUMNS = (
     "queue",
     "arrived_at",
@@ -42,7 +45,10 @@ class CallsImported:
 def _when(value: str, *, line: int, column: str) -> datetime | None:
     if not value.strip():
         return None
-    parsed = parse_datetime(value.strip())
+    try:
+        parsed = parse_datetime(value.strip())
+    except ValueError:  # well formed but impossible, like 2026-02-30
+        parsed = None
     if parsed is None:
         raise DomainError(
             FloorErrorCode.CALLS_INVALID,
@@ -79,11 +85,12 @@ def _call(row: Mapping[str, str], *, line: int, agents: Mapping[str, int]) -> Qu
             line=line,
         )
     handle = (row.get("handle_seconds") or "0").strip() or "0"
-    if not handle.isdigit():
+    if not (handle.isascii() and handle.isdigit()) or int(handle) > MAX_HANDLE_SECONDS:
         raise DomainError(
             FloorErrorCode.CALLS_INVALID,
-            _("Line %(line)s: handle_seconds must be a whole number."),
+            _("Line %(line)s: handle_seconds must be a whole number of at most %(most)s."),
             line=line,
+            most=MAX_HANDLE_SECONDS,
         )
     return QueueCall(
         queue_name=queue[:100],
@@ -129,8 +136,25 @@ def queue_calls_import(
     return result
 
 
-def queue_calls_import_csv(*, actor: User | None, text: str, at: datetime) -> CallsImported:
-    """``queue_calls_import`` from CSV text with a header row of ``CSV_COLUMNS``."""
+def queue_calls_import_csv(*, actor: User | None, data: bytes, at: datetime) -> CallsImported:
+    """``queue_calls_import`` from a UTF-8 CSV file with a header row of ``CSV_COLUMNS``.
+
+    A file over ``MAX_CSV_BYTES`` or not UTF-8 text is refused before any row is read.
+    """
+    if actor is not None:
+        authorize(actor, Perm.PLAN_WORKFORCE)
+    if len(data) > MAX_CSV_BYTES:
+        raise DomainError(
+            FloorErrorCode.CALLS_INVALID,
+            _("The file is larger than %(megabytes)s MB; split it."),
+            megabytes=MAX_CSV_BYTES // (1024 * 1024),
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DomainError(
+            FloorErrorCode.CALLS_INVALID, _("The file is not UTF-8 CSV text.")
+        ) from None
     reader = csv.DictReader(io.StringIO(text))
     missing = {"queue", "arrived_at"} - set(reader.fieldnames or ())
     if missing:

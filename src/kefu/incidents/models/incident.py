@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.uploads import safe_filename
 from kefu.customers.models import Contact, Organisation, Project
 
 
@@ -135,7 +136,7 @@ class IncidentContact(models.Model):
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
-    return f"incidents/{instance.incident_id}/{filename}"
+    return f"incidents/{instance.incident_id}/{safe_filename(filename, fallback='evidence')}"
 
 
 class Evidence(models.Model):
