@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kefu.cases import delivery as channels
@@ -168,25 +168,17 @@ def _record_handed(handed: list[Delivery], *, token: str, now: datetime, started
             ).values_list("pk", flat=True)
         )
         rows = [r for r in handed if r.pk in mine]
-        for row in rows:
-            row.status = Delivery.Status.SENT
-            row.attempts += 1
-            row.handed_at = now
-            row.last_error = ""
-            row.claim = ""
-            row.lease_until = None
-        Delivery.objects.bulk_update(
-            rows,
-            [
-                "status",
-                "attempts",
-                "external_id",
-                "handed_at",
-                "last_error",
-                "claim",
-                "lease_until",
-            ],
+        # What every row of the group shares goes in one UPDATE; only the channel's
+        # id differs per row (a CASE over one column: bulk_update is costly per field).
+        Delivery.objects.filter(pk__in=[r.pk for r in rows]).update(
+            status=Delivery.Status.SENT,
+            attempts=F("attempts") + 1,
+            handed_at=now,
+            last_error="",
+            claim="",
+            lease_until=None,
         )
+        Delivery.objects.bulk_update([r for r in rows if r.external_id], ["external_id"])
         # A slow channel must not let the lease lapse under a live worker.
         elapsed = timedelta(seconds=time.monotonic() - started)
         Delivery.objects.filter(claim=token, status=Delivery.Status.SENDING).update(
