@@ -3,7 +3,8 @@
 Run as ``python -m tests.ops.seed WHAT '{"option": ...}'`` with the topology's
 environment (its ``KEFU_DATABASE_URL``); prints one line of JSON. WHAT is
 ``staff`` (a 24x7 team, two agents and a lead with API tokens, an SLA policy)
-or ``contacts`` (``count`` contacts reachable on the given ``channels``).
+or ``contacts`` (``count`` contacts reachable on the given ``channels``) or
+``promises`` (a case with a promise whose reminder is due now, per contact).
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def contacts(options: dict[str, object]) -> dict[str, object]:
         Contact(
             organisation=organisation,
             name=f"客户{prefix}{n}",
-            email=f"{prefix}{n}@customer.example",
+            email=f"{prefix}{n}@customer.example" if "email" in channels else "",
             phone=f"139{n:08d}",
             im_handle=f"wx_{prefix}{n}" if "chat" in channels else "",
             language="zh-hans",
@@ -85,11 +86,37 @@ def contacts(options: dict[str, object]) -> dict[str, object]:
     return {"contacts": [c.pk for c in rows], "organisation": organisation.pk}
 
 
+def promises(options: dict[str, object]) -> dict[str, object]:
+    """``count`` open cases, each with a promise whose reminder is due now."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kefu.cases.services import case_open, commitment_create
+    from kefu.core.models import User
+    from kefu.customers.models import Contact
+
+    agent = User.objects.get(username="agent1")
+    now = timezone.now()
+    made = []
+    for contact in Contact.objects.order_by("pk")[: int(str(options.get("count", 10)))]:
+        case = case_open(
+            actor=agent, contact=contact, subject="回电", body="请回电。", channel="sms", at=now
+        )
+        made.append(
+            commitment_create(
+                actor=agent, case=case, what="明天回电", due_at=now + timedelta(minutes=30), at=now
+            ).pk
+        )
+    return {"commitments": made}
+
+
 def main() -> None:
     what = sys.argv[1]
     options = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
     _setup()
-    {"staff": staff, "contacts": contacts}[what](options)
+    result = {"staff": staff, "contacts": contacts, "promises": promises}[what](options)
+    sys.stdout.write(json.dumps(result) + "\n")
 
 
 if __name__ == "__main__":

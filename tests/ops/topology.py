@@ -218,13 +218,18 @@ class Topology:
             return ""
 
     def kill(self, proc: Proc) -> None:
-        """SIGKILL the process and its children (a machine losing power, for that process)."""
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.popen.pid, signal.SIGKILL)
+        """SIGKILL the process and every descendant (a machine losing power, for that
+        process). RQ's work horse runs in a process group of its own, so the group is
+        not enough."""
+        family = [proc.popen.pid, *descendants(proc.popen.pid)]
+        for pid in family:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         proc.popen.wait(10)
 
     def stop(self, proc: Proc, timeout: float = 10) -> None:
-        """SIGTERM the process group, wait, SIGKILL on timeout."""
+        """SIGTERM the process group, wait, SIGKILL on timeout (descendants too)."""
+        family = descendants(proc.popen.pid)
         if proc.alive():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.popen.pid, signal.SIGTERM)
@@ -233,6 +238,9 @@ class Topology:
         # Children (a work horse, a gunicorn worker) may outlive a parent that exited.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.popen.pid, signal.SIGKILL)
+        for pid in family:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         if proc.popen.poll() is None:
             proc.popen.wait(10)
 
@@ -240,6 +248,27 @@ class Topology:
         for proc in reversed(self.procs):
             self.stop(proc)
         self.procs.clear()
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live descendant of ``pid`` (from /proc; Linux)."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        parents.setdefault(ppid, []).append(int(entry.name))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 def flush_redis(url: str) -> None:

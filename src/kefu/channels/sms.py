@@ -23,7 +23,8 @@ def has_phone(contact: Contact) -> bool:
 def send_sms(message: Message) -> str:
     """Deliver ``message`` by SMS; returns ``sms:<gateway id>`` ("" if none was given)."""
     contact = message.contact or message.case.contact
-    return _post(contact, message.body, message.case.reference)
+    # The same key on every attempt: a resend after a worker died mid-send is recognisable.
+    return _post(contact, message.body, message.case.reference, key=f"message-{message.pk}")
 
 
 def send_sms_notice(notice: Notice) -> str:
