@@ -30,6 +30,15 @@ PROPERTY = "property"
 COMMERCIAL = "commercial"
 IT_CLIENT = "it"
 FOREIGN = "foreign"
+# Demo tags, as a Chinese team would label its customers: the kind, the business.
+_KIND_TAGS = {
+    HOUSEHOLD: "个人业主",
+    PROPERTY: "物业",
+    COMMERCIAL: "商业",
+    IT_CLIENT: "企业IT",
+    FOREIGN: "外企",
+}
+_DOMAIN_TAGS = {RENOVATION: "装修", IT: "IT服务"}
 # How many of the 200 organisations are of each kind (the marker is a property firm).
 KIND_COUNTS: tuple[tuple[str, int], ...] = (
     (HOUSEHOLD, 50),
@@ -177,7 +186,9 @@ class _Generator:
             word = name.removeprefix(city).removesuffix(suffix)
             mail_domain = f"{dict(names.FIRM_WORDS)[word]}-{mail_suffix}.com.cn"
             domain = IT if kind == IT_CLIENT else RENOVATION
-        tags = [kind, domain] + (["vip"] if tier != "standard" else [])
+        tags = [_KIND_TAGS[kind], _DOMAIN_TAGS[domain]] + (
+            ["重点客户"] if tier != "standard" else []
+        )
         organisation = Organisation(
             name=name,
             tier=tier,

@@ -13,7 +13,7 @@ from kefu.core.authz import authorize
 from kefu.core.errors import NotFoundError
 from kefu.core.models import User
 from kefu.core.roles import Perm
-from kefu.customers.models import Contact
+from kefu.customers.models import Channel, Contact
 from kefu.incidents import rhythm
 from kefu.incidents.errors import IncidentErrorCode
 from kefu.incidents.models import (
@@ -87,6 +87,18 @@ class Grid:
     @property
     def is_sending(self) -> bool:
         return bool(self.counts.get("queued") or self.counts.get("sending"))
+
+    @property
+    def count_labels(self) -> list[tuple[str, str, int]]:
+        """(status, its name in the reader's language, count) per status."""
+        return [
+            (status, str(Delivery.Status(status).label), n) for status, n in self.counts.items()
+        ]
+
+    @property
+    def channel_labels(self) -> list[tuple[str, str]]:
+        """(channel, its name in the reader's language), in column order."""
+        return [(c, str(dict(Channel.choices).get(c, c))) for c in self.channels]
 
 
 def delivery_grid(incident: Incident, *, notice: Notice | None = None) -> Grid:
