@@ -52,6 +52,7 @@ SECTION_BLURBS: dict[str, str | Promise] = {
     "quality": _("CSAT, SERVQUAL and KANO surveys, QA scorecards."),
     "insights": _("Root causes, early warning and dashboards."),
     "people": _("Careers, coaching conversations and retention."),
+    "audit": _("Who changed what, and when; every reveal of personal data."),
 }
 
 
