@@ -1,6 +1,6 @@
 """API schemas of the core app. Inputs forbid unknown fields."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal
 
 from ninja import Schema
@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field, field_validator
 # integers past 32 bits in an integer column (SQLite takes both, so only one
 # backend would fail, with a 500). Inputs are checked here, once, for every API.
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+MAX_UTC_OFFSET = timedelta(hours=14)
 
 
 def _storable(value: object) -> object:
@@ -17,6 +18,10 @@ def _storable(value: object) -> object:
         raise ValueError("NUL characters are not allowed")
     if isinstance(value, int) and not isinstance(value, bool) and not INT_MIN <= value <= INT_MAX:
         raise ValueError(f"integers must lie between {INT_MIN} and {INT_MAX}")
+    if isinstance(value, datetime) and value.utcoffset() is not None:
+        offset = value.utcoffset() or timedelta(0)
+        if abs(offset) > MAX_UTC_OFFSET:  # real zones lie within ±14:00; PostgreSQL refuses more
+            raise ValueError("the UTC offset must lie within ±14:00")
     if isinstance(value, dict):
         for key, item in value.items():
             _storable(key)
@@ -28,7 +33,7 @@ def _storable(value: object) -> object:
 
 
 class StrictInput(Schema):
-    """API input: unknown fields refused; no NUL in text, integers within 32 bits."""
+    """API input: unknown fields refused; no NUL in text, integers within 32 bits, UTC offsets within ±14:00."""
 
     model_config = ConfigDict(extra="forbid")
 
