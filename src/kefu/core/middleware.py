@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from kefu.core.errors import DomainError
 
@@ -64,6 +66,8 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OperationalError | InterfaceError):
+            return _database_unavailable(request)
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
         return render(
@@ -72,3 +76,18 @@ class DomainErrorMiddleware:
             {"code": str(exception.code), "message": exception.text()},
             status=exception.status,
         )
+
+
+def _database_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 while the database cannot be reached (restart, failover): the request did
+    nothing (its transaction was rolled back) and may be sent again. A plain answer,
+    as rendering a page would need the database."""
+    message = _("The database is not available right now; try again in a moment.")
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"code": "database_unavailable", "message": message}, status=503
+        )
+    else:
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = "5"
+    return response
