@@ -186,7 +186,7 @@ def test_two_clock_loops_at_once_run_each_due_item_once(make_topology: MakeTopol
             "SELECT count(*) FROM core_scheduledjob "
             "WHERE kind='cases.commitment_reminder' AND done_at IS NULL",
         )[0]
-        return pending == 0
+        return bool(pending == 0)
 
     wait_for(reminders_done, timeout=40, what="both loops to run every reminder")
     counts = _rows(

@@ -105,7 +105,7 @@ def _drive(topology: Topology, sink: SmtpSink) -> None:
     # A worker delivers the reply by SMTP.
     # (The zero-minute SLA may also breach on this case first; its notice is another mail.)
     def reply_mail() -> list[EmailMessage]:
-        return [m for m in sink.messages if "维修人员已在路上。" in m.get_body().get_content()]
+        return [m for m in sink.messages if "维修人员已在路上。" in str(m.get_body() or "")]
 
     (mail,) = cast(list[EmailMessage], wait_for(reply_mail, timeout=20, what="the reply mail"))
     assert mail["To"] == "c0@customer.example"
@@ -137,7 +137,7 @@ def _drive(topology: Topology, sink: SmtpSink) -> None:
         _s, body, _c = http(
             "GET", f"{_api(topology, 0)}/cases/{emailed['id']}", token=tokens["lead"]
         )
-        return cast(dict[str, Any], body)["breach_count"] == 1
+        return bool(cast(dict[str, Any], body)["breach_count"] == 1)
 
     wait_for(breached, timeout=20, what="the clock loop to record the SLA breach")
     _s, events, _c = http(
