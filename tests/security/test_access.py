@@ -26,7 +26,7 @@ def test_confidential_case_is_invisible_outside_its_department(bearer_for: Beare
         role=Role.DEPARTMENT_MANAGER, department=make_department(name="工程部", code="eng")
     )
     case = open_case(when="2026-11-16 09:00", owner=inside)
-    case.department = inside.department
+    case.department_id = inside.department_id  # type: ignore[assignment]
     case.is_confidential = True
     case.save(update_fields=["department", "is_confidential"])
     client = Client()

@@ -68,6 +68,9 @@ def _keep_test_connection() -> Iterator[None]:
 @pytest.mark.filterwarnings("ignore")
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck))
-def test_no_server_errors(case: schemathesis.Case, admin_headers: dict[str, str]) -> None:
+def test_no_server_errors(
+    case: schemathesis.Case,  # type: ignore[type-arg]
+    admin_headers: dict[str, str],
+) -> None:
     response = case.call(headers=admin_headers)
     case.validate_response(response, checks=[not_a_server_error], headers=admin_headers)

@@ -20,7 +20,8 @@ def _storable(value: object) -> object:
         raise ValueError(f"integers must lie between {INT_MIN} and {INT_MAX}")
     if isinstance(value, datetime) and value.utcoffset() is not None:
         offset = value.utcoffset() or timedelta(0)
-        if abs(offset) > MAX_UTC_OFFSET:  # real zones lie within ±14:00; PostgreSQL refuses more
+        # Real zones lie within ±14:00; PostgreSQL refuses more.
+        if abs(offset) > MAX_UTC_OFFSET:
             raise ValueError("the UTC offset must lie within ±14:00")
     if isinstance(value, dict):
         for key, item in value.items():
@@ -33,7 +34,8 @@ def _storable(value: object) -> object:
 
 
 class StrictInput(Schema):
-    """API input: unknown fields refused; no NUL in text, integers within 32 bits, UTC offsets within ±14:00."""
+    """API input: unknown fields refused; no NUL in text, integers within 32 bits,
+    UTC offsets within ±14:00."""
 
     model_config = ConfigDict(extra="forbid")
 

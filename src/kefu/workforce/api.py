@@ -39,7 +39,7 @@ def history_import(request: HttpRequest, queue: str = "default") -> Status[Any]:
 
     The answer is 422 when no row could be imported.
     """
-    if request.content_type.startswith("multipart/"):
+    if (request.content_type or "").startswith("multipart/"):
         # Reading FILES consumes the stream: the raw body is gone, whatever the parts were.
         try:
             upload = request.FILES.get("file")
