@@ -325,3 +325,10 @@ if KEFU_SMS_GATEWAY_URL and not KEFU_SMS_GATEWAY_URL.startswith(("http://", "htt
 # keys, the first encrypts, all decrypt (rotation, see docs/floor.md). Empty: a
 # key derived from the secret key. Also read from KEFU_FIELD_KEY_FILE.
 KEFU_FIELD_KEY = env_str("KEFU_FIELD_KEY", "")
+
+# Request size limits: Django's defaults, stated on purpose (docs/security.md).
+# Cap the request body at the reverse proxy too (e.g. nginx client_max_body_size 25m).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+NINJA_PAGINATION_MAX_LIMIT = 1000  # matches core.pagination.BoundedLimitOffsetPagination
