@@ -105,7 +105,8 @@ def _drive(topology: Topology, sink: SmtpSink) -> None:
     # A worker delivers the reply by SMTP.
     # (The zero-minute SLA may also breach on this case first; its notice is another mail.)
     def reply_mail() -> list[EmailMessage]:
-        return [m for m in sink.messages if "维修人员已在路上。" in str(m.get_body() or "")]
+        bodies = [(m, m.get_body()) for m in sink.messages]
+        return [m for m, b in bodies if b is not None and "维修人员已在路上。" in b.get_content()]
 
     (mail,) = cast(list[EmailMessage], wait_for(reply_mail, timeout=20, what="the reply mail"))
     assert mail["To"] == "c0@customer.example"
