@@ -1,22 +1,25 @@
-"""Evaluate the conflict coach on the labelled development set.
+"""Evaluate the conflict coach on the labelled sets written by the kefu team.
 
-    .venv/bin/python bench/assist_eval.py [--data bench/data/assist_dev.jsonl] [--errors]
+    .venv/bin/python bench/assist_eval.py [--data FILE_OR_GLOB ...] [--errors [GROUP]]
 
-Prints one JSON object: per split (dev, holdout, all), per batch (batch1 is
-the first 488 lines; batch2, batch3... were each written and labelled before
-the engine was run on them) and per label the accuracy, precision, recall and
-F1 (customer: upset, threat, negative sentiment, sentiment accuracy over
-three classes; agent: negative_phrasing, empathy, commitment_time,
+Reads ``bench/data/assist_*.jsonl`` by default (or every ``--data``, repeatable,
+globs allowed). Prints one JSON object: per group and per label the accuracy,
+precision, recall and F1 (customer: upset, threat, negative sentiment, sentiment
+accuracy over three classes; agent: negative_phrasing, empathy, commitment_time,
 blame_customer, passing_the_buck, jargon), and the latency per message
-(p50/p95/max, one core, pure Python). ``--errors`` also lists the misread
-lines of the dev split, or with ``--errors batchN`` of one batch (only once its
-blind figures are recorded; never look at the holdout ones while tuning).
-Not a test: figures go into docs/assist.md and docs/performance.md.
+(p50/p95/max, one core, pure Python). Groups: each split (``dev``, ``holdout``,
+``blind5``...), each batch of ``assist_dev.jsonl`` (``batch1`` is the first 488
+lines; batch2, batch3... were each written and labelled before the engine was run
+on them), each file (``file:assist_corpus_a``), and ``all``. ``--errors`` also
+lists the misread lines of the dev split, or with ``--errors GROUP`` of one group
+(only once its blind figures are recorded; never look at a blind set's errors
+while tuning). Not a test: figures go into docs/assist.md and docs/performance.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
 import json
 import os
 import platform
@@ -30,7 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kefu.assist.engine import coach_draft, load_lexicon, read_customer  # noqa: E402
+from kefu.assist.engine import coach_draft, load_lexicon, polarity, read_customer  # noqa: E402
 
 AGENT_LABELS = (
     "negative_phrasing",
@@ -103,7 +106,19 @@ def _shows(row: dict[str, Any], errors: str | None) -> bool:
         return False
     if errors == "dev":
         return bool(row.get("split", "dev") == "dev")
-    return f"batch{row.get('batch', 1)}" == errors
+    return errors in _groups(row)
+
+
+def _groups(row: dict[str, Any]) -> tuple[str, ...]:
+    """The groups a line is scored in: its split, its batch (dev file), its file, all."""
+    source = row.get("_file", "assist_dev")
+    groups = [str(row.get("split", "dev"))]
+    if source == "assist_dev":
+        groups.append(f"batch{row.get('batch', 1)}")
+    elif "batch" in row:
+        groups.append(f"file:{source}:batch{row['batch']}")
+    groups += [f"file:{source}", "all"]
+    return tuple(groups)
 
 
 def evaluate(rows: list[dict[str, Any]], *, errors: str | None, rounds: int) -> dict[str, Any]:
@@ -114,7 +129,7 @@ def evaluate(rows: list[dict[str, Any]], *, errors: str | None, rounds: int) -> 
     for row in rows:
         predicted = _predict(row, lexicon)
         wrong = {}
-        for split in (row.get("split", "dev"), f"batch{row.get('batch', 1)}", "all"):
+        for split in _groups(row):
             for label, want in row["labels"].items():
                 if label == "sentiment":
                     sentiment[split].append(predicted["sentiment"] == want)
@@ -129,8 +144,10 @@ def evaluate(rows: list[dict[str, Any]], *, errors: str | None, rounds: int) -> 
         if wrong and _shows(row, errors):
             misread.append({"text": row["text"], "context": row.get("context"), **wrong})
     report: dict[str, Any] = {}
+    splits = sorted({k for k in pairs if not k.startswith(("batch", "file:")) and k != "all"})
     batches = sorted({k for k in pairs if k.startswith("batch")}, key=lambda k: int(k[5:]))
-    for split in ("dev", "holdout", *batches, "all"):
+    files = sorted(k for k in pairs if k.startswith("file:"))
+    for split in (*splits, *batches, *files, "all"):
         labels: dict[str, Any] = {label: _binary(p) for label, p in sorted(pairs[split].items())}
         if sentiment[split]:
             labels["sentiment_accuracy"] = round(sum(sentiment[split]) / len(sentiment[split]), 3)
@@ -141,7 +158,12 @@ def evaluate(rows: list[dict[str, Any]], *, errors: str | None, rounds: int) -> 
             "customer": sum(1 for r in rows if r["role"] == "customer"),
             "agent": sum(1 for r in rows if r["role"] == "agent"),
             "holdout": sum(1 for r in rows if r.get("split") == "holdout"),
+            "files": sorted({r.get("_file", "assist_dev") for r in rows}),
             "lexicon": lexicon.version,
+            "models": {
+                "upset": polarity.upset_model() is not None,
+                "negative_phrasing": polarity.phrasing_model() is not None,
+            },
         },
         "splits": report,
         "latency": _latency(rows, lexicon, rounds),
@@ -154,7 +176,13 @@ def evaluate(rows: list[dict[str, Any]], *, errors: str | None, rounds: int) -> 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=str(ROOT / "bench" / "data" / "assist_dev.jsonl"))
+    parser.add_argument(
+        "--data",
+        action="append",
+        default=None,
+        help="a labelled JSONL file or a glob (repeatable; default bench/data/assist_*.jsonl)",
+    )
+    parser.add_argument("--no-models", action="store_true", help="the rules alone")
     parser.add_argument(
         "--errors",
         nargs="?",
@@ -166,7 +194,23 @@ def main() -> None:
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    rows = [json.loads(line) for line in Path(args.data).read_text("utf-8").splitlines() if line]
+    if args.no_models:
+        polarity._model = lambda: None  # type: ignore[assignment]
+        polarity._phrasing = lambda: None  # type: ignore[assignment]
+    patterns = args.data or [str(ROOT / "bench" / "data" / "assist_*.jsonl")]
+    paths = sorted({Path(p) for pattern in patterns for p in glob.glob(pattern)})
+    rows = []
+    for path in paths:
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except ValueError:
+                print(f"{path.name}:{number}: not JSON, skipped", file=sys.stderr)
+                continue
+            row["_file"] = path.stem
+            rows.append(row)
     json.dump(
         evaluate(rows, errors=args.errors, rounds=args.rounds),
         sys.stdout,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kefu.assist.engine.lexicon import Lexicon, Match, load_lexicon
+from kefu.assist.engine.polarity import phrasing_model
 from kefu.assist.engine.reader import read_customer
 from kefu.assist.engine.text import (
     CJK,
@@ -158,6 +159,49 @@ def _span_flags(draft: _Draft, list_name: str, code: str) -> list[Flag]:
     return flags
 
 
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """The (start, end) spans of the sentences of ``text``, closing mark included."""
+    spans, start = [], 0
+    while start < len(text):
+        end = min(sentence_end(text, start) + 1, len(text))
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = end
+    return spans
+
+
+def phrasing_gate(text: str, lexicon: Lexicon) -> bool:
+    """Whether the phrasing model may flag ``text``: not when the rules already decided
+    (a list phrase, even one excused by an alternative or a double negation), nor when
+    the draft offers an alternative or holds one of the lists' positive rewrites (so an
+    applied rewrite is never flagged again)."""
+    if lexicon["negative_phrasing"].search(text) or lexicon["alternative"].search(text):
+        return False
+    low = text.lower()
+    return not any(
+        e.suggestion and e.suggestion.lower() in low for e in lexicon["negative_phrasing"].entries
+    )
+
+
+def _model_phrasing(draft: _Draft) -> list[Flag]:
+    """Negative phrasing no list names, found by the statistical model: the sentence that
+    weighs most is the span, with the list's explanation and the generic rewrite hint of
+    the data files (if any)."""
+    model = phrasing_model()
+    if model is None or not phrasing_gate(draft.text, draft.lexicon):
+        return []
+    if model.probability(draft.text) < model.threshold:
+        return []
+    span = model.strongest(draft.text, _sentences(draft.text))
+    if span is None:
+        return []
+    start, end = span
+    while start < end and draft.text[start].isspace():
+        start += 1
+    message = draft.message("negative_phrasing", "negative_phrasing")
+    return [Flag("negative_phrasing", start, end, message, draft.addition("negative_phrasing"))]
+
+
 def _context_flags(draft: _Draft, context: Mapping[str, Any]) -> tuple[bool, bool]:
     """Whether the customer is upset and whether this is a complaint, from the context."""
     upset = context.get("customer_upset")
@@ -286,7 +330,7 @@ def coach_draft(
     if not text.strip():
         return Coaching(flags=flags)
 
-    flags += _span_flags(draft, "negative_phrasing", "negative_phrasing")
+    flags += _span_flags(draft, "negative_phrasing", "negative_phrasing") or _model_phrasing(draft)
     flags += _span_flags(draft, "blame_customer", "blame_customer")
     flags += _span_flags(draft, "jargon", "jargon")
     empathy = draft.has("empathy")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kefu.assist.engine.lexicon import EMOTIONS, THREAT_KINDS, Lexicon, Match, load_lexicon
-from kefu.assist.engine.polarity import upset_probability
+from kefu.assist.engine.polarity import upset_model
 from kefu.assist.engine.text import (
     CONTENT,
     MAX_CHARS,
@@ -39,8 +39,6 @@ IMPLIED_CONTACTS = 3
 PROBLEM_WEIGHT = 0.6
 # From this many contacts on, the count itself is a cue.
 REPEAT_CONTACTS = 3
-# The n-gram model's probability that makes a negative reading upset.
-MODEL_UPSET_AT = 0.7
 # An English message written mostly in capitals.
 SHOUTING_WEIGHT = 0.8
 
@@ -357,12 +355,16 @@ def read_customer(
         sentiment = "neutral"
     net = negative - 0.5 * positive
     upset = threat or (net >= UPSET_AT and negative > positive)
-    if not upset and sentiment == "negative":
-        # The rules read a negative message; a confident n-gram model makes it upset.
-        likely = upset_probability(text)
-        if likely is not None and likely >= MODEL_UPSET_AT:
-            upset = True
-            scores.cues.append(Cue("model", "", 0, 0, round(likely, 2)))
+    if not upset and (sentiment != "positive" or sarcastic) and sentiment != "unknown":
+        # Rules miss new wording; a confident statistical model makes the message upset,
+        # unless the rules read it clearly positive (with no sarcasm). Its threshold was
+        # chosen by cross validation (tools/train_assist_model.py).
+        model = upset_model()
+        if model is not None:
+            likely = model.probability(text)
+            if likely >= model.threshold:
+                upset = True
+                scores.cues.append(Cue("model", "", 0, 0, round(likely, 2)))
     if upset and sentiment != "negative":
         sentiment = "negative"
     complaint = upset or threat or sentiment == "negative" or (problem is not None and not question)
