@@ -35,7 +35,13 @@ def test_sms_is_posted_to_the_gateway_and_keeps_its_id(notice: Message, endpoint
     assert status == "sent"
     assert (notice.delivery_status, notice.external_id) == ("sent", "sms:gw-1")
     assert endpoint.json_bodies() == [
-        {"to": "13912345678", "text": "师傅明早九点到。", "reference": notice.case.reference}
+        {
+            "to": "13912345678",
+            "text": "师傅明早九点到。",
+            "reference": notice.case.reference,
+            # Stable per message: a gateway that deduplicates drops a resend after a crash.
+            "client_reference": f"message-{notice.pk}",
+        }
     ]
     assert headers["Authorization"] == "Bearer gateway-key"
     assert headers["Content-Type"].startswith("application/json")

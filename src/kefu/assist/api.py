@@ -8,8 +8,8 @@ from ninja import Router
 from pydantic import Field
 
 from kefu.assist import analysis
-from kefu.core.api import actor_of
 from kefu.core.authz import authorize
+from kefu.core.requests import request_user as actor_of
 from kefu.core.roles import Perm
 from kefu.core.schemas import StrictInput
 

@@ -54,10 +54,10 @@ from kefu.cases.schemas import (
     WatchIn,
 )
 from kefu.cases.services import workspace
-from kefu.core.api import actor_of
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.core.models import Department, User
 from kefu.core.pagination import CappedLimitOffsetPagination
+from kefu.core.requests import request_user as actor_of
 from kefu.customers.models import Contact, Project
 
 router = Router(tags=["cases"])

@@ -35,16 +35,11 @@ from kefu.cases.services import coach, workspace
 from kefu.core.errors import DomainError
 from kefu.core.models import User
 from kefu.core.pagination import CappedPaginator
+from kefu.core.requests import request_user as _user
 from kefu.core.roles import Perm
 
 View = Callable[..., HttpResponse]
 Action = Callable[..., None]
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (login_required guarantees it)
-    return user
 
 
 def _filters(form: QueueFilterForm) -> selectors.CaseFilter:

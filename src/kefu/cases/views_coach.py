@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from kefu.assist.engine import Flag
 from kefu.cases import selectors
 from kefu.cases.services import coach
-from kefu.cases.views import _user
 from kefu.core.errors import DomainError
+from kefu.core.requests import request_user as _user
 
 # The coach reads at most this much of a draft while the agent types.
 DRAFT_LIMIT = 20_000

@@ -14,6 +14,7 @@ from kefu.core import selectors, services
 from kefu.core.errors import DomainError
 from kefu.core.models import AuditEntry, Department, Team, User
 from kefu.core.pagination import BoundedLimitOffsetPagination
+from kefu.core.requests import request_user as actor_of
 from kefu.core.schemas import (
     AuditOut,
     AuditQuery,
@@ -30,12 +31,6 @@ router = Router(tags=["core"])
 
 class CalendarErrorCode(StrEnum):
     INVALID_CALENDAR = "invalid_calendar"
-
-
-def actor_of(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (the API's auth guarantees it)
-    return user
 
 
 @router.get("/me", response=UserOut, summary="The signed-in user")

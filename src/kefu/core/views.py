@@ -14,19 +14,13 @@ from django.views.decorators.http import require_POST
 
 from kefu.core import selectors, services
 from kefu.core.forms import AuditFilterForm, ThrottledAuthenticationForm
-from kefu.core.models import User
+from kefu.core.requests import request_user as _user
 
 
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (login_required guarantees it)
-    return user
 
 
 @login_required

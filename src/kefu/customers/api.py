@@ -9,9 +9,9 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from kefu.core.api import actor_of
 from kefu.core.models import User
 from kefu.core.pagination import BoundedLimitOffsetPagination
+from kefu.core.requests import request_user as actor_of
 from kefu.customers import selectors, services
 from kefu.customers.csv_io import export_filename
 from kefu.customers.errors import CsvImportError

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kefu.core.models import User
+from kefu.core.requests import request_user as _user
 from kefu.core.roles import Perm
 from kefu.customers import selectors, services
 from kefu.customers.csv_io import export_filename
@@ -17,12 +18,6 @@ from kefu.customers.forms import ContactFilterForm, ImportForm, OrganisationFilt
 from kefu.customers.timeline import customer_timeline
 
 ACTIVE = "customers"
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (login_required guarantees it)
-    return user
 
 
 def _is_htmx(request: HttpRequest) -> bool:

@@ -12,9 +12,9 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from kefu.cases.models import Case
-from kefu.core.api import actor_of
 from kefu.core.models import User
 from kefu.core.pagination import BoundedLimitOffsetPagination
+from kefu.core.requests import request_user as actor_of
 from kefu.floor import selectors, services
 from kefu.floor.days import local_day
 from kefu.floor.models import AgentState, Candidate, Leave, MealAlert, RaisedHand

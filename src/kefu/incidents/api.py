@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Status
 
-from kefu.core.api import actor_of
 from kefu.core.errors import NotFoundError
 from kefu.core.models import User
+from kefu.core.requests import request_user as actor_of
 from kefu.incidents import selectors, services
 from kefu.incidents.errors import IncidentErrorCode
 from kefu.incidents.models import Delivery, Incident, Notice

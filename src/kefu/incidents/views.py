@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError
 from kefu.core.models import User
+from kefu.core.requests import request_user as _user
 from kefu.core.roles import Perm
 from kefu.customers.models import Organisation, Project
 from kefu.incidents import selectors, services
@@ -46,12 +47,6 @@ from kefu.incidents.models import (
 
 View = Callable[..., HttpResponse]
 Action = Callable[..., None]
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (login_required guarantees it)
-    return user
 
 
 @login_required

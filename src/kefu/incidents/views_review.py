@@ -15,13 +15,14 @@ from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError
 from kefu.core.models import User
+from kefu.core.requests import request_user as _user
 from kefu.core.roles import Perm
 from kefu.incidents import selectors, services
 from kefu.incidents.forms import ActionForm, ReviewForm, SurveyForm
 from kefu.incidents.models import Evidence
 from kefu.incidents.review import review_markdown, review_pdf, review_report
 from kefu.incidents.services._common import EVIDENCE_SALT
-from kefu.incidents.views import _user, incident_action
+from kefu.incidents.views import incident_action
 
 
 @login_required

@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Status
 
-from kefu.core.api import actor_of
 from kefu.core.authz import authorize
+from kefu.core.requests import request_user as actor_of
 from kefu.core.roles import Perm
 from kefu.quality import selectors, services
 from kefu.quality.metrics import insights

@@ -11,18 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kefu.core.authz import authorize
-from kefu.core.models import User
+from kefu.core.requests import request_user as user_of
 from kefu.core.roles import Perm
 from kefu.quality import charts, exports, selectors
 from kefu.quality.forms import PeriodForm
 from kefu.quality.metrics import Insights
 from kefu.quality.metrics import insights as read_insights
-
-
-def user_of(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (login_required guarantees it)
-    return user
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kefu.cases.selectors import visible_cases
 from kefu.core.authz import authorize
+from kefu.core.requests import request_user as user_of
 from kefu.core.roles import Perm
 from kefu.quality import charts, selectors, services
 from kefu.quality.analysis import decode, kano_analyse, servqual_analyse
@@ -22,7 +23,6 @@ from kefu.quality.forms import KanoUploadForm, PeriodForm, RootCauseForm, Servqu
 from kefu.quality.models import Cause, ServqualItem
 from kefu.quality.services.alarms import alarm_cases, series_label
 from kefu.quality.servqual import Dimension
-from kefu.quality.views import user_of
 
 _DIMENSION_LABELS = dict(ServqualItem.Dimension.choices)
 

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kefu.core.authz import authorize
+from kefu.core.requests import request_user as user_of
 from kefu.core.roles import Perm
 from kefu.quality import selectors, services
 from kefu.quality.forms import CalibrationForm, CaseReferenceForm, ScoreForm
 from kefu.quality.models import QaCalibration
 from kefu.quality.services.scoring import rubric
-from kefu.quality.views import user_of
 
 
 @login_required

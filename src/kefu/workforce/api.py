@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from kefu.core.api import actor_of
+from kefu.core.requests import request_user as actor_of
 from kefu.core.schemas import StrictInput
 from kefu.workforce import csv_io, erlang, selectors, services
 from kefu.workforce.errors import CoreInputError

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from kefu.core.authz import authorize
 from kefu.core.errors import DomainError
 from kefu.core.models import User
+from kefu.core.requests import request_user as _user
 from kefu.core.roles import Perm
 from kefu.workforce import charts, csv_io, selectors, services
 from kefu.workforce.errors import CoreInputError, ScheduleProblemsError, WorkforceNotFoundError
@@ -25,12 +26,6 @@ from kefu.workforce.ics import shifts_ics
 from kefu.workforce.models import Forecast, Schedule
 
 ACTIVE = "workforce"
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (login_required guarantees it)
-    return user
 
 
 def _page(

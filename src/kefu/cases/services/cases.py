@@ -265,6 +265,10 @@ def case_reply(
     becomes open and, without an owner, the replying agent takes it.
     """
     authorize(actor, Perm.WORK_CASES)
+    if version is None:
+        # No version given (an API client that did not read the case first): wait for
+        # any other writer instead of refusing, so two replies at once both go out.
+        case = Case.objects.select_for_update().get(pk=case.pk)
     require_open(case)
     text = require_text(body, CaseErrorCode.EMPTY_MESSAGE, _("Write a reply first."))
     fields: dict[str, object] = {"search_terms": search.merge_terms(case.search_terms, text)}

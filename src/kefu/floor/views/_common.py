@@ -13,15 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError
-from kefu.core.models import User
+from kefu.core.requests import request_user as user_of
 
 View = Callable[..., HttpResponse]
-
-
-def user_of(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # noqa: S101  (login_required guarantees it)
-    return user
 
 
 def back(request: HttpRequest, default: str) -> HttpResponseRedirect:

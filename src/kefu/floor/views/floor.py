@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from kefu.cases.models import Case
 from kefu.core.errors import DomainError
 from kefu.core.models import User
+from kefu.core.requests import request_user as user_of
 from kefu.core.roles import Perm
 from kefu.floor import plan, selectors, services
 from kefu.floor.adherence import PlanKind
@@ -22,7 +23,7 @@ from kefu.floor.days import local_day
 from kefu.floor.forms import BreakForm, HandForm, LeaveForm, StateForm
 from kefu.floor.models import BREAK_STATES, RaisedHand
 from kefu.floor.services.states import EARLY_START
-from kefu.floor.views._common import action, user_of
+from kefu.floor.views._common import action
 
 
 def _day(request: HttpRequest) -> date:

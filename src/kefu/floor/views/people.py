@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kefu.core.errors import DomainError
 from kefu.core.models import User
+from kefu.core.requests import request_user as user_of
 from kefu.core.roles import Perm
 from kefu.floor import services
 from kefu.floor.days import local_day
@@ -26,7 +27,7 @@ from kefu.floor.forms import (
 )
 from kefu.floor.retention import TenureBand
 from kefu.floor.selectors import people as selectors
-from kefu.floor.views._common import action, user_of
+from kefu.floor.views._common import action
 
 BAND_LABELS = {
     TenureBand.UNDER_3_MONTHS: "< 3",
