@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import smtplib
-from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -67,7 +66,9 @@ def send_email(message: Message) -> str:
     contact = message.contact or case.contact
     if not contact.email:
         raise DeliveryError("the contact has no email address", permanent=True)
-    message_id = make_msgid(domain=settings.KEFU_EMAIL_DOMAIN)
+    # Stable per message: a resend after a worker died carries the same id, so mail
+    # clients and servers that deduplicate show it once.
+    message_id = f"<kefu.{message.pk}.{case.reference}@{settings.KEFU_EMAIL_DOMAIN}>"
     headers = {"Message-ID": message_id}
     parent, references = thread_ids(case)
     if parent:
