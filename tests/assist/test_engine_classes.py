@@ -168,3 +168,9 @@ def test_polarity_model_is_a_bounded_second_opinion(tmp_path, monkeypatch) -> No
     finally:
         monkeypatch.undo()
         polarity._model.cache_clear()
+
+
+def test_a_contact_count_of_odd_digits_is_ignored_not_an_error() -> None:
+    # "²".isdigit() is true but int("²") raises; hypothesis found it.
+    assert not read_customer("你好", {"contact_count": "²"}).upset
+    assert "contact_count" in {c.code for c in read_customer("你好", {"contact_count": "٣"}).cues}

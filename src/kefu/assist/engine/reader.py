@@ -98,7 +98,7 @@ def _int(value: object, default: int = 0) -> int:
         return value
     if isinstance(value, float) and math.isfinite(value):
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal():
         return int(value.strip()[:6])
     return default
 
