@@ -332,3 +332,32 @@ class WarningAlarm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.series}:{self.key} {self.period_start} {self.method}"
+
+
+# The survey campaigns live in their own module; imported here so Django finds them.
+from kefu.quality.models_campaigns import (  # noqa: E402
+    CampaignAnswer,
+    CampaignFeature,
+    CampaignInvitation,
+    CampaignWeight,
+    SurveyCampaign,
+)
+
+__all__ = [
+    "CampaignAnswer",
+    "CampaignFeature",
+    "CampaignInvitation",
+    "CampaignWeight",
+    "Cause",
+    "CsatSurvey",
+    "QaCalibration",
+    "QaCriterion",
+    "QaScore",
+    "QaScoreItem",
+    "RootCauseAnalysis",
+    "ServqualItem",
+    "SurveyCampaign",
+    "SurveyCursor",
+    "WarningAlarm",
+    "WhyStep",
+]

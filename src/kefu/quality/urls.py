@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.quality import views, views_analysis, views_qa, views_survey
+from kefu.quality import views, views_analysis, views_campaigns, views_qa, views_survey
 
 app_name = "quality"
 
@@ -10,6 +10,14 @@ urlpatterns = [
     path("insights/export.csv", views.insights_csv, name="insights_csv"),
     path("insights/export.pdf", views.insights_pdf, name="insights_pdf"),
     path("s/<str:token>/", views_survey.survey, name="survey"),
+    path("c/<str:token>/", views_campaigns.campaign_answer, name="campaign_answer"),
+    path("campaigns/", views_campaigns.campaigns, name="campaigns"),
+    path("campaigns/<int:campaign_id>/", views_campaigns.campaign, name="campaign"),
+    path(
+        "campaigns/<int:campaign_id>/<str:part>.csv",
+        views_campaigns.campaign_csv,
+        name="campaign_csv",
+    ),
     path("qa/", views_qa.qa_index, name="qa"),
     path("qa/mine/", views_qa.qa_mine, name="qa_mine"),
     path("qa/case/<int:case_id>/", views_qa.qa_case, name="qa_case"),
