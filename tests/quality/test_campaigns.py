@@ -36,7 +36,7 @@ FEATURES = [
         "functional_zh": "如果师傅出发时短信通知您，您觉得如何？",
         "functional_en": "If we texted you when the technician sets off, how would you feel?",
         "dysfunctional_zh": "如果师傅出发时不通知您，您觉得如何？",
-        "dysfunctional_en": "If we did not tell you when the technician sets off, how would you feel?",
+        "dysfunctional_en": "If we did not say when the technician sets off, how would you feel?",
     },
 ]
 
@@ -129,7 +129,8 @@ def test_servqual_campaign_answered_by_two_contacts_matches_the_pure_core(
     page = Client()
     page.force_login(manager)
     html = page.get(f"/quality/campaigns/{created['id']}/").content.decode()
-    assert "<svg" in html and "100%" in html
+    assert "<svg" in html
+    assert "100%" in html
     answers = page.get(f"/quality/campaigns/{created['id']}/answers.csv").content.decode()
     points = page.get(f"/quality/campaigns/{created['id']}/weights.csv").content.decode()
     assert answers.splitlines()[0] == "respondent,item,expectation,perception"
@@ -155,9 +156,11 @@ def test_kano_campaign_matches_the_pure_core_and_speaks_chinese(
     public = Client()
     page = public.get(f"/quality/c/{tokens[0]}/").content.decode()
     assert FEATURES[0]["functional_zh"] in page
-    assert "理所当然" in page and "能忍受" in page
+    assert "理所当然" in page
+    assert "能忍受" in page
     english = public.get(f"/quality/c/{tokens[0]}/?lang=en").content.decode()
-    assert FEATURES[0]["functional_en"] in english and 'lang="en"' in english
+    assert FEATURES[0]["functional_en"] in english
+    assert 'lang="en"' in english
     chosen = [((1, 5), (1, 3)), ((2, 5), (1, 5))]
     for token, pairs in zip(tokens, chosen, strict=True):
         post = {}
@@ -176,7 +179,8 @@ def test_kano_campaign_matches_the_pure_core_and_speaks_chinese(
     staff = Client()
     staff.force_login(manager)
     html = staff.get(f"/quality/campaigns/{created['id']}/").content.decode()
-    assert "<svg" in html and "arrival-sms" in html
+    assert "<svg" in html
+    assert "arrival-sms" in html
     exported = staff.get(f"/quality/campaigns/{created['id']}/answers.csv").content.decode()
     assert exported.splitlines()[0] == "respondent,feature,functional,dysfunctional"
     assert analysis.kano_analyse(exported).result == expected
@@ -296,9 +300,11 @@ def test_a_refused_delivery_leaves_the_invitation_unsent_and_the_clock_retries(
     campaigns.campaign_invite(actor=manager, campaign=campaign, at=now)
     assert campaigns.campaign_send_due(at=now) == 1
     refused = CampaignInvitation.objects.exclude(contact=ok).get()
-    assert refused.sent_at is None and refused.last_error
+    assert refused.sent_at is None
+    assert refused.last_error
     sent = CampaignInvitation.objects.get(contact=ok)
-    assert sent.sent_at is not None and sent.channel == "email"
+    assert sent.sent_at is not None
+    assert sent.channel == "email"
     # Sent once: a second run sends nothing again.
     assert campaigns.campaign_send_due(at=now) == 0
     assert len(mail.outbox) == 1
@@ -307,3 +313,21 @@ def test_a_refused_delivery_leaves_the_invitation_unsent_and_the_clock_retries(
     with django_capture_on_commit_callbacks() as callbacks:
         campaign_resend(None, now)  # type: ignore[arg-type]
     assert len(callbacks) == 1
+
+
+def test_demo_campaigns_load_once_and_analyse(manager: User) -> None:
+    from kefu.quality.campaign_results import campaign_figures
+    from kefu.quality.demo_campaigns import campaigns_load
+
+    for n in range(20):
+        make_contact(name=f"客户{n}")
+    campaigns_load(at=timezone.now())
+    campaigns_load(at=timezone.now())
+    assert SurveyCampaign.objects.count() == 2
+    for campaign in SurveyCampaign.objects.all():
+        figures = campaign_figures(campaign)
+        assert figures.answered == 15
+        assert figures.result is not None
+    servqual_result = campaign_figures(SurveyCampaign.objects.get(kind="servqual")).result
+    assert servqual_result is not None
+    assert servqual_result["weighted"] is not None

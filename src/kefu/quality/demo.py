@@ -14,6 +14,7 @@ from django.db import transaction
 from kefu.cases.models import Case
 from kefu.core.models import User
 from kefu.core.roles import Role
+from kefu.quality.demo_campaigns import campaigns_load
 from kefu.quality.models import (
     Cause,
     CsatSurvey,
@@ -41,6 +42,7 @@ LOW_COMMENTS = ("等了三天才有人回复，很失望。", "问题没有真�
 @transaction.atomic
 def demo_load(*, at: datetime) -> None:
     """Load the quality demo (fast: a few bulk inserts); a second call does nothing."""
+    campaigns_load(at=at)
     if CsatSurvey.objects.exists() or RootCauseAnalysis.objects.exists():
         return
     rng = random.Random(SEED)  # noqa: S311  (demo data, not secrets)
