@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks
 
+from kefu.core.errors import DomainError
 from kefu.core.models import User
 from kefu.quality import analysis, kano, servqual
 from kefu.quality.campaign_clocks import campaign_resend
@@ -70,7 +71,8 @@ def _invite_and_send(
     assert response.status_code == 200
     assert len(callbacks) == 1  # the send is queued on commit
     campaigns.campaign_send_due(at=timezone.now())
-    return [re.search(r"/quality/c/([^/]+)/", m.body).group(1) for m in mail.outbox]  # type: ignore[union-attr]
+    found = [re.search(r"/quality/c/([^/]+)/", str(m.body)) for m in mail.outbox]
+    return [m.group(1) for m in found if m is not None]
 
 
 def _servqual_post(seed: int, points: tuple[int, ...] = (20, 25, 20, 15, 20)) -> dict[str, str]:
@@ -126,13 +128,13 @@ def test_servqual_campaign_answered_by_two_contacts_matches_the_pure_core(
     assert results["result"] == expected
     assert results["result"]["weighted"] == pytest.approx(expected["weighted"])
     # The campaign page shows the radar; the CSV exports re-run through the CLI reader.
-    page = Client()
-    page.force_login(manager)
-    html = page.get(f"/quality/campaigns/{created['id']}/").content.decode()
+    staff = Client()
+    staff.force_login(manager)
+    html = staff.get(f"/quality/campaigns/{created['id']}/").content.decode()
     assert "<svg" in html
     assert "100%" in html
-    answers = page.get(f"/quality/campaigns/{created['id']}/answers.csv").content.decode()
-    points = page.get(f"/quality/campaigns/{created['id']}/weights.csv").content.decode()
+    answers = staff.get(f"/quality/campaigns/{created['id']}/answers.csv").content.decode()
+    points = staff.get(f"/quality/campaigns/{created['id']}/weights.csv").content.decode()
     assert answers.splitlines()[0] == "respondent,item,expectation,perception"
     assert points.splitlines()[0] == "respondent,dimension,points"
     again = analysis.servqual_analyse(answers, weights_text=points, instrument=1988)
@@ -244,7 +246,7 @@ def test_partial_out_of_range_and_points_not_100_give_the_form_back(manager: Use
     assert not CampaignAnswer.objects.exists()
     assert CampaignInvitation.objects.get().answered_at is None
     # The service refuses the same on its own (the API of the page).
-    with pytest.raises(campaigns.DomainError):
+    with pytest.raises(DomainError):
         campaigns.campaign_answer_servqual(
             token=token, ratings={1: (1, 1)}, points={}, at=timezone.now()
         )

@@ -48,7 +48,7 @@ def servqual_rows(
     campaign: SurveyCampaign,
 ) -> tuple[list[servqual.Rating], dict[str, dict[servqual.Dimension, float]]]:
     ratings = [
-        servqual.Rating(respondent(inv), item, e, p)
+        servqual.Rating(respondent(inv), int(item or 0), int(e or 0), int(p or 0))
         for inv, item, e, p in CampaignAnswer.objects.filter(
             invitation__campaign=campaign, item__isnull=False
         )
@@ -67,7 +67,7 @@ def servqual_rows(
 
 def kano_rows(campaign: SurveyCampaign) -> list[kano.KanoAnswer]:
     return [
-        kano.KanoAnswer(respondent(inv), name, kano.Answer(f), kano.Answer(d))
+        kano.KanoAnswer(respondent(inv), name, kano.Answer(int(f or 0)), kano.Answer(int(d or 0)))
         for inv, name, f, d in CampaignAnswer.objects.filter(
             invitation__campaign=campaign, feature__isnull=False
         )
