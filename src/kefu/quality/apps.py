@@ -10,4 +10,4 @@ class QualityConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the clock jobs and the customer-timeline source.
-        from kefu.quality import clocks, timeline  # noqa: F401
+        from kefu.quality import campaign_clocks, clocks, timeline  # noqa: F401
