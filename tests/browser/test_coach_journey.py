@@ -71,9 +71,7 @@ def test_the_coach_reads_the_customer_and_coaches_the_reply(
     box.fill("这个我们做不到。")
     flag = page.locator('.coach-flags li[data-code="negative_phrasing"]')
     expect(flag).to_be_visible()
-    expect(page.locator('mark.coach-flag[data-code="negative_phrasing"]')).to_have_text(
-        "做不到"
-    )
+    expect(page.locator('mark.coach-flag[data-code="negative_phrasing"]')).to_have_text("做不到")
     screenshot(page, "coach-flag")
 
     flag.get_by_role("button", name="采用").click()

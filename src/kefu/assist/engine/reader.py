@@ -130,7 +130,7 @@ class _Scores:
             self.cues.append(Cue(code, "", 0, 0, weight))
 
 
-def _sentence_before(text: str, start: int, size: int = 48) -> str:
+def _sentence_before(text: str, start: int, size: int = 96) -> str:
     """The text left of ``start`` back to the start of its sentence (at most ``size``)."""
     window = text[max(0, start - size) : start]
     cut = None
@@ -157,17 +157,17 @@ def _threats(
     for m in lexicon["threat_target"].finditer(text):
         entry = m.entry
         # Chinese packs the intent into a few characters; English needs a few words.
-        before = (
-            clause_before(text, m.start, 32)
-            if m.text[:1].isascii() and m.text[:1].isalpha()
-            else clause_before(text, m.start)[-10:]
-        )
+        # Which language the intent is in: the text just before the target says
+        # ("reported this to 12345", "complained to the 民航局").
+        left = text[: m.start].rstrip()[-1:]
+        latin = (m.text[:1].isascii() and m.text[:1].isalpha()) or (left.isascii() and left != "")
+        before = clause_before(text, m.start, 48) if latin else clause_before(text, m.start)[-10:]
         intent_at: int | None = None
         # The intent nearest the target governs it ("我不想去……我就去12315").
         found = list(intents.finditer(before))
         if found:
             intent_at = m.start - len(before) + found[-1].start
-        after = clause_after(text, m.end, 8)
+        after = clause_after(text, m.end, 12)
         after_intent = any(i.entry.after and i.start <= 3 for i in intents.finditer(after))
         conditional = conditions.search(_sentence_before(text, m.start)) is not None
         if not (entry.strong or intent_at is not None or after_intent or conditional):
