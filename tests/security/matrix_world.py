@@ -15,7 +15,9 @@ from kefu.core.models import User
 from kefu.core.roles import Role
 from kefu.incidents.services._common import survey_token as incident_survey_token
 from kefu.quality.models import CsatSurvey
+from kefu.quality.models_campaigns import CampaignFeature, CampaignInvitation, SurveyCampaign
 from kefu.quality.services import survey_token
+from kefu.quality.services.campaigns import invitation_token
 from tests.cases.builders import make_contact, nine_to_six_team, open_case
 from tests.core.factories import make_department, make_staff
 from tests.incidents.builders import make_incident
@@ -53,6 +55,24 @@ def build_world() -> World:
     survey = CsatSurvey.objects.create(
         case=case, contact=contact, sent_at=now, expires_at=now + timedelta(days=7)
     )
+    campaign = SurveyCampaign.objects.create(
+        kind=SurveyCampaign.Kind.KANO,
+        name="回访功能调查",
+        status=SurveyCampaign.Status.OPEN,
+        created_by=users[Role.DEPARTMENT_MANAGER],
+        created_at=now,
+        closes_at=now + timedelta(days=14),
+    )
+    CampaignFeature.objects.create(
+        campaign=campaign,
+        position=1,
+        name="回访",
+        functional_zh="如果提供回访，您觉得如何？",
+        functional_en="If we call you back, how do you feel?",
+        dysfunctional_zh="如果不提供回访，您觉得如何？",
+        dysfunctional_en="If we do not call you back, how do you feel?",
+    )
+    invitation = CampaignInvitation.objects.create(campaign=campaign, contact=contact)
     values: dict[str, object] = {
         "case_id": case.pk,
         "contact_id": contact.pk,
@@ -60,6 +80,9 @@ def build_world() -> World:
         "incident_id": incident.pk,
         "user_id": users[Role.AGENT].pk,
         "reference": case.reference,
+        "campaign_id": campaign.pk,
+        "part@quality:campaign_csv": "answers",
+        "token@quality:campaign_answer": invitation_token(invitation),
         "token@quality:survey": survey_token(survey),
         "token@incidents:survey": incident_survey_token(
             incident_id=incident.pk, contact_id=contact.pk

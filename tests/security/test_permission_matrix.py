@@ -100,6 +100,9 @@ API: dict[str, str] = {
     "GET /api/v1/quality/alarms": "UFAAAAA",
     "POST /api/v1/quality/cases/{case_id}/qa-scores": "UAAAAAA",
     "GET /api/v1/quality/qa-scores/mine": "UAAAAAA",
+    "POST /api/v1/quality/campaigns": "UAAAAAA",  # an empty body is refused (422) first
+    "POST /api/v1/quality/campaigns/{campaign_id}/invite": "UFAAAAA",
+    "GET /api/v1/quality/campaigns/{campaign_id}/results": "UFAAAAA",
     "GET /api/v1/floor/hands": "UFAAAAA",
     "POST /api/v1/floor/hands": "UAAFFAA",
     "POST /api/v1/floor/hands/{hand_id}/acknowledge": "UNNNNNN",
@@ -211,6 +214,10 @@ PAGES: dict[str, str] = {
     "quality:insights_csv": "LFAAAAA",
     "quality:insights_pdf": "LFAAAAA",
     "quality:survey": "AAAAAAA",
+    "quality:campaign_answer": "AAAAAAA",
+    "quality:campaigns": "LFAAAAA",
+    "quality:campaign": "LFAAAAA",
+    "quality:campaign_csv": "LFAAAAA",
     "quality:qa": "LFFAFAA",
     "quality:qa_mine": "LAAAAAA",
     "quality:qa_case": "LFFAFAA",
@@ -257,7 +264,7 @@ PAGES: dict[str, str] = {
 }
 # fmt: on
 
-CUSTOMER_PAGES = {"quality:survey", "incidents:survey"}
+CUSTOMER_PAGES = {"quality:survey", "quality:campaign_answer", "incidents:survey"}
 
 
 def _api_code(status: int) -> str:
