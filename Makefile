@@ -42,7 +42,7 @@ i18n-check: install
 	cd src/kefu && ../../$(KEFU) compilemessages -v0
 
 test-sqlite: install
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -m "not browser and not postgres_only"
 
 test-postgres: install
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)').close()" 2>/dev/null; then \

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -61,3 +62,22 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# Migrations that seed rows the product needs (idempotent ``seed(apps, schema_editor)``).
+SEEDING_MIGRATIONS = (
+    "kefu.cases.migrations.0003_default_sla_policies",
+    "kefu.cases.migrations.0005_default_reply_templates",
+    "kefu.quality.migrations.0002_seed_servqual_items_and_rubric",
+)
+
+
+@pytest.fixture(autouse=True)
+def seeded_rows(transactional_db: None) -> None:
+    """Browser tests are transactional: the database is flushed after each one, which
+    also removes the rows migrations seed (SLA policies, reply templates, the QA rubric,
+    the SERVQUAL wording). Seed them again before each test, as migrate did."""
+    from django.apps import apps
+
+    for name in SEEDING_MIGRATIONS:
+        import_module(name).seed(apps, None)
