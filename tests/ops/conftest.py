@@ -2,9 +2,10 @@
 a ``Topology`` whose processes are always stopped, whatever the test did.
 
 These tests run kefu as real processes (gunicorn, ``kefu worker``, ``kefu clocks``)
-against PostgreSQL and Redis. They run in ``make test``'s PostgreSQL pass; in the
-SQLite pass they are deselected (`-m "not postgres_only"`, see the Makefile). Outside CI a missing PostgreSQL or Redis skips them with the
-reason; in CI (``CI=true``) it fails them, like tests/core/test_tasks.py.
+against PostgreSQL and Redis. They run in ``make test``'s PostgreSQL pass; the
+SQLite pass deselects them (``-m "not postgres_only"``, see the Makefile). Outside
+CI a missing PostgreSQL or Redis skips them with the reason; in CI (``CI=true``) it
+fails them, like tests/core/test_tasks.py.
 """
 
 from __future__ import annotations
