@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -32,14 +31,11 @@ from kefu.cases.forms import (
 )
 from kefu.cases.models import Commitment, CompensationOffer, ReplyTemplate, SavedView
 from kefu.cases.services import coach, workspace
-from kefu.core.errors import DomainError
+from kefu.core.actions import Action, View, record_action
 from kefu.core.models import User
 from kefu.core.pagination import CappedPaginator
 from kefu.core.requests import request_user as _user
 from kefu.core.roles import Perm
-
-View = Callable[..., HttpResponse]
-Action = Callable[..., None]
 
 
 def _filters(form: QueueFilterForm) -> selectors.CaseFilter:
@@ -129,35 +125,14 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def case_action(form_class: type | None = None) -> Callable[[Action], View]:
-    """Wrap a POST action: check the form, run it, report a domain refusal as a
-    message, and go back to the case page (post/redirect/get)."""
-
-    def decorate(view: Action) -> View:
-        @wraps(view)
-        @require_POST
-        @login_required
-        def wrapper(request: HttpRequest, case_id: int, **kwargs: Any) -> HttpResponse:
-            actor = _user(request)
-            case = selectors.access_case(actor, case_id)
-            target = HttpResponseRedirect(reverse("cases:case", args=[case_id]))
-            data: dict[str, Any] = {}
-            if form_class is not None:
-                form = form_class(request.POST)
-                if not form.is_valid():
-                    for field, errors in form.errors.items():
-                        label = form.fields[field].label if field in form.fields else ""
-                        messages.error(request, f"{label}: {' '.join(errors)}")
-                    return target
-                data = form.cleaned_data
-            try:
-                view(request, actor=actor, case=case, data=data, **kwargs)
-            except DomainError as exc:
-                messages.error(request, exc.text())
-            return target
-
-        return wrapper
-
-    return decorate
+    """A POST action on the case page (see core.actions.record_action)."""
+    return record_action(
+        load=selectors.access_case,
+        page="cases:case",
+        key="case_id",
+        name="case",
+        form_class=form_class,
+    )
 
 
 @case_action(ReplyForm)

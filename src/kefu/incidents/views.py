@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -13,8 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from kefu.core.actions import Action, View, record_action
 from kefu.core.errors import DomainError
 from kefu.core.models import User
 from kefu.core.requests import request_user as _user
@@ -44,9 +43,6 @@ from kefu.incidents.models import (
     Notice,
     ReadinessItem,
 )
-
-View = Callable[..., HttpResponse]
-Action = Callable[..., None]
 
 
 @login_required
@@ -162,36 +158,14 @@ def grid(request: HttpRequest, incident_id: int) -> HttpResponse:
 
 
 def incident_action(form_class: type | None = None) -> Callable[[Action], View]:
-    """Wrap a POST action: check the form, run it, report a domain refusal as a
-    message, and go back to the incident page (post/redirect/get)."""
-
-    def decorate(view: Action) -> View:
-        @wraps(view)
-        @require_POST
-        @login_required
-        def wrapper(request: HttpRequest, incident_id: int, **kwargs: Any) -> HttpResponse:
-            actor = _user(request)
-            incident = selectors.access_incident(actor, incident_id)
-            target = HttpResponseRedirect(reverse("incidents:incident", args=[incident_id]))
-            data: dict[str, Any] = {}
-            if form_class is not None:
-                form = form_class(request.POST, request.FILES)
-                if not form.is_valid():
-                    for field, errors in form.errors.items():
-                        label = form.fields[field].label if field in form.fields else ""
-                        messages.error(request, f"{label}: {' '.join(errors)}")
-                    return target
-                data = form.cleaned_data
-                data["_form"] = form
-            try:
-                view(request, actor=actor, incident=incident, data=data, **kwargs)
-            except DomainError as exc:
-                messages.error(request, exc.text())
-            return target
-
-        return wrapper
-
-    return decorate
+    """A POST action on the incident page (see core.actions.record_action)."""
+    return record_action(
+        load=selectors.access_incident,
+        page="incidents:incident",
+        key="incident_id",
+        name="incident",
+        form_class=form_class,
+    )
 
 
 @incident_action(PickForm)
