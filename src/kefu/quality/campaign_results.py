@@ -8,17 +8,19 @@ import io
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from kefu.core.authz import authorize
 from kefu.core.errors import NotFoundError
 from kefu.core.models import User
 from kefu.quality import kano, servqual
+from kefu.quality.errors import QualityErrorCode
 from kefu.quality.models_campaigns import (
     CampaignAnswer,
     CampaignWeight,
     SurveyCampaign,
 )
-from kefu.quality.services.campaigns import PERM, CampaignErrorCode
+from kefu.quality.services.campaigns import PERM
 
 # The words the CLI reads for KANO answers 1-5.
 KANO_WORDS = ("like", "must-be", "neutral", "live-with", "dislike")
@@ -40,7 +42,7 @@ def campaigns_for(actor: User) -> QuerySet[SurveyCampaign]:
 def campaign_for(actor: User, campaign_id: int) -> SurveyCampaign:
     campaign = campaigns_for(actor).filter(pk=campaign_id).first()
     if campaign is None:
-        raise NotFoundError(CampaignErrorCode.BAD_CAMPAIGN, "no such campaign")
+        raise NotFoundError(QualityErrorCode.BAD_CAMPAIGN, _("No such campaign."))
     return campaign
 
 

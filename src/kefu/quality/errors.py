@@ -16,3 +16,6 @@ class QualityErrorCode(StrEnum):
     EMPTY_PROBLEM = "empty_problem"
     NO_CASE = "no_such_case"
     PDF_FONT_MISSING = "pdf_font_missing"
+    BAD_ANSWER = "campaign_bad_answer"
+    BAD_CAMPAIGN = "campaign_invalid"
+    CAMPAIGN_CLOSED = "campaign_closed"

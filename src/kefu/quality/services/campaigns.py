@@ -13,13 +13,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kefu.cases import delivery as channels
@@ -31,6 +31,7 @@ from kefu.core.models import User
 from kefu.core.roles import Perm
 from kefu.customers.models import Contact, Organisation
 from kefu.quality import servqual
+from kefu.quality.errors import QualityErrorCode
 from kefu.quality.models_campaigns import (
     CampaignAnswer,
     CampaignFeature,
@@ -46,15 +47,6 @@ MAX_ATTEMPTS = 5
 _SALT = "kefu.quality.campaign"
 
 
-class CampaignErrorCode(StrEnum):
-    LINK_FORGED = "survey_link_forged"
-    LINK_EXPIRED = "survey_link_expired"
-    ALREADY_ANSWERED = "survey_already_answered"
-    BAD_ANSWER = "campaign_bad_answer"
-    BAD_CAMPAIGN = "campaign_invalid"
-    CLOSED = "campaign_closed"
-
-
 @dataclass(frozen=True)
 class FeatureText:
     name: str
@@ -64,8 +56,8 @@ class FeatureText:
     dysfunctional_en: str
 
 
-def _bad(message: object, **params: object) -> DomainError:
-    return DomainError(CampaignErrorCode.BAD_CAMPAIGN, message, **params)  # type: ignore[arg-type]
+def _bad(message: str | Promise, **params: object) -> DomainError:
+    return DomainError(QualityErrorCode.BAD_CAMPAIGN, message, **params)
 
 
 @transaction.atomic
@@ -146,7 +138,7 @@ def campaign_invite(
     campaign. Contacts already invited are skipped. Returns how many were invited."""
     authorize(actor, PERM)
     if campaign.status == SurveyCampaign.Status.CLOSED or at >= campaign.closes_at:
-        raise ConflictError(CampaignErrorCode.CLOSED, _("This campaign is closed."))
+        raise ConflictError(QualityErrorCode.CAMPAIGN_CLOSED, _("This campaign is closed."))
     query = _reachable(Q(is_active=True))
     if region.strip():
         query &= Q(organisation__region=region.strip())
@@ -298,12 +290,12 @@ def invitation_for_token(
 
 def _refuse(state: LinkState) -> None:
     if state == LinkState.FORGED:
-        raise DomainError(CampaignErrorCode.LINK_FORGED, _("This survey link is not valid."))
+        raise DomainError(QualityErrorCode.LINK_FORGED, _("This survey link is not valid."))
     if state == LinkState.EXPIRED:
-        raise DomainError(CampaignErrorCode.LINK_EXPIRED, _("This survey link has expired."))
+        raise DomainError(QualityErrorCode.LINK_EXPIRED, _("This survey link has expired."))
     if state == LinkState.USED:
         raise ConflictError(
-            CampaignErrorCode.ALREADY_ANSWERED, _("This survey has already been answered.")
+            QualityErrorCode.ALREADY_ANSWERED, _("This survey has already been answered.")
         )
 
 
@@ -326,7 +318,7 @@ def _claim(token: str, kind: str, at: datetime) -> CampaignInvitation:
 
 def _answer_error() -> DomainError:
     return DomainError(
-        CampaignErrorCode.BAD_ANSWER,
+        QualityErrorCode.BAD_ANSWER,
         _("Please answer every question with one of the offered values."),
     )
 
@@ -350,7 +342,7 @@ def campaign_answer_servqual(
         raise _answer_error()
     if sum(points.values()) != 100:
         raise DomainError(
-            CampaignErrorCode.BAD_ANSWER,
+            QualityErrorCode.BAD_ANSWER,
             _("The importance points add up to %(total)s; they must add up to 100."),
             total=sum(points.values()),
         )
