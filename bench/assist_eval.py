@@ -160,10 +160,7 @@ def evaluate(rows: list[dict[str, Any]], *, errors: str | None, rounds: int) -> 
             "holdout": sum(1 for r in rows if r.get("split") == "holdout"),
             "files": sorted({r.get("_file", "assist_dev") for r in rows}),
             "lexicon": lexicon.version,
-            "models": {
-                "upset": polarity.upset_model() is not None,
-                "negative_phrasing": polarity.phrasing_model() is not None,
-            },
+            "models": {label: polarity.model(label) is not None for label in polarity.MODEL_FILES},
         },
         "splits": report,
         "latency": _latency(rows, lexicon, rounds),
@@ -195,8 +192,7 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     if args.no_models:
-        polarity._model = lambda: None  # type: ignore[assignment]
-        polarity._phrasing = lambda: None  # type: ignore[assignment]
+        polarity._switched_off = True
     patterns = args.data or [str(ROOT / "bench" / "data" / "assist_*.jsonl")]
     paths = sorted({Path(p) for pattern in patterns for p in glob.glob(pattern)})
     rows = []

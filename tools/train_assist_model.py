@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from kefu.assist.engine import coach_draft, load_lexicon, polarity, read_customer  # noqa: E402
-from kefu.assist.engine.coach import phrasing_gate  # noqa: E402
+from kefu.assist.engine.coach import draft_features, phrasing_gate  # noqa: E402
+from kefu.assist.engine.reader import customer_features  # noqa: E402
 
 DATA = ROOT / "src" / "kefu" / "assist" / "data"
 MIN_COUNT = 2
@@ -188,17 +189,6 @@ def choose(
     }
 
 
-def _without_models(read: Callable[[], list[Any]]) -> list[Any]:
-    """Run ``read`` with both models switched off (the rules' own reading)."""
-    saved = polarity._model, polarity._phrasing
-    polarity._model = lambda: None  # type: ignore[assignment]
-    polarity._phrasing = lambda: None  # type: ignore[assignment]
-    try:
-        return read()
-    finally:
-        polarity._model, polarity._phrasing = saved  # type: ignore[assignment]
-
-
 def _write(name: str, model: polarity.LinearModel, about: str, report: dict[str, Any]) -> int:
     path = DATA / name
     data = {
@@ -223,11 +213,71 @@ ABOUT = (
 )
 
 
+def _customer_sides(rows: list[Row]) -> dict[str, tuple[list[bool], list[bool]]]:
+    """Per customer label: the rules' own decision and the gate, per line."""
+    lexicon = load_lexicon()
+    with polarity.switched_off():
+        readings = [read_customer(r["text"], r.get("context") or {}, lexicon) for r in rows]
+    # Never on an unknown reading, nor a clearly positive one (no sarcasm cue).
+    gates = [
+        reading.sentiment != "unknown"
+        and (reading.sentiment != "positive" or any(c.code == "sarcasm" for c in reading.cues))
+        for reading in readings
+    ]
+    return {
+        "upset": ([reading.upset for reading in readings], gates),
+        "threat": ([reading.threat for reading in readings], gates),
+    }
+
+
+def _agent_sides(rows: list[Row]) -> dict[str, tuple[list[bool], list[bool]]]:
+    lexicon = load_lexicon()
+    with polarity.switched_off():
+        coachings = [coach_draft(r["text"], r.get("context") or {}, lexicon) for r in rows]
+    codes = [{f.code for f in c.flags} for c in coachings]
+    everywhere = [True] * len(rows)
+    return {
+        "negative_phrasing": (
+            ["negative_phrasing" in c for c in codes],
+            [phrasing_gate(str(r["text"]), lexicon) for r in rows],
+        ),
+        "empathy": ([c.empathy for c in coachings], everywhere),
+        "passing_the_buck": (["passing_the_buck" in c for c in codes], everywhere),
+        "blame_customer": (["blame_customer" in c for c in codes], everywhere),
+    }
+
+
+# Features that restate the rules' own decision on a label are left out of its model,
+# so its weights learn the wording the rules miss (prefixes).
+DECISION_FEATURES: dict[str, tuple[str, ...]] = {
+    "upset": ("r:upset", "r:threat", "r:c:threat_"),
+    "threat": ("r:threat", "r:c:threat_"),
+    "negative_phrasing": ("r:l:negative_phrasing",),
+    "empathy": ("r:l:empathy",),
+    "passing_the_buck": (),
+    "blame_customer": ("r:l:blame_customer",),
+}
+EXTRAS = "partial"
+
+# label -> (role, objective of the cross validation)
+LABELS: dict[str, tuple[str, str]] = {
+    "upset": ("customer", "accuracy"),
+    "threat": ("customer", "f1"),
+    "negative_phrasing": ("agent", "f1"),
+    "empathy": ("agent", "accuracy"),
+    "passing_the_buck": ("agent", "f1"),
+    "blame_customer": ("agent", "f1"),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--data", action="append", default=None, help="a labelled JSONL file")
     parser.add_argument("--check", action="store_true", help="cross validate, write nothing")
+    parser.add_argument("--label", action="append", choices=sorted(LABELS), help="only these")
     args = parser.parse_args()
+    global EXTRAS
+    EXTRAS = os.environ.get("KEFU_EXTRAS", EXTRAS)
     paths = (
         [Path(p) for p in args.data]
         if args.data
@@ -235,52 +285,44 @@ def main() -> None:
     )
     rows = load_rows(paths)
     lexicon = load_lexicon()
-    customers = [r for r in rows if r["role"] == "customer" and "upset" in r["labels"]]
-    agents = [r for r in rows if r["role"] == "agent" and "negative_phrasing" in r["labels"]]
-    print(f"{len(customers)} customer, {len(agents)} agent lines from {len(paths)} files")
-
-    readings = _without_models(
-        lambda: [read_customer(r["text"], r.get("context") or {}, lexicon) for r in customers]
-    )
-    upset_docs = [polarity.features(str(r["text"])) for r in customers]
-    upset_labels = [bool(r["labels"]["upset"]) for r in customers]
-    upset_rules = [reading.upset for reading in readings]
-    # The reader's gate: never on an unknown reading, nor a clearly positive one (no sarcasm).
-    upset_gates = [
-        reading.sentiment != "unknown"
-        and (reading.sentiment != "positive" or any(c.code == "sarcasm" for c in reading.cues))
-        for reading in readings
-    ]
-    upset = choose(customers, upset_docs, upset_labels, upset_rules, upset_gates, "accuracy")
-    print("upset", json.dumps({k: v for k, v in upset.items() if k != "folds"}))
-
-    coachings = _without_models(
-        lambda: [coach_draft(r["text"], r.get("context") or {}, lexicon) for r in agents]
-    )
-    phrasing_docs = [polarity.features(str(r["text"])) for r in agents]
-    phrasing_labels = [bool(r["labels"]["negative_phrasing"]) for r in agents]
-    phrasing_rules = [any(f.code == "negative_phrasing" for f in c.flags) for c in coachings]
-    phrasing_gates = [phrasing_gate(str(r["text"]), lexicon) for r in agents]
-    phrasing = choose(agents, phrasing_docs, phrasing_labels, phrasing_rules, phrasing_gates, "f1")
-    print("negative_phrasing", json.dumps({k: v for k, v in phrasing.items() if k != "folds"}))
-    if args.check:
-        return
-    for name, label, found, docs, labels, lines in (
-        ("polarity_model.json", "upset", upset, upset_docs, upset_labels, customers),
-        (
-            "phrasing_model.json",
-            "negative_phrasing",
-            phrasing,
-            phrasing_docs,
-            phrasing_labels,
-            agents,
-        ),
-    ):
+    by_role = {
+        "customer": [r for r in rows if r["role"] == "customer"],
+        "agent": [r for r in rows if r["role"] == "agent"],
+    }
+    print(f"{len(by_role['customer'])} customer, {len(by_role['agent'])} agent lines")
+    docs = {
+        "customer": [
+            customer_features(str(r["text"]), r.get("context") or {}, lexicon)
+            for r in by_role["customer"]
+        ],
+        "agent": [draft_features(str(r["text"]), lexicon) for r in by_role["agent"]],
+    }
+    sides = {**_customer_sides(by_role["customer"]), **_agent_sides(by_role["agent"])}
+    for label in args.label or list(LABELS):
+        role, objective = LABELS[label]
+        keep = [i for i, r in enumerate(by_role[role]) if label in r["labels"]]
+        lines = [by_role[role][i] for i in keep]
+        drop = DECISION_FEATURES[label]
+        if EXTRAS == "none":
+            label_docs = [{f for f in docs[role][i] if not f.startswith("r:")} for i in keep]
+        elif EXTRAS == "all":
+            label_docs = [docs[role][i] for i in keep]
+        else:
+            label_docs = [{f for f in docs[role][i] if not f.startswith(drop)} for i in keep]
+        labels = [bool(r["labels"][label]) for r in lines]
+        rules, gates = sides[label]
+        found = choose(
+            lines, label_docs, labels, [rules[i] for i in keep], [gates[i] for i in keep], objective
+        )
+        print(label, json.dumps({k: v for k, v in found.items() if k != "folds"}))
+        if args.check:
+            continue
         best = found["best"]
-        model = train(docs, labels, best["lambda"])
+        model = train(label_docs, labels, best["lambda"])
         model = polarity.LinearModel(model.bias, best["threshold"], model.weights)
         about = ABOUT.format(label=label, n=len(lines), folds=", ".join(found["folds"]))
         report = {k: found[k] for k in ("rules_only", "scored_on", "scored_lines")}
+        name = polarity.MODEL_FILES[label]
         size = _write(name, model, about, {"chosen": best, **report})
         print(f"{name}: {len(model.weights)} weights, {size // 1024} KB")
 

@@ -29,7 +29,7 @@ def test_manager_adds_an_entry_and_the_active_lexicon_uses_it(
     from kefu.assist.engine import polarity, read_customer
 
     # The rules alone: the statistical second opinion already reads this one upset.
-    monkeypatch.setattr(polarity, "_model", lambda: None)
+    monkeypatch.setattr(polarity, "_switched_off", True)
 
     assert not read_customer("你们真是一群饭桶", lexicon=before).upset
     entry = services.lexicon_entry_add(

@@ -149,25 +149,25 @@ def test_empathy_and_times_in_new_forms() -> None:
 
 
 def test_polarity_model_is_a_bounded_second_opinion(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    likely = polarity.upset_probability("你们这服务太离谱了，气死我了")
-    unlikely = polarity.upset_probability("请问营业厅几点开门？")
+    likely = polarity.probability("upset", "你们这服务太离谱了，气死我了")
+    unlikely = polarity.probability("upset", "请问营业厅几点开门？")
     assert likely is not None
     assert unlikely is not None
     assert 0.0 <= unlikely < likely <= 1.0
-    data = json.loads(polarity.MODEL_FILE.read_text("utf-8"))
+    path = polarity.MODEL_DIR / polarity.MODEL_FILES["upset"]
+    data = json.loads(path.read_text("utf-8"))
     assert "kefu team" in data["about"]
-    assert polarity.MODEL_FILE.stat().st_size < 400_000
+    assert path.stat().st_size < 400_000
     # A missing or broken model file means no second opinion, never an error.
-    broken = tmp_path / "polarity_model.json"
-    broken.write_text("{not json", "utf-8")
-    monkeypatch.setattr(polarity, "MODEL_FILE", broken)
-    polarity._model.cache_clear()
+    (tmp_path / "polarity_model.json").write_text("{not json", "utf-8")
+    monkeypatch.setattr(polarity, "MODEL_DIR", tmp_path)
+    polarity.reload()
     try:
-        assert polarity.upset_probability("气死我了") is None
+        assert polarity.probability("upset", "气死我了") is None
         assert read_customer("气死我了").upset
     finally:
         monkeypatch.undo()
-        polarity._model.cache_clear()
+        polarity.reload()
 
 
 def test_a_contact_count_of_odd_digits_is_ignored_not_an_error() -> None:

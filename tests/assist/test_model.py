@@ -10,6 +10,8 @@ from types import ModuleType
 import pytest
 
 from kefu.assist.engine import coach_draft, polarity, read_customer
+from kefu.assist.engine.coach import draft_features
+from kefu.assist.engine.reader import customer_features
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,21 +38,44 @@ def test_features_mix_character_grams_words_and_dense_cues() -> None:
     assert polarity.features("") == {"d:len0"}
 
 
-@pytest.mark.parametrize("path", [polarity.MODEL_FILE, polarity.PHRASING_FILE])
-def test_shipped_models_are_small_documented_and_load(path: Path) -> None:
+@pytest.mark.parametrize("label", sorted(polarity.MODEL_FILES))
+def test_shipped_models_are_small_documented_and_load(label: str) -> None:
+    path = polarity.MODEL_DIR / polarity.MODEL_FILES[label]
     data = json.loads(path.read_text("utf-8"))
     assert "kefu team" in data["about"]
+    assert f"'{label}'" in data["about"]
     assert data["features"] == polarity.FEATURES
     assert 0.0 < data["threshold"] < 1.0
-    assert data["cv"]["chosen"]["precision"] >= 0.9
     assert path.stat().st_size < 400_000
-    assert polarity.upset_model() is not None
-    assert polarity.phrasing_model() is not None
+    assert polarity.model(label) is not None
+    assert polarity.probability(label, "这个") is not None
+
+
+def test_features_carry_what_the_rules_found() -> None:
+    feats = polarity.features("气死我了", ["c:negative", "neg:3"])
+    assert {"r:c:negative", "r:neg:3", "气死"} <= feats
+    customer = customer_features("再不退款我就去12315投诉！")
+    assert {"r:threat", "r:upset", "r:c:threat_regulator"} <= customer
+    draft = draft_features("非常理解您的心情，这个我们做不到。")
+    assert {"r:l:empathy", "r:l:negative_phrasing"} <= draft
+    assert "r:l:transfer" not in draft
+
+
+def test_switched_off_reads_with_the_rules_alone() -> None:
+    with polarity.switched_off():
+        assert polarity.model("upset") is None
+        assert polarity.probability("threat", "我要起诉你们") is None
+    assert polarity.model("upset") is not None
+
+
+def _only(monkeypatch: pytest.MonkeyPatch, **models: polarity.LinearModel) -> None:
+    """These models and no others."""
+    monkeypatch.setattr(polarity, "_cached", lambda label: models.get(label))
 
 
 def test_a_model_never_makes_clear_praise_upset(monkeypatch: pytest.MonkeyPatch) -> None:
     # Even a model that finds everything upset leaves a clearly positive reading alone.
-    monkeypatch.setattr(polarity, "_model", lambda: polarity.LinearModel(30.0, 0.5, {}))
+    _only(monkeypatch, upset=polarity.LinearModel(30.0, 0.5, {}))
     assert not read_customer("师傅今天上门把橱柜装好了，做工很细致，谢谢你们！").upset
     assert not read_customer("").upset
     flipped = read_customer("我想改一下收货地址")
@@ -69,23 +94,23 @@ def test_broken_or_stale_model_files_switch_the_models_off(
     broken = tmp_path / "broken.json"
     broken.write_bytes(b"\xff\xfe{")
     for path in (stale, broken, tmp_path / "missing.json"):
-        monkeypatch.setattr(polarity, "MODEL_FILE", path)
-        monkeypatch.setattr(polarity, "PHRASING_FILE", path)
-        polarity._model.cache_clear()
-        polarity._phrasing.cache_clear()
+        monkeypatch.setattr(polarity, "MODEL_FILES", dict.fromkeys(polarity.MODEL_FILES, path.name))
+        monkeypatch.setattr(polarity, "MODEL_DIR", tmp_path)
+        polarity.reload()
         try:
-            assert polarity.upset_probability("气死我了") is None
-            assert polarity.phrasing_probability("这个没法弄") is None
+            for label in polarity.MODEL_FILES:
+                assert polarity.probability(label, "气死我了") is None
             assert read_customer("气死我了！").upset
+            assert read_customer("我要起诉你们").threat
             assert "negative_phrasing" in {f.code for f in coach_draft("这个我们做不到。").flags}
         finally:
-            polarity._model.cache_clear()
-            polarity._phrasing.cache_clear()
+            monkeypatch.undo()
+            polarity.reload()
 
 
 def test_phrasing_model_flags_the_heaviest_sentence(monkeypatch: pytest.MonkeyPatch) -> None:
     model = polarity.LinearModel(0.0, 0.5, {"没法": 2.0, "弄": 0.5, "谢": -1.0})
-    monkeypatch.setattr(polarity, "_phrasing", lambda: model)
+    _only(monkeypatch, negative_phrasing=model)
     draft = "您好，感谢来信。  这个真没法弄。祝您愉快"
     flags = [f for f in coach_draft(draft).flags if f.code == "negative_phrasing"]
     assert len(flags) == 1
@@ -139,3 +164,39 @@ def test_trainer_fits_a_separating_model() -> None:
     model = trainer.train(docs, labels, 1.0)
     assert model.weights["差"] > 0 > model.weights["好"]
     assert model.score({"差"}) > 0 > model.score({"好"})
+
+
+def test_models_add_threats_empathy_blame_and_buck_passing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _only(
+        monkeypatch,
+        threat=polarity.LinearModel(-5.0, 0.5, {"w:cheques": 6.0}),
+        empathy=polarity.LinearModel(-5.0, 0.5, {"w:rotten": 6.0}),
+        blame_customer=polarity.LinearModel(-5.0, 0.5, {"w:followed": 6.0}),
+        passing_the_buck=polarity.LinearModel(-5.0, 0.5, {"w:faq": 6.0}),
+    )
+    reading = read_customer("I want whoever signs your cheques on this, now.")
+    assert reading.threat
+    assert reading.upset
+    assert reading.escalation_risk >= 0.7
+    assert "threat_model" in {c.code for c in reading.cues}
+    # The kinds come from a target the text names, when it names one.
+    assert read_customer("Whoever signs your cheques, the manager included.").threat_kinds == [
+        "over_heads"
+    ]
+    assert not read_customer("Thanks, you are worth the cheques!").threat  # clear praise
+    assert coach_draft("Sounds like a rotten week. Fixed now.").empathy
+    draft = "Hello. If you'd followed the guide this wouldn't happen. Thanks."
+    blame = [f for f in coach_draft(draft).flags if f.code == "blame_customer"]
+    assert [draft[f.start : f.end] for f in blame] == [
+        "If you'd followed the guide this wouldn't happen."
+    ]
+    draft = "Please refer to the FAQ section of our website."
+    buck = [f for f in coach_draft(draft, language="en").flags if f.code == "passing_the_buck"]
+    assert len(buck) == 1
+    assert draft[buck[0].start : buck[0].end] == "Please refer to the FAQ section of our website"
+    assert buck[0].suggestion is not None
+    assert buck[0].suggestion.startswith(draft[buck[0].start : buck[0].end] + " (they handle")
+    with polarity.switched_off():
+        assert not read_customer("I want whoever signs your cheques on this, now.").threat

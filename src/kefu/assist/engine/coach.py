@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kefu.assist.engine import polarity
 from kefu.assist.engine.lexicon import Lexicon, Match, load_lexicon
-from kefu.assist.engine.polarity import phrasing_model
 from kefu.assist.engine.reader import read_customer
 from kefu.assist.engine.text import (
     CJK,
@@ -54,6 +54,7 @@ FLAG_CODES: tuple[str, ...] = (
 )
 _PUNCTUATION_RUN = re.compile(r"[!！?？]{2,}|。{3,}|\.{4,}")
 _EMOJI_JOINERS = re.compile("[\ufe0f\u200d]")
+_CLOSING = frozenset("。.!！?？;；…~～ \t\n")
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class _Draft:
         read = language_of(text)
         self.lang = {"en": "en", "zh": "zh", "mixed": "zh"}.get(read, self.ui)
         self.mods = modifiers(lexicon)
+        self._features: set[str] | None = None
 
     def message(self, code: str, list_name: str | None = None) -> str:
         if list_name is not None:
@@ -130,6 +132,14 @@ class _Draft:
 
     def has(self, list_name: str) -> bool:
         return bool(self.matches(list_name))
+
+    def features(self) -> set[str]:
+        """The draft's model features (``polarity.features``), computed once: its
+        wording and which coaching lists it matches."""
+        if self._features is None:
+            extra = ["l:" + name for name in _FEATURE_LISTS if self.has(name)]
+            self._features = polarity.features(self.text, extra)
+        return self._features
 
 
 def _fit_case(original: str, suggestion: str) -> str:
@@ -183,23 +193,67 @@ def phrasing_gate(text: str, lexicon: Lexicon) -> bool:
     )
 
 
-def _model_phrasing(draft: _Draft) -> list[Flag]:
-    """Negative phrasing no list names, found by the statistical model: the sentence that
-    weighs most is the span, with the list's explanation and the generic rewrite hint of
-    the data files (if any)."""
-    model = phrasing_model()
-    if model is None or not phrasing_gate(draft.text, draft.lexicon):
-        return []
-    if model.probability(draft.text) < model.threshold:
-        return []
+# The coaching lists whose matches the agent models see as features.
+_FEATURE_LISTS = (
+    "negative_phrasing",
+    "blame_customer",
+    "jargon",
+    "empathy",
+    "apology",
+    "promise",
+    "time_concrete",
+    "transfer",
+    "transfer_reason",
+    "next_step",
+    "alternative",
+    "confirmation",
+    "agreement",
+    "proposal",
+)
+
+
+def draft_features(text: str, lexicon: Lexicon | None = None) -> set[str]:
+    """The features the agent models read of a draft (training uses these)."""
+    draft = _Draft(as_text(text)[:MAX_CHARS], lexicon or load_lexicon(), "zh-hans")
+    return draft.features()
+
+
+def _model_span(draft: _Draft, model: polarity.LinearModel) -> tuple[int, int] | None:
+    """The sentence whose features weigh most, leading spaces left out."""
     span = model.strongest(draft.text, _sentences(draft.text))
     if span is None:
-        return []
+        return None
     start, end = span
     while start < end and draft.text[start].isspace():
         start += 1
-    message = draft.message("negative_phrasing", "negative_phrasing")
-    return [Flag("negative_phrasing", start, end, message, draft.addition("negative_phrasing"))]
+    return start, end
+
+
+def _model_flag(draft: _Draft, label: str, list_name: str) -> Flag | None:
+    """A flag no list names, found by the statistical model of ``label``: the sentence
+    that weighs most is the span, with the list's explanation and the generic rewrite
+    hint of the data files (if any). ``negative_phrasing`` only where ``phrasing_gate``
+    lets it."""
+    model = polarity.model(label)
+    if model is None:
+        return None
+    if label == "negative_phrasing" and not phrasing_gate(draft.text, draft.lexicon):
+        return None
+    if model.decides(draft.features()) is None:
+        return None
+    span = _model_span(draft, model)
+    if span is None:
+        return None
+    start, end = span
+    message = draft.message(label, list_name)
+    if label == "passing_the_buck":
+        # The sentence kept, the reason and the next step added before its closing mark.
+        while end > start and draft.text[end - 1] in _CLOSING:
+            end -= 1
+        addition = draft.addition(label)
+        suggestion = draft.text[start:end] + addition if addition else None
+        return Flag(label, start, end, message, suggestion)
+    return Flag(label, start, end, message, draft.addition(label))
 
 
 def _context_flags(draft: _Draft, context: Mapping[str, Any]) -> tuple[bool, bool]:
@@ -330,10 +384,15 @@ def coach_draft(
     if not text.strip():
         return Coaching(flags=flags)
 
-    flags += _span_flags(draft, "negative_phrasing", "negative_phrasing") or _model_phrasing(draft)
-    flags += _span_flags(draft, "blame_customer", "blame_customer")
+    for label in ("negative_phrasing", "blame_customer"):
+        found = _span_flags(draft, label, label)
+        model_flag = None if found else _model_flag(draft, label, label)
+        flags += found or ([model_flag] if model_flag is not None else [])
     flags += _span_flags(draft, "jargon", "jargon")
     empathy = draft.has("empathy")
+    if not empathy:
+        model = polarity.model("empathy")
+        empathy = model is not None and model.decides(draft.features()) is not None
     apology = draft.has("apology")
     upset, complaint = _context_flags(draft, context)
     if upset and not empathy:
@@ -375,6 +434,8 @@ def coach_draft(
             )
         )
     buck = _passing_the_buck(draft, context.get("transfer") is True)
+    if buck is None:
+        buck = _model_flag(draft, "passing_the_buck", "transfer")
     if buck is not None:
         flags.append(buck)
     emoji = _emoji_flag(draft)

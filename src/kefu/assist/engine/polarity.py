@@ -1,17 +1,18 @@
 """Statistical second opinions: L2-regularised logistic regressions over sparse features.
 
-Two models ship in ``kefu/assist/data/``, both written by ``tools/train_assist_model.py``
-from the kefu team's own labelled lines (never from a blind evaluation batch):
-
-- ``polarity_model.json``: is a customer message *upset*?
-- ``phrasing_model.json``: does an agent draft use *negative phrasing*?
+The models ship in ``kefu/assist/data/``, all written by ``tools/train_assist_model.py``
+from the kefu team's own labelled lines (never from a blind evaluation batch), one per
+label (``MODEL_FILES``): is a customer message *upset*, a *threat*; does an agent draft
+use *negative phrasing*, show *empathy*, *pass the buck*, *blame the customer*?
 
 Each holds a bias, a weight per feature and the decision threshold chosen by
 cross validation. The features (``features``) are binary: character 1-3 grams of
 the non-Latin runs of the lower-cased text (Chinese has no spaces), word unigrams
-and bigrams of Latin-script text, and a few dense cues (a run of ！！ or ？？,
-mostly capitals, a length bucket). Inference is pure Python: a set of strings and
-a dictionary lookup each. A missing or broken file only switches a model off.
+and bigrams of Latin-script text, a few dense cues (a run of ！！ or ？？, mostly
+capitals, a length bucket), and what the rules found (``extra``: cue codes, score
+buckets, the lists a draft matches), so a model weighs the rules' evidence together
+with the wording. Inference is pure Python: a set of strings and a dictionary lookup
+each. A missing or broken file only switches its model off.
 """
 
 from __future__ import annotations
@@ -20,18 +21,28 @@ import itertools
 import json
 import math
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from kefu.assist.engine.lexicon import DATA_DIR
 
-MODEL_FILE = DATA_DIR / "polarity_model.json"
-PHRASING_FILE = DATA_DIR / "phrasing_model.json"
+# Which file holds the model of which label.
+MODEL_FILES: dict[str, str] = {
+    "upset": "polarity_model.json",
+    "threat": "threat_model.json",
+    "negative_phrasing": "phrasing_model.json",
+    "empathy": "empathy_model.json",
+    "passing_the_buck": "buck_model.json",
+    "blame_customer": "blame_model.json",
+}
+MODEL_DIR = DATA_DIR
 # The models read at most this many characters.
 MODEL_CHARS = 2000
 # Feature-set version: a model trained on other features is not used.
-FEATURES = "kefu-assist-features-2"
+FEATURES = "kefu-assist-features-3"
 
 _NON_LATIN = re.compile(r"[^\x00-\x7f]+")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -41,8 +52,9 @@ _LETTER = re.compile(r"[A-Za-z]")
 _LENGTHS = (12, 30, 80)
 
 
-def features(text: str) -> set[str]:
-    """The binary features of ``text`` the models are trained and read on."""
+def features(text: str, extra: Iterable[str] = ()) -> set[str]:
+    """The binary features of ``text`` the models are trained and read on; ``extra``
+    (what the rules found) joins them with an ``r:`` prefix."""
     text = " ".join(text.split())[:MODEL_CHARS]
     low = text.lower()
     out: set[str] = set()
@@ -63,6 +75,7 @@ def features(text: str) -> set[str]:
         out.add("d:caps")
     bucket = sum(1 for limit in _LENGTHS if len(text) >= limit)
     out.add(f"d:len{bucket}")
+    out.update("r:" + f for f in extra)
     return out
 
 
@@ -78,9 +91,18 @@ class LinearModel:
         get = self.weights.get
         return self.bias + sum(get(f, 0.0) for f in feats)
 
-    def probability(self, text: str) -> float:
-        score = self.score(features(text))
+    def probability(self, text: str, extra: Iterable[str] = ()) -> float:
+        return self.likelihood(features(text, extra))
+
+    def likelihood(self, feats: set[str]) -> float:
+        """The probability of the label given the features (0..1)."""
+        score = self.score(feats)
         return 1 / (1 + math.exp(-max(min(score, 30.0), -30.0)))
+
+    def decides(self, feats: set[str]) -> float | None:
+        """The probability when it reaches the threshold, else None."""
+        likely = self.likelihood(feats)
+        return likely if likely >= self.threshold else None
 
     def strongest(self, text: str, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
         """Of the (start, end) spans of ``text``, the one whose features weigh most."""
@@ -107,34 +129,39 @@ def _load(path: Path) -> LinearModel | None:
         return None
 
 
-@lru_cache(maxsize=1)
-def _model() -> LinearModel | None:
-    return _load(MODEL_FILE)
+_switched_off = False
 
 
-@lru_cache(maxsize=1)
-def _phrasing() -> LinearModel | None:
-    return _load(PHRASING_FILE)
+@lru_cache(maxsize=len(MODEL_FILES))
+def _cached(label: str) -> LinearModel | None:
+    name = MODEL_FILES.get(label)
+    return None if name is None else _load(MODEL_DIR / name)
 
 
-def upset_model() -> LinearModel | None:
-    """The customer-upset model, or None when none ships (or its file is broken)."""
-    return _model()
+def model(label: str) -> LinearModel | None:
+    """The model of ``label`` (a key of ``MODEL_FILES``), or None when none ships, its
+    file is broken or stale, or the models are switched off."""
+    return None if _switched_off else _cached(label)
 
 
-def phrasing_model() -> LinearModel | None:
-    """The agent negative-phrasing model, or None when none ships."""
-    return _phrasing()
+def reload() -> None:
+    """Forget the loaded models (after the files or ``MODEL_DIR`` changed)."""
+    _cached.cache_clear()
 
 
-def upset_probability(text: str) -> float | None:
-    """How likely the kefu-written examples make ``text`` an upset message (0..1), or
-    None when no model ships."""
-    model = _model()
-    return None if model is None else model.probability(text)
+@contextmanager
+def switched_off() -> Iterator[None]:
+    """The rules alone, for as long as the block runs (evaluation and training)."""
+    global _switched_off
+    saved, _switched_off = _switched_off, True
+    try:
+        yield
+    finally:
+        _switched_off = saved
 
 
-def phrasing_probability(text: str) -> float | None:
-    """How likely ``text`` is an agent draft with negative phrasing (0..1), or None."""
-    model = _phrasing()
-    return None if model is None else model.probability(text)
+def probability(label: str, text: str, extra: Iterable[str] = ()) -> float | None:
+    """How likely the kefu-written examples make ``text`` a case of ``label`` (0..1),
+    or None when no model ships."""
+    found = model(label)
+    return None if found is None else found.probability(text, extra)

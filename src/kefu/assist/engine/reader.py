@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kefu.assist.engine import polarity
 from kefu.assist.engine.lexicon import EMOTIONS, THREAT_KINDS, Lexicon, Match, load_lexicon
-from kefu.assist.engine.polarity import upset_model
 from kefu.assist.engine.text import (
     CONTENT,
     MAX_CHARS,
@@ -25,6 +25,7 @@ from kefu.assist.engine.text import (
     clause_before,
     language_of,
     modifiers,
+    sentence_end,
 )
 
 # A reading is upset at this net negative score (sum of cue weights).
@@ -167,13 +168,19 @@ def _threats(
         found = list(intents.finditer(before))
         if found:
             intent_at = m.start - len(before) + found[-1].start
+        # A declared intent (我要去, I'm going to) is a threat even inside a question.
+        declared = any(i.entry.strong for i in found)
         after = clause_after(text, m.end, 12)
         after_intent = any(i.entry.after and i.start <= 3 for i in intents.finditer(after))
-        conditional = conditions.search(_sentence_before(text, m.start)) is not None
+        conditional = conditions.search(_sentence_before(text, m.start)) is not None or any(
+            # "1-star review incoming unless you move us", "……，除非今天退款"
+            c.entry.after
+            for c in conditions.finditer(text[m.end : sentence_end(text, m.end) + 1])
+        )
         if not (entry.strong or intent_at is not None or after_intent or conditional):
             continue
         asks_for_boss = entry.kind == "over_heads" and intent_at is not None
-        if enquiry and not entry.strong and not asks_for_boss:
+        if enquiry and not (entry.strong or asks_for_boss or declared):
             # "Can I speak to your supervisor?" still goes over heads.
             scores.cues.append(Cue("threat_mention", m.text, m.start, m.end, 0.0))
             continue
@@ -214,22 +221,54 @@ def _shouting(text: str) -> tuple[str, int, int] | None:
     return text[start : start + 40], start, min(len(text), start + 40)
 
 
-def read_customer(
-    text: str,
-    context: Mapping[str, Any] | None = None,
-    lexicon: Lexicon | None = None,
-) -> Reading:
-    """Read one customer message; never raises, whatever ``text`` holds.
+# Score buckets the models see of the rules' negative and positive sums.
+_BUCKETS = (0.3, 0.6, 1.0, 1.5, 2.5)
 
-    ``context`` (all optional): ``contact_count`` (messages on this matter, this
-    one included), ``prior_failure`` (a fix failed or a promise was broken),
-    ``history`` (earlier customer messages, oldest first). Unknown keys are ignored.
-    """
-    text = as_text(text)
-    context = as_context(context)
-    lexicon = lexicon or load_lexicon()
-    truncated = len(text) > MAX_CHARS
-    text = text[:MAX_CHARS]
+
+@dataclass
+class _Ruled:
+    """What the rules read of a message, before the models' second opinion."""
+
+    text: str
+    scores: _Scores
+    language: str
+    contact_count: int
+    prior_failure: bool
+    sentiment: str
+    upset: bool
+    threat: bool
+    kinds: list[str]
+    negated_threat: bool
+    sarcastic: bool
+    pressure: bool
+    asks: bool
+    complaint_problem: bool
+
+    def features(self) -> list[str]:
+        """The rules' evidence as model features (see ``polarity.features``)."""
+        s = self.scores
+        out = {"c:" + c.code for c in s.cues if c.code != "truncated"}
+        out.add(f"neg:{sum(1 for b in _BUCKETS if s.negative >= b)}")
+        out.add(f"pos:{sum(1 for b in _BUCKETS if s.positive >= b)}")
+        out.add("s:" + self.sentiment)
+        out.add(f"cc:{min(self.contact_count, 4)}")
+        for flag in ("prior_failure", "upset", "threat", "asks", "sarcastic", "pressure"):
+            if getattr(self, flag):
+                out.add(flag)
+        return sorted(out)
+
+
+def customer_features(
+    text: str, context: Mapping[str, Any] | None = None, lexicon: Lexicon | None = None
+) -> set[str]:
+    """The features the customer models read of ``text`` (training uses these)."""
+    ruled = _rules(as_text(text)[:MAX_CHARS], as_context(context), lexicon or load_lexicon())
+    return polarity.features(ruled.text, ruled.features())
+
+
+def _rules(
+    text: str, context: Mapping[str, Any], lexicon: Lexicon, *, truncated: bool = False
+) -> _Ruled:
     scores = _Scores()
     if truncated:
         scores.cues.append(Cue("truncated", "", MAX_CHARS, MAX_CHARS, 0.0))
@@ -238,7 +277,6 @@ def read_customer(
     prior_failure = bool(context.get("prior_failure") is True)
     language = language_of(text)
     mods = modifiers(lexicon)
-
     for m in lexicon["negative"].finditer(text):
         if mods.negation(text, m.start):
             continue  # 不着急, no problem: a negated complaint word is no complaint
@@ -355,30 +393,89 @@ def read_customer(
         sentiment = "neutral"
     net = negative - 0.5 * positive
     upset = threat or (net >= UPSET_AT and negative > positive)
-    if not upset and (sentiment != "positive" or sarcastic) and sentiment != "unknown":
-        # Rules miss new wording; a confident statistical model makes the message upset,
-        # unless the rules read it clearly positive (with no sarcasm). Its threshold was
-        # chosen by cross validation (tools/train_assist_model.py).
-        model = upset_model()
-        if model is not None:
-            likely = model.probability(text)
-            if likely >= model.threshold:
-                upset = True
-                scores.cues.append(Cue("model", "", 0, 0, round(likely, 2)))
+    return _Ruled(
+        text=text,
+        scores=scores,
+        language=language,
+        contact_count=contact_count,
+        prior_failure=prior_failure,
+        sentiment=sentiment,
+        upset=upset,
+        threat=threat,
+        kinds=kinds,
+        negated_threat=negated_threat,
+        sarcastic=sarcastic,
+        pressure=pressure,
+        asks=asks,
+        complaint_problem=problem is not None and not question,
+    )
+
+
+def _second_opinions(ruled: _Ruled, lexicon: Lexicon) -> None:
+    """Rules miss new wording: a confident statistical model makes the message upset or
+    a threat, never less (thresholds from cross validation, tools/train_assist_model.py).
+    Not on an unknown reading, nor on a clearly positive one with no sarcasm."""
+    if ruled.sentiment == "unknown" or (ruled.sentiment == "positive" and not ruled.sarcastic):
+        return
+    if ruled.upset and ruled.threat:
+        return
+    extra = ruled.features()
+    scores = ruled.scores
+    if not ruled.threat:
+        found = polarity.model("threat")
+        likely = found.probability(ruled.text, extra) if found is not None else 0.0
+        if found is not None and likely >= found.threshold:
+            ruled.threat = ruled.upset = True
+            scores.add("threat_model", None, 1.0, "anger")
+            scores.cues[-1] = Cue("threat_model", "", 0, 0, round(likely, 2))
+            for m in lexicon["threat_target"].finditer(ruled.text):
+                kind = m.entry.kind or "over_heads"
+                if kind not in ruled.kinds:
+                    ruled.kinds.append(kind)
+            ruled.kinds.sort(key=THREAT_KINDS.index)
+    if not ruled.upset:
+        found = polarity.model("upset")
+        likely = found.probability(ruled.text, extra) if found is not None else 0.0
+        if found is not None and likely >= found.threshold:
+            ruled.upset = True
+            scores.cues.append(Cue("model", "", 0, 0, round(likely, 2)))
+
+
+def read_customer(
+    text: str,
+    context: Mapping[str, Any] | None = None,
+    lexicon: Lexicon | None = None,
+) -> Reading:
+    """Read one customer message; never raises, whatever ``text`` holds.
+
+    ``context`` (all optional): ``contact_count`` (messages on this matter, this
+    one included), ``prior_failure`` (a fix failed or a promise was broken),
+    ``history`` (earlier customer messages, oldest first). Unknown keys are ignored.
+    """
+    text = as_text(text)
+    context = as_context(context)
+    lexicon = lexicon or load_lexicon()
+    truncated = len(text) > MAX_CHARS
+    ruled = _rules(text[:MAX_CHARS], context, lexicon, truncated=truncated)
+    _second_opinions(ruled, lexicon)
+    scores = ruled.scores
+    sentiment, upset, threat, kinds = ruled.sentiment, ruled.upset, ruled.threat, ruled.kinds
+    negative = scores.negative
+    contact_count, prior_failure = ruled.contact_count, ruled.prior_failure
     if upset and sentiment != "negative":
         sentiment = "negative"
-    complaint = upset or threat or sentiment == "negative" or (problem is not None and not question)
+    complaint = upset or threat or sentiment == "negative" or ruled.complaint_problem
 
     strength = 1 - math.exp(-0.45 * negative)
     risk = 0.55 * strength
     if threat:
         risk += 0.35 + 0.05 * (len(kinds) - 1)
-    elif negated_threat:
+    elif ruled.negated_threat:
         risk += 0.1
     risk += 0.05 * min(max(contact_count - 1, 0), 4)
     if prior_failure:
         risk += 0.1
-    if pressure:
+    if ruled.pressure:
         risk += 0.05
     if threat:
         risk = max(risk, 0.7)
@@ -393,6 +490,6 @@ def read_customer(
         threat=threat,
         threat_kinds=kinds,
         cues=sorted(scores.cues, key=lambda c: (c.start, c.end, c.code)),
-        language=language,
+        language=ruled.language,
         complaint=complaint,
     )
