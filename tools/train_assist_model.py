@@ -1,33 +1,38 @@
 """Train the coach's statistical second opinions: L2-regularised logistic regressions.
 
-    .venv/bin/python tools/train_assist_model.py [--data FILE ...] [--check]
+    .venv/bin/python tools/train_assist_model.py [--data FILE ...] [--label L] [--check]
 
 Reads every customer and agent line of the kefu team's labelled files
 (``bench/data/assist_*.jsonl`` by default) EXCEPT batch 4 of ``assist_dev.jsonl``
 (kept as a second honest check) and any blind batch (``split`` starting with
-"blind", or a file named ``assist_blind_*``), which are never read. Trains, over the
-binary features of ``kefu.assist.engine.polarity.features``:
+"blind", or a file named ``assist_blind_*``), which are never read. Trains one
+model per label of ``LABELS`` (customer ``upset`` and ``threat``; agent
+``negative_phrasing``, ``empathy``, ``passing_the_buck``, ``blame_customer``) over
+the binary features of ``kefu.assist.engine.polarity.features``, with or without
+what the rules found (cue codes, score buckets, the lists a draft matches; never
+the rules' own decision on that label). The engine uses each as
+``LinearModel.decide``: the rules' "yes" stands unless p < veto, a "no" becomes
+"yes" when p >= threshold and the gate lets it (not an unknown or clearly
+positive reading; for negative phrasing ``phrasing_gate``). A threat the rules
+read is never overruled.
 
-- ``upset`` on customer lines, used as ``rules_upset OR (p >= t1 AND the rules do
-  not read the message clearly positive without a sarcasm cue)``;
-- ``negative_phrasing`` on agent drafts, used as ``rules OR p >= t2``.
-
-The regularisation and the thresholds are chosen by cross validation with one fold
-per source (a file, or a batch of ``assist_dev.jsonl``), so a fold's lines were
-written by other authors than the lines it was trained on: the rule with the best
-accuracy (F1 for negative phrasing) among those with a pooled out-of-fold
-precision of at least 0.9. Features seen fewer than twice are dropped; the
-weights are pruned to the strongest so each file stays small, and the model is
-refitted on what is kept. Writes ``src/kefu/assist/data/polarity_model.json`` and
-``phrasing_model.json`` (same licence as the repository). Needs numpy and scipy
-(training only; the engine reads the weights in pure Python).
+The feature set, the regularisation, the threshold and the veto are chosen by
+cross validation with one fold per source (a file, or a batch of
+``assist_dev.jsonl``), so a fold's lines were written by other authors than the
+lines it was trained on, scored on the sources the rules were not tuned on: the
+best accuracy (upset, empathy) or F1 (the others) among the choices with a
+pooled out-of-fold precision of at least 0.9. Features seen fewer than twice are
+dropped; the weights are pruned to the strongest so each file stays small, and
+the model is refitted on what is kept. Writes the files of
+``polarity.MODEL_FILES`` into ``src/kefu/assist/data/`` (same licence as the
+repository). Needs numpy and scipy (training only; the engine reads the weights
+in pure Python).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -42,7 +47,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from kefu.assist.engine import coach_draft, load_lexicon, polarity, read_customer  # noqa: E402
-from kefu.assist.engine.coach import draft_features, phrasing_gate  # noqa: E402
+from kefu.assist.engine.coach import draft_features, model_gate, phrasing_gate  # noqa: E402
 from kefu.assist.engine.reader import customer_features  # noqa: E402
 
 DATA = ROOT / "src" / "kefu" / "assist" / "data"
@@ -145,44 +150,55 @@ def _scores(pairs: list[tuple[bool, bool]]) -> dict[str, float]:
     }
 
 
+VETOES = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45)
+
+
 def choose(
     rows: list[Row],
-    docs: list[set[str]],
+    docs: dict[bool, list[set[str]]],
     labels: list[bool],
     rules: list[bool],
     gates: list[bool],
     objective: str,
+    veto: bool,
 ) -> dict[str, Any]:
-    """Leave-one-source-out cross validation over (lambda, threshold)."""
+    """Leave-one-source-out cross validation over the features (with or without what
+    the rules found), lambda, the threshold and the veto."""
     sources = sorted({r["source"] for r in rows})
     # The rules were tuned on the lines of assist_dev.jsonl (batches 1-3), so they read
-    # those almost perfectly: the decision rule is scored on the fresh sources only
-    # (lines the rules never saw), when there are any.
+    # those almost perfectly: the decision rule is scored on the other sources only.
     scored = [i for i, r in enumerate(rows) if not r["source"].startswith("dev-")]
     scored = scored or list(range(len(rows)))
     table: list[dict[str, Any]] = []
-    alone: dict[str, dict[str, float]] = {}
-    for lam in LAMBDAS:
-        oof = np.zeros(len(rows))
-        for source in sources:
-            inside = [i for i, r in enumerate(rows) if r["source"] != source]
-            outside = [i for i, r in enumerate(rows) if r["source"] == source]
-            if not outside or len({labels[i] for i in inside}) < 2:
-                continue
-            model = train([docs[i] for i in inside], [labels[i] for i in inside], lam)
-            for i in outside:
-                oof[i] = 1 / (1 + np.exp(-model.score(docs[i])))
-        for t in THRESHOLDS:
-            pairs = [(labels[i], rules[i] or (gates[i] and oof[i] >= t)) for i in scored]
-            table.append({"lambda": lam, "threshold": t, **_scores(pairs)})
-        alone[str(lam)] = _scores([(labels[i], bool(oof[i] >= 0.5)) for i in scored])
+    for extras, mode_docs in docs.items():
+        for lam in LAMBDAS:
+            oof = np.zeros(len(rows))
+            for source in sources:
+                inside = [i for i, r in enumerate(rows) if r["source"] != source]
+                outside = [i for i, r in enumerate(rows) if r["source"] == source]
+                if not outside or len({labels[i] for i in inside}) < 2:
+                    continue
+                model = train([mode_docs[i] for i in inside], [labels[i] for i in inside], lam)
+                for i in outside:
+                    oof[i] = 1 / (1 + np.exp(-model.score(mode_docs[i])))
+            for t in THRESHOLDS:
+                for v in VETOES if veto else (0.0,):
+                    pairs = [
+                        (labels[i], oof[i] >= v if rules[i] else gates[i] and oof[i] >= t)
+                        for i in scored
+                    ]
+                    table.append(
+                        {"extras": extras, "lambda": lam, "threshold": t, "veto": v}
+                        | _scores(pairs)
+                    )
     rules_only = _scores([(labels[i], rules[i]) for i in scored])
     fine = [row for row in table if row["precision"] >= MIN_PRECISION] or table
-    best = max(fine, key=lambda row: (row[objective], row["precision"], row["threshold"]))
+    best = max(
+        fine, key=lambda row: (row[objective], row["precision"], row["threshold"], -row["veto"])
+    )
     return {
         "best": best,
         "rules_only": rules_only,
-        "model_alone_at_0.5": alone,
         "folds": sources,
         "scored_on": sorted({rows[i]["source"] for i in scored}),
         "scored_lines": len(scored),
@@ -196,6 +212,8 @@ def _write(name: str, model: polarity.LinearModel, about: str, report: dict[str,
         "features": polarity.FEATURES,
         "bias": model.bias,
         "threshold": model.threshold,
+        "veto": model.veto,
+        "extras": model.extras,
         "cv": report,
         "weights": model.weights,
     }
@@ -242,7 +260,10 @@ def _agent_sides(rows: list[Row]) -> dict[str, tuple[list[bool], list[bool]]]:
             [phrasing_gate(str(r["text"]), lexicon) for r in rows],
         ),
         "empathy": ([c.empathy for c in coachings], everywhere),
-        "passing_the_buck": (["passing_the_buck" in c for c in codes], everywhere),
+        "passing_the_buck": (
+            ["passing_the_buck" in c for c in codes],
+            [model_gate("passing_the_buck", str(r["text"]), lexicon) for r in rows],
+        ),
         "blame_customer": (["blame_customer" in c for c in codes], everywhere),
     }
 
@@ -257,16 +278,15 @@ DECISION_FEATURES: dict[str, tuple[str, ...]] = {
     "passing_the_buck": (),
     "blame_customer": ("r:l:blame_customer",),
 }
-EXTRAS = "partial"
 
-# label -> (role, objective of the cross validation)
-LABELS: dict[str, tuple[str, str]] = {
-    "upset": ("customer", "accuracy"),
-    "threat": ("customer", "f1"),
-    "negative_phrasing": ("agent", "f1"),
-    "empathy": ("agent", "accuracy"),
-    "passing_the_buck": ("agent", "f1"),
-    "blame_customer": ("agent", "f1"),
+# label -> (role, objective of the cross validation, may the model overrule the rules)
+LABELS: dict[str, tuple[str, str, bool]] = {
+    "upset": ("customer", "accuracy", True),
+    "threat": ("customer", "f1", False),  # a threat the rules read always stands
+    "negative_phrasing": ("agent", "f1", True),
+    "empathy": ("agent", "accuracy", True),
+    "passing_the_buck": ("agent", "f1", True),
+    "blame_customer": ("agent", "f1", True),
 }
 
 
@@ -276,8 +296,6 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="cross validate, write nothing")
     parser.add_argument("--label", action="append", choices=sorted(LABELS), help="only these")
     args = parser.parse_args()
-    global EXTRAS
-    EXTRAS = os.environ.get("KEFU_EXTRAS", EXTRAS)
     paths = (
         [Path(p) for p in args.data]
         if args.data
@@ -299,27 +317,33 @@ def main() -> None:
     }
     sides = {**_customer_sides(by_role["customer"]), **_agent_sides(by_role["agent"])}
     for label in args.label or list(LABELS):
-        role, objective = LABELS[label]
+        role, objective, veto = LABELS[label]
         keep = [i for i, r in enumerate(by_role[role]) if label in r["labels"]]
         lines = [by_role[role][i] for i in keep]
         drop = DECISION_FEATURES[label]
-        if EXTRAS == "none":
-            label_docs = [{f for f in docs[role][i] if not f.startswith("r:")} for i in keep]
-        elif EXTRAS == "all":
-            label_docs = [docs[role][i] for i in keep]
-        else:
-            label_docs = [{f for f in docs[role][i] if not f.startswith(drop)} for i in keep]
+        label_docs = {
+            False: [{f for f in docs[role][i] if not f.startswith("r:")} for i in keep],
+            True: [{f for f in docs[role][i] if not f.startswith(drop)} for i in keep],
+        }
         labels = [bool(r["labels"][label]) for r in lines]
         rules, gates = sides[label]
         found = choose(
-            lines, label_docs, labels, [rules[i] for i in keep], [gates[i] for i in keep], objective
+            lines,
+            label_docs,
+            labels,
+            [rules[i] for i in keep],
+            [gates[i] for i in keep],
+            objective,
+            veto,
         )
         print(label, json.dumps({k: v for k, v in found.items() if k != "folds"}))
         if args.check:
             continue
         best = found["best"]
-        model = train(label_docs, labels, best["lambda"])
-        model = polarity.LinearModel(model.bias, best["threshold"], model.weights)
+        model = train(label_docs[best["extras"]], labels, best["lambda"])
+        model = polarity.LinearModel(
+            model.bias, best["threshold"], model.weights, best["veto"], best["extras"]
+        )
         about = ABOUT.format(label=label, n=len(lines), folds=", ".join(found["folds"]))
         report = {k: found[k] for k in ("rules_only", "scored_on", "scored_lines")}
         name = polarity.MODEL_FILES[label]

@@ -200,3 +200,42 @@ def test_models_add_threats_empathy_blame_and_buck_passing(
     assert buck[0].suggestion.startswith(draft[buck[0].start : buck[0].end] + " (they handle")
     with polarity.switched_off():
         assert not read_customer("I want whoever signs your cheques on this, now.").threat
+
+
+def test_a_sure_model_overrules_the_rules_yes_but_never_a_threat(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Sure it is wrong (p < veto): the rules' "upset" and list flags are overruled.
+    doubt = polarity.LinearModel(-10.0, 0.9, {}, veto=0.3)
+    _only(monkeypatch, upset=doubt, negative_phrasing=doubt, empathy=doubt)
+    reading = read_customer("气死我了！")
+    assert not reading.upset
+    assert "model" in {c.code for c in reading.cues}
+    threat = read_customer("再不退款我就去12315投诉！")
+    assert threat.threat
+    assert threat.upset
+    coaching = coach_draft("非常理解您的心情，这个我们做不到。")
+    assert "negative_phrasing" not in {f.code for f in coaching.flags}
+    assert not coaching.empathy
+    # Between the veto and the threshold the rules decide.
+    unsure = polarity.LinearModel(0.0, 0.9, {}, veto=0.3)
+    _only(monkeypatch, upset=unsure, negative_phrasing=unsure, empathy=unsure)
+    assert read_customer("气死我了！").upset
+    assert not read_customer("我想改一下收货地址").upset
+    coaching = coach_draft("非常理解您的心情，这个我们做不到。")
+    assert "negative_phrasing" in {f.code for f in coaching.flags}
+    assert coaching.empathy
+    # A transfer the agent asked the coach about keeps its flag whatever the model says.
+    _only(monkeypatch, passing_the_buck=doubt)
+    assert "passing_the_buck" in {f.code for f in coach_draft("好的", {"transfer": True}).flags}
+    assert "passing_the_buck" not in {f.code for f in coach_draft("您去找物业吧。").flags}
+
+
+def test_a_model_file_with_a_veto_above_its_threshold_is_not_used(tmp_path: Path) -> None:
+    good = {"features": polarity.FEATURES, "bias": 0.0, "weights": {}, "threshold": 0.6}
+    (tmp_path / "good.json").write_text(json.dumps({**good, "veto": 0.2, "extras": True}))
+    (tmp_path / "bad.json").write_text(json.dumps({**good, "veto": 0.7}))
+    loaded = polarity._load(tmp_path / "good.json")
+    assert loaded is not None
+    assert (loaded.veto, loaded.extras) == (0.2, True)
+    assert polarity._load(tmp_path / "bad.json") is None

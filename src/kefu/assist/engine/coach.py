@@ -180,6 +180,17 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def model_gate(label: str, text: str, lexicon: Lexicon) -> bool:
+    """Whether the model of ``label`` may add a flag the rules did not raise: negative
+    phrasing only where ``phrasing_gate`` lets it; buck-passing not once the draft
+    gives a reason and a next step (so an applied rewrite is never flagged again)."""
+    if label == "negative_phrasing":
+        return phrasing_gate(text, lexicon)
+    if label == "passing_the_buck":
+        return not (lexicon["transfer_reason"].search(text) and lexicon["next_step"].search(text))
+    return True
+
+
 def phrasing_gate(text: str, lexicon: Lexicon) -> bool:
     """Whether the phrasing model may flag ``text``: not when the rules already decided
     (a list phrase, even one excused by an alternative or a double negation), nor when
@@ -229,21 +240,33 @@ def _model_span(draft: _Draft, model: polarity.LinearModel) -> tuple[int, int] |
     return start, end
 
 
-def _model_flag(draft: _Draft, label: str, list_name: str) -> Flag | None:
-    """A flag no list names, found by the statistical model of ``label``: the sentence
-    that weighs most is the span, with the list's explanation and the generic rewrite
-    hint of the data files (if any). ``negative_phrasing`` only where ``phrasing_gate``
-    lets it."""
+def _second_opinion(draft: _Draft, label: str, rules: bool, gate: bool = True) -> bool:
+    """The model of ``label`` on the rules' decision (``LinearModel.decide``); the
+    rules alone when no model ships."""
     model = polarity.model(label)
     if model is None:
-        return None
-    if label == "negative_phrasing" and not phrasing_gate(draft.text, draft.lexicon):
-        return None
-    if model.decides(draft.features()) is None:
-        return None
+        return rules
+    feats = draft.features() if model.extras else polarity.features(draft.text)
+    return model.decide(feats, rules=rules, gate=gate)[0]
+
+
+def _judged(draft: _Draft, label: str, list_name: str, found: list[Flag]) -> list[Flag]:
+    """The list's flags of ``label`` as the model judges them: kept, dropped when the
+    model is sure they are wrong, or, where no list names the draft's wording, one
+    flag on the sentence that weighs most (with the list's explanation and the generic
+    rewrite hint of the data files, if any). ``negative_phrasing`` only where
+    ``phrasing_gate`` lets it."""
+    gate = model_gate(label, draft.text, draft.lexicon)
+    if not _second_opinion(draft, label, bool(found), gate):
+        return []
+    if found:
+        return found
+    model = polarity.model(label)
+    if model is None:
+        return []
     span = _model_span(draft, model)
     if span is None:
-        return None
+        return []
     start, end = span
     message = draft.message(label, list_name)
     if label == "passing_the_buck":
@@ -252,8 +275,8 @@ def _model_flag(draft: _Draft, label: str, list_name: str) -> Flag | None:
             end -= 1
         addition = draft.addition(label)
         suggestion = draft.text[start:end] + addition if addition else None
-        return Flag(label, start, end, message, suggestion)
-    return Flag(label, start, end, message, draft.addition(label))
+        return [Flag(label, start, end, message, suggestion)]
+    return [Flag(label, start, end, message, draft.addition(label))]
 
 
 def _context_flags(draft: _Draft, context: Mapping[str, Any]) -> tuple[bool, bool]:
@@ -385,14 +408,9 @@ def coach_draft(
         return Coaching(flags=flags)
 
     for label in ("negative_phrasing", "blame_customer"):
-        found = _span_flags(draft, label, label)
-        model_flag = None if found else _model_flag(draft, label, label)
-        flags += found or ([model_flag] if model_flag is not None else [])
+        flags += _judged(draft, label, label, _span_flags(draft, label, label))
     flags += _span_flags(draft, "jargon", "jargon")
-    empathy = draft.has("empathy")
-    if not empathy:
-        model = polarity.model("empathy")
-        empathy = model is not None and model.decides(draft.features()) is not None
+    empathy = _second_opinion(draft, "empathy", draft.has("empathy"))
     apology = draft.has("apology")
     upset, complaint = _context_flags(draft, context)
     if upset and not empathy:
@@ -434,10 +452,10 @@ def coach_draft(
             )
         )
     buck = _passing_the_buck(draft, context.get("transfer") is True)
-    if buck is None:
-        buck = _model_flag(draft, "passing_the_buck", "transfer")
-    if buck is not None:
-        flags.append(buck)
+    if context.get("transfer") is True and buck is not None:
+        flags.append(buck)  # the agent is transferring: the rules' flag stands
+    else:
+        flags += _judged(draft, "passing_the_buck", "transfer", [buck] if buck else [])
     emoji = _emoji_flag(draft)
     if emoji is not None:
         flags.append(emoji)

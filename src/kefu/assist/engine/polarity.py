@@ -86,6 +86,10 @@ class LinearModel:
     bias: float
     threshold: float
     weights: dict[str, float]
+    # Below this probability the model overrules the rules' own "yes" (0: never).
+    veto: float = 0.0
+    # Whether it reads what the rules found (``extra``) besides the wording.
+    extras: bool = False
 
     def score(self, feats: set[str]) -> float:
         get = self.weights.get
@@ -99,10 +103,14 @@ class LinearModel:
         score = self.score(feats)
         return 1 / (1 + math.exp(-max(min(score, 30.0), -30.0)))
 
-    def decides(self, feats: set[str]) -> float | None:
-        """The probability when it reaches the threshold, else None."""
+    def decide(self, feats: set[str], rules: bool, gate: bool = True) -> tuple[bool, float]:
+        """The decision and the probability: the rules' "yes" stands unless the model
+        is sure it is wrong (below ``veto``); a "no" turns "yes" where the model is
+        confident (``threshold``) and the ``gate`` lets it."""
         likely = self.likelihood(feats)
-        return likely if likely >= self.threshold else None
+        if rules:
+            return likely >= self.veto, likely
+        return gate and likely >= self.threshold, likely
 
     def strongest(self, text: str, spans: list[tuple[int, int]]) -> tuple[int, int] | None:
         """Of the (start, end) spans of ``text``, the one whose features weigh most."""
@@ -122,9 +130,11 @@ def _load(path: Path) -> LinearModel | None:
             return None
         weights = {str(k): float(v) for k, v in data["weights"].items()}
         threshold = float(data["threshold"])
-        if not 0.0 < threshold < 1.0:
+        veto = float(data.get("veto", 0.0))
+        if not 0.0 < threshold < 1.0 or not 0.0 <= veto < threshold:
             return None
-        return LinearModel(float(data["bias"]), threshold, weights)
+        extras = data.get("extras", False) is True
+        return LinearModel(float(data["bias"]), threshold, weights, veto, extras)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 

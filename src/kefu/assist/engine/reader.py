@@ -413,18 +413,17 @@ def _rules(
 
 def _second_opinions(ruled: _Ruled, lexicon: Lexicon) -> None:
     """Rules miss new wording: a confident statistical model makes the message upset or
-    a threat, never less (thresholds from cross validation, tools/train_assist_model.py).
-    Not on an unknown reading, nor on a clearly positive one with no sarcasm."""
-    if ruled.sentiment == "unknown" or (ruled.sentiment == "positive" and not ruled.sarcastic):
-        return
-    if ruled.upset and ruled.threat:
-        return
-    extra = ruled.features()
+    a threat; the upset model may also overrule the rules' "upset" when it is sure they
+    are wrong (never a threat). Thresholds from cross validation
+    (tools/train_assist_model.py). Nothing is added to an unknown reading, nor to a
+    clearly positive one with no sarcasm."""
+    gate = ruled.sentiment != "unknown" and (ruled.sentiment != "positive" or ruled.sarcastic)
     scores = ruled.scores
-    if not ruled.threat:
-        found = polarity.model("threat")
-        likely = found.probability(ruled.text, extra) if found is not None else 0.0
-        if found is not None and likely >= found.threshold:
+    found = polarity.model("threat")
+    if found is not None and not ruled.threat and gate:
+        feats = polarity.features(ruled.text, ruled.features() if found.extras else ())
+        threat, likely = found.decide(feats, rules=False, gate=gate)
+        if threat:
             ruled.threat = ruled.upset = True
             scores.add("threat_model", None, 1.0, "anger")
             scores.cues[-1] = Cue("threat_model", "", 0, 0, round(likely, 2))
@@ -433,12 +432,13 @@ def _second_opinions(ruled: _Ruled, lexicon: Lexicon) -> None:
                 if kind not in ruled.kinds:
                     ruled.kinds.append(kind)
             ruled.kinds.sort(key=THREAT_KINDS.index)
-    if not ruled.upset:
-        found = polarity.model("upset")
-        likely = found.probability(ruled.text, extra) if found is not None else 0.0
-        if found is not None and likely >= found.threshold:
-            ruled.upset = True
-            scores.cues.append(Cue("model", "", 0, 0, round(likely, 2)))
+    found = polarity.model("upset")
+    if found is not None and not ruled.threat:
+        feats = polarity.features(ruled.text, ruled.features() if found.extras else ())
+        upset, likely = found.decide(feats, rules=ruled.upset, gate=gate)
+        if upset != ruled.upset:
+            ruled.upset = upset
+            scores.cues.append(Cue("model", "", 0, 0, round(likely if upset else -likely, 2)))
 
 
 def read_customer(
