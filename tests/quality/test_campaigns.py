@@ -19,6 +19,7 @@ from kefu.quality import analysis, kano, servqual
 from kefu.quality.campaign_clocks import campaign_resend
 from kefu.quality.models_campaigns import CampaignAnswer, CampaignInvitation, SurveyCampaign
 from kefu.quality.services import campaigns
+from kefu.quality.services.surveys import LinkState
 from tests.cases.builders import make_contact
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def test_servqual_campaign_answered_by_two_contacts_matches_the_pure_core(
     ratings, weights = [], {}
     for token, post in zip(tokens, posts, strict=True):
         state, invitation = campaigns.invitation_for_token(token, at=timezone.now())
-        assert state == campaigns.LinkState.USED
+        assert state == LinkState.USED
         assert invitation is not None
         who = f"r{invitation.pk}"
         ratings += [
