@@ -142,6 +142,10 @@ _CUES = {
     "problem": gettext_lazy("a problem reported"),
     "question": gettext_lazy("a question"),
     "truncated": gettext_lazy("only the beginning was read"),
+    "shouting": gettext_lazy("shouting"),
+    "intensity": gettext_lazy("stretched words"),
+    "model": gettext_lazy("statistical reading"),
+    "threat_model": gettext_lazy("threat: statistical reading"),
 }
 
 
