@@ -107,6 +107,7 @@ class _Draft:
         read = language_of(text)
         self.lang = {"en": "en", "zh": "zh", "mixed": "zh"}.get(read, self.ui)
         self.mods = modifiers(lexicon)
+        self._words: set[str] | None = None
         self._features: set[str] | None = None
 
     def message(self, code: str, list_name: str | None = None) -> str:
@@ -133,12 +134,17 @@ class _Draft:
     def has(self, list_name: str) -> bool:
         return bool(self.matches(list_name))
 
+    def words(self) -> set[str]:
+        """The draft's wording as model features (``polarity.features``), computed once."""
+        if self._words is None:
+            self._words = polarity.features(self.text)
+        return self._words
+
     def features(self) -> set[str]:
-        """The draft's model features (``polarity.features``), computed once: its
-        wording and which coaching lists it matches."""
+        """Its wording and which coaching lists it matches, computed once."""
         if self._features is None:
             extra = ["l:" + name for name in _FEATURE_LISTS if self.has(name)]
-            self._features = polarity.features(self.text, extra)
+            self._features = polarity.with_rules(self.words(), extra)
         return self._features
 
 
@@ -246,7 +252,7 @@ def _second_opinion(draft: _Draft, label: str, rules: bool, gate: bool = True) -
     model = polarity.model(label)
     if model is None:
         return rules
-    feats = draft.features() if model.extras else polarity.features(draft.text)
+    feats = draft.features() if model.extras else draft.words()
     return model.decide(feats, rules=rules, gate=gate)[0]
 
 

@@ -75,8 +75,12 @@ def features(text: str, extra: Iterable[str] = ()) -> set[str]:
         out.add("d:caps")
     bucket = sum(1 for limit in _LENGTHS if len(text) >= limit)
     out.add(f"d:len{bucket}")
-    out.update("r:" + f for f in extra)
-    return out
+    return with_rules(out, extra) if extra else out
+
+
+def with_rules(feats: set[str], extra: Iterable[str]) -> set[str]:
+    """``feats`` and what the rules found (``extra``, prefixed ``r:``), a new set."""
+    return feats | {"r:" + f for f in extra}
 
 
 @dataclass(frozen=True)

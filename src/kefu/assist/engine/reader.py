@@ -417,12 +417,18 @@ def _second_opinions(ruled: _Ruled, lexicon: Lexicon) -> None:
     are wrong (never a threat). Thresholds from cross validation
     (tools/train_assist_model.py). Nothing is added to an unknown reading, nor to a
     clearly positive one with no sarcasm."""
+    threat_model, upset_model = polarity.model("threat"), polarity.model("upset")
+    if threat_model is None and upset_model is None:
+        return
     gate = ruled.sentiment != "unknown" and (ruled.sentiment != "positive" or ruled.sarcastic)
     scores = ruled.scores
-    found = polarity.model("threat")
-    if found is not None and not ruled.threat and gate:
-        feats = polarity.features(ruled.text, ruled.features() if found.extras else ())
-        threat, likely = found.decide(feats, rules=False, gate=gate)
+    words = polarity.features(ruled.text)  # computed once for both models
+
+    def feats(model: polarity.LinearModel) -> set[str]:
+        return polarity.with_rules(words, ruled.features()) if model.extras else words
+
+    if threat_model is not None and not ruled.threat and gate:
+        threat, likely = threat_model.decide(feats(threat_model), rules=False)
         if threat:
             ruled.threat = ruled.upset = True
             scores.add("threat_model", None, 1.0, "anger")
@@ -432,10 +438,8 @@ def _second_opinions(ruled: _Ruled, lexicon: Lexicon) -> None:
                 if kind not in ruled.kinds:
                     ruled.kinds.append(kind)
             ruled.kinds.sort(key=THREAT_KINDS.index)
-    found = polarity.model("upset")
-    if found is not None and not ruled.threat:
-        feats = polarity.features(ruled.text, ruled.features() if found.extras else ())
-        upset, likely = found.decide(feats, rules=ruled.upset, gate=gate)
+    if upset_model is not None and not ruled.threat:
+        upset, likely = upset_model.decide(feats(upset_model), rules=ruled.upset, gate=gate)
         if upset != ruled.upset:
             ruled.upset = upset
             scores.cues.append(Cue("model", "", 0, 0, round(likely if upset else -likely, 2)))
