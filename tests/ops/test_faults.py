@@ -196,7 +196,8 @@ def test_two_clock_loops_at_once_run_each_due_item_once(make_topology: MakeTopol
     )
     assert len(counts) == len(made)
     assert {n for _body, n in counts} == {1}
-    assert all(p.alive() for p in topology.procs)
+    dead = {p.name: topology.tail(p) for p in topology.procs if not p.alive()}
+    assert not dead, dead
 
 
 def test_sms_gateway_down_for_a_while_then_everything_goes_out_in_order(

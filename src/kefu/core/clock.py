@@ -50,12 +50,17 @@ def register(kind: str, *, every: timedelta | None = None) -> Callable[[Handler]
 
 
 def ensure_recurring(*, now: datetime) -> None:
-    """Create the row of every registered recurring job that has none yet."""
+    """Create the row of every registered recurring job that has none yet. Two clock
+    loops starting at once may both find a row missing: the unique key keeps one, and
+    the other's insert is skipped rather than crashing its loop."""
     existing = set(ScheduledJob.objects.filter(key__in=_RECURRING).values_list("key", flat=True))
     ScheduledJob.objects.bulk_create(
-        ScheduledJob(kind=kind, key=kind, due_at=now, repeat_seconds=int(every.total_seconds()))
-        for kind, every in _RECURRING.items()
-        if kind not in existing
+        (
+            ScheduledJob(kind=kind, key=kind, due_at=now, repeat_seconds=int(every.total_seconds()))
+            for kind, every in _RECURRING.items()
+            if kind not in existing
+        ),
+        ignore_conflicts=True,
     )
 
 
