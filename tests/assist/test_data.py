@@ -16,7 +16,7 @@ from kefu.assist.engine.lexicon import DATA_DIR, DATA_FILES, ENTRY_FIELDS
 ENGINE_LISTS = {
     "negative", "positive", "negators", "negation_exceptions", "intensifiers", "sarcasm",
     "failure", "polite_anger", "implied", "time_pressure", "repeat_contact", "question",
-    "request", "problem", "threat_target", "threat_intent", "threat_condition",
+    "request", "problem", "threat_target", "threat_intent", "threat_condition", "threat_reported",
     "negative_phrasing", "alternative", "blame_customer", "empathy", "apology",
     "confirmation", "promise", "time_concrete", "transfer", "transfer_reason", "next_step",
     "jargon", "proposal", "agreement", "missing",

@@ -172,12 +172,15 @@ class WordList:
             patterns=patterns,
         )
 
-    def _entry_for(self, found: str) -> Entry:
+    def _entry_for(self, text: str, start: int, end: int) -> Entry:
+        found = text[start:end]
         entry = self.by_term.get(found.lower())
         if entry is not None:
             return entry
         for compiled, candidate in self.patterns:
-            if compiled.fullmatch(found):
+            # Matched in place, so a pattern's lookahead and lookbehind still see the text.
+            hit = compiled.match(text, start)
+            if hit is not None and hit.end() == end:
                 return candidate
         for candidate in self.entries:  # pragma: no cover - case-folding oddities
             if candidate.term and candidate.term.lower() == found.lower():
@@ -191,7 +194,7 @@ class WordList:
         for m in self.regex.finditer(text):
             if m.end() == m.start():
                 continue
-            yield Match(m.start(), m.end(), self._entry_for(m.group(0)), m.group(0))
+            yield Match(m.start(), m.end(), self._entry_for(text, m.start(), m.end()), m.group(0))
 
     def search(self, text: str) -> Match | None:
         return next(self.finditer(text), None)

@@ -42,6 +42,8 @@ PROBLEM_WEIGHT = 0.6
 REPEAT_CONTACTS = 3
 # An English message written mostly in capitals.
 SHOUTING_WEIGHT = 0.8
+# A threat's weight on the negative score and on anger.
+THREAT_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -141,20 +143,23 @@ def _sentence_before(text: str, start: int, size: int = 96) -> str:
 
 
 def _threats(
-    text: str, lexicon: Lexicon, scores: _Scores, *, enquiry: bool
-) -> tuple[list[str], bool]:
+    text: str, lexicon: Lexicon, scores: _Scores, *, enquiry: bool, praise: bool = False
+) -> tuple[list[str], bool, bool]:
     """Threats to escalate, by kind. In a calm enquiry ("请问工信部的投诉电话是多少？") a
     regulator or a lawyer named is a mention, not a threat, unless the word is a threat
     by itself (起诉, sue).
 
     A conditional ("不给说法我就找媒体", "再不发货我就去黑猫投诉", "要么……要么我就……",
     "否则", "unless", "or I'll", "if you don't ... I will") makes a threat of a target
-    named after it, and its negator belongs to the condition, not to the threat."""
+    named after it, and its negator belongs to the condition, not to the threat.
+
+    Returns the kinds, whether a threat was negated, and whether a threat is *firm*
+    (a strong word such as 起诉 or sue, or a declared intent): no model overrules it."""
     mods = modifiers(lexicon)
     intents = lexicon["threat_intent"]
     conditions = lexicon["threat_condition"]
     kinds: list[str] = []
-    negated_any = False
+    negated_any = firm = False
     for m in lexicon["threat_target"].finditer(text):
         entry = m.entry
         # Chinese packs the intent into a few characters; English needs a few words.
@@ -162,7 +167,12 @@ def _threats(
         # ("reported this to 12345", "complained to the 民航局").
         left = text[: m.start].rstrip()[-1:]
         latin = (m.text[:1].isascii() and m.text[:1].isalpha()) or (left.isascii() and left != "")
-        before = clause_before(text, m.start, 48) if latin else clause_before(text, m.start)[-10:]
+        if latin:
+            before = clause_before(text, m.start, 48)
+        else:
+            # Mixed script ("我要 speak to 你们经理") needs room for the English words.
+            before = clause_before(text, m.start, 48)
+            before = before[-24:] if _LETTERS.search(before[-14:]) else before[-10:]
         intent_at: int | None = None
         # The intent nearest the target governs it ("我不想去……我就去12315").
         found = list(intents.finditer(before))
@@ -170,7 +180,7 @@ def _threats(
             intent_at = m.start - len(before) + found[-1].start
         # A declared intent (我要去, I'm going to) is a threat even inside a question.
         declared = any(i.entry.strong for i in found)
-        after = clause_after(text, m.end, 12)
+        after = clause_after(text, m.end, 24)
         after_intent = any(i.entry.after and i.start <= 3 for i in intents.finditer(after))
         conditional = conditions.search(_sentence_before(text, m.start)) is not None or any(
             # "1-star review incoming unless you move us", "……，除非今天退款"
@@ -179,25 +189,71 @@ def _threats(
         )
         if not (entry.strong or intent_at is not None or after_intent or conditional):
             continue
+        mention = praise and entry.kind in ("media", "over_heads") and not (conditional or declared)
+        if mention or (not conditional and _reported(text, m, lexicon)):
+            # "朋友说可以找工信部", "my neighbour reported her builder to Trading Standards"
+            scores.cues.append(Cue("threat_mention", m.text, m.start, m.end, 0.0))
+            continue
         asks_for_boss = entry.kind == "over_heads" and intent_at is not None
         if enquiry and not (entry.strong or asks_for_boss or declared):
             # "Can I speak to your supervisor?" still goes over heads.
             scores.cues.append(Cue("threat_mention", m.text, m.start, m.end, 0.0))
             continue
         anchor = intent_at if intent_at is not None else m.start
-        if not conditional and (mods.negated(text, anchor) or mods.negated(text, m.start)):
-            # "我不想去12315" is no threat; "我不想去12315，但是……" still is.
-            rest = text[m.end : m.end + 60]
-            if conditions.search(rest) is None:
-                negated_any = True
-                scores.cues.append(Cue("threat_negated", m.text, m.start, m.end, 0.3))
-                continue
+        # "我不想去12315" is no threat; "我不想去12315，但是再不退款……" still is, while
+        # "我不会给差评的，但这次确实有点失望" is a complaint, not a threat.
+        if (
+            not conditional
+            and (mods.negated(text, anchor) or mods.negated(text, m.start))
+            and not _condition_follows(text[m.end : m.end + 60], lexicon)
+        ):
+            negated_any = True
+            scores.cues.append(Cue("threat_negated", m.text, m.start, m.end, 0.3))
+            continue
         kind = entry.kind or "over_heads"
-        scores.add(f"threat_{kind}", m, 1.0, "anger")
+        scores.add(f"threat_{kind}", m, THREAT_WEIGHT, "anger")
+        firm = firm or entry.strong or declared
         if kind not in kinds:
             kinds.append(kind)
     ordered = [k for k in THREAT_KINDS if k in kinds]
-    return ordered, negated_any
+    return ordered, negated_any, firm
+
+
+# A contrast alone ("但是", "but") does not restore a negated threat: a condition, a
+# deadline or a declared intent must follow it.
+_CONTRASTS = frozenset({"但是", "但", "可是", "but"})
+
+
+def _condition_follows(rest: str, lexicon: Lexicon) -> bool:
+    found = list(lexicon["threat_condition"].finditer(rest))
+    if any(c.text.lower() not in _CONTRASTS for c in found):
+        return True
+    if not found:
+        return False
+    tail = rest[found[0].end :]
+    # "……，但是你们今天必须给我答复" still presses; "……，但这次确实有点失望" only complains.
+    if lexicon["time_pressure"].search(tail) is not None:
+        return True
+    return any(i.entry.strong for i in lexicon["threat_intent"].finditer(tail))
+
+
+# A declared intent of the writer's own ("我明天就去", "I'll"), not one reported ("说要去").
+_FIRST_PERSON = ("我", "i", "we")
+
+
+def _reported(text: str, m: Match, lexicon: Lexicon) -> bool:
+    """Whether the target ``m`` sits in someone else's story (a ``threat_reported``
+    marker earlier in its clause), the writer declares no intent of their own anywhere
+    in that sentence and holds no condition over the company after it."""
+    if lexicon["threat_reported"].search(clause_before(text, m.start, 96)) is None:
+        return False
+    if _condition_follows(text[m.end : m.end + 60], lexicon):
+        return False  # "朋友说可以走 chargeback，如果今天还不退……"
+    sentence = _sentence_before(text, m.start, 160) + text[m.start : sentence_end(text, m.end) + 1]
+    return not any(
+        i.entry.strong and i.text.lower().startswith(_FIRST_PERSON)
+        for i in lexicon["threat_intent"].finditer(sentence)
+    )
 
 
 _LETTERS = re.compile(r"[A-Za-z]")
@@ -239,6 +295,7 @@ class _Ruled:
     threat: bool
     kinds: list[str]
     negated_threat: bool
+    firm_threat: bool
     sarcastic: bool
     pressure: bool
     asks: bool
@@ -264,6 +321,14 @@ def customer_features(
     """The features the customer models read of ``text`` (training uses these)."""
     ruled = _rules(as_text(text)[:MAX_CHARS], as_context(context), lexicon or load_lexicon())
     return polarity.features(ruled.text, ruled.features())
+
+
+def firm_threat(
+    text: str, context: Mapping[str, Any] | None = None, lexicon: Lexicon | None = None
+) -> bool:
+    """Whether the rules read a threat no model may overrule (training uses this)."""
+    ruled = _rules(as_text(text)[:MAX_CHARS], as_context(context), lexicon or load_lexicon())
+    return ruled.threat and ruled.firm_threat
 
 
 def _rules(
@@ -366,7 +431,9 @@ def _rules(
 
     question = lexicon["question"].search(text) is not None
     enquiry = question and scores.negative < 0.6 and not (sarcastic or polite or pressure)
-    kinds, negated_threat = _threats(text, lexicon, scores, enquiry=enquiry)
+    # Praise with no complaint: a manager or a post named is a compliment, not a threat.
+    praise = scores.positive > 0 and scores.negative < 0.6 and not (sarcastic or polite)
+    kinds, negated_threat, firm = _threats(text, lexicon, scores, enquiry=enquiry, praise=praise)
     threat = bool(kinds)
     asks = question or text.rstrip().endswith(("?", "？"))
     problem = lexicon["problem"].search(text)
@@ -391,8 +458,7 @@ def _rules(
         sentiment = "positive"
     else:
         sentiment = "neutral"
-    net = negative - 0.5 * positive
-    upset = threat or (net >= UPSET_AT and negative > positive)
+    upset = threat or _upset_by_scores(scores)
     return _Ruled(
         text=text,
         scores=scores,
@@ -404,6 +470,7 @@ def _rules(
         threat=threat,
         kinds=kinds,
         negated_threat=negated_threat,
+        firm_threat=firm,
         sarcastic=sarcastic,
         pressure=pressure,
         asks=asks,
@@ -411,12 +478,32 @@ def _rules(
     )
 
 
+def _upset_by_scores(scores: _Scores) -> bool:
+    net = scores.negative - 0.5 * scores.positive
+    return net >= UPSET_AT and scores.negative > scores.positive
+
+
+def _doubt_threat(ruled: _Ruled) -> None:
+    """The threat model is sure the rules' threat is none (a story, a compliment, a
+    word in another sense): its targets become mentions and the rules read again
+    whether the message is upset."""
+    scores = ruled.scores
+    codes = {f"threat_{kind}" for kind in THREAT_KINDS}
+    for i, cue in enumerate(scores.cues):
+        if cue.code in codes:
+            scores.negative -= cue.weight
+            scores.emotions["anger"] = max(0.0, scores.emotions["anger"] - cue.weight)
+            scores.cues[i] = Cue("threat_mention", cue.text, cue.start, cue.end, 0.0)
+    ruled.threat, ruled.kinds = False, []
+    ruled.upset = _upset_by_scores(scores)
+
+
 def _second_opinions(ruled: _Ruled, lexicon: Lexicon) -> None:
     """Rules miss new wording: a confident statistical model makes the message upset or
-    a threat; the upset model may also overrule the rules' "upset" when it is sure they
-    are wrong (never a threat). Thresholds from cross validation
-    (tools/train_assist_model.py). Nothing is added to an unknown reading, nor to a
-    clearly positive one with no sarcasm."""
+    a threat; a sure model may also overrule the rules' "upset", and a threat that is
+    not firm (no strong word, no declared intent), when it is sure they are wrong.
+    Thresholds from cross validation (tools/train_assist_model.py). Nothing is added
+    to an unknown reading, nor to a clearly positive one with no sarcasm."""
     threat_model, upset_model = polarity.model("threat"), polarity.model("upset")
     if threat_model is None and upset_model is None:
         return
@@ -427,7 +514,10 @@ def _second_opinions(ruled: _Ruled, lexicon: Lexicon) -> None:
     def feats(model: polarity.LinearModel) -> set[str]:
         return polarity.with_rules(words, ruled.features()) if model.extras else words
 
-    if threat_model is not None and not ruled.threat and gate:
+    if threat_model is not None and ruled.threat and not ruled.firm_threat:
+        if not threat_model.decide(feats(threat_model), rules=True)[0]:
+            _doubt_threat(ruled)
+    elif threat_model is not None and not ruled.threat and gate:
         threat, likely = threat_model.decide(feats(threat_model), rules=False)
         if threat:
             ruled.threat = ruled.upset = True
