@@ -62,13 +62,11 @@ def test_a_pattern_with_a_lookahead_finds_its_own_entry() -> None:
     """The entry of a pattern match is found where it matched, so a lookahead still sees
     the text after it (it once fell back to the first entry of the list)."""
     lexicon = load_lexicon()
-    found = [m for m in lexicon["threat_target"].finditer("My lawyer has my file.")]
-    assert [(m.text, m.entry.kind, m.entry.strong) for m in found] == [
-        ("My lawyer", "legal", True)
-    ]
-    assert not [m for m in lexicon["threat_target"].finditer("My lawyer friend says hi")][
-        0
-    ].entry.strong
+    found = list(lexicon["threat_target"].finditer("My lawyer has my file."))
+    assert [(m.text, m.entry.kind, m.entry.strong) for m in found] == [("My lawyer", "legal", True)]
+    friend = lexicon["threat_target"].search("My lawyer friend says hi")
+    assert friend is not None
+    assert not friend.entry.strong
 
 
 def test_only_a_threat_that_is_not_firm_may_be_overruled(
