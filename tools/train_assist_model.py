@@ -253,6 +253,8 @@ def _customer_sides(rows: list[Row]) -> Sides:
     with polarity.switched_off():
         readings = [read_customer(r["text"], r.get("context") or {}, lexicon) for r in rows]
     firm = [firm_threat(str(r["text"]), r.get("context") or {}, lexicon) for r in rows]
+    # The threat model adds nothing where the rules read a negated threat.
+    negated_threats = [any(c.code == "threat_negated" for c in r.cues) for r in readings]
     # Never on an unknown reading, nor a clearly positive one (no sarcasm cue).
     gates = [
         reading.sentiment != "unknown"
@@ -261,7 +263,11 @@ def _customer_sides(rows: list[Row]) -> Sides:
     ]
     return {
         "upset": ([reading.upset for reading in readings], gates, [False] * len(rows)),
-        "threat": ([reading.threat for reading in readings], gates, firm),
+        "threat": (
+            [reading.threat for reading in readings],
+            [g and not negated for g, negated in zip(gates, negated_threats, strict=True)],
+            firm,
+        ),
     }
 
 

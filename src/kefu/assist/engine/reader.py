@@ -517,7 +517,8 @@ def _second_opinions(ruled: _Ruled, lexicon: Lexicon) -> None:
     if threat_model is not None and ruled.threat and not ruled.firm_threat:
         if not threat_model.decide(feats(threat_model), rules=True)[0]:
             _doubt_threat(ruled)
-    elif threat_model is not None and not ruled.threat and gate:
+    elif threat_model is not None and not ruled.threat and gate and not ruled.negated_threat:
+        # A threat the rules read as negated ("我不想去12315") stays a mention.
         threat, likely = threat_model.decide(feats(threat_model), rules=False)
         if threat:
             ruled.threat = ruled.upset = True
