@@ -167,11 +167,9 @@ def _threats(
         # ("reported this to 12345", "complained to the 民航局").
         left = text[: m.start].rstrip()[-1:]
         latin = (m.text[:1].isascii() and m.text[:1].isalpha()) or (left.isascii() and left != "")
-        if latin:
-            before = clause_before(text, m.start, 48)
-        else:
+        before = clause_before(text, m.start, 48)
+        if not latin:
             # Mixed script ("我要 speak to 你们经理") needs room for the English words.
-            before = clause_before(text, m.start, 48)
             before = before[-24:] if _LETTERS.search(before[-14:]) else before[-10:]
         intent_at: int | None = None
         # The intent nearest the target governs it ("我不想去……我就去12315").
@@ -514,8 +512,9 @@ def _second_opinions(ruled: _Ruled, lexicon: Lexicon) -> None:
     def feats(model: polarity.LinearModel) -> set[str]:
         return polarity.with_rules(words, ruled.features()) if model.extras else words
 
-    if threat_model is not None and ruled.threat and not ruled.firm_threat:
-        if not threat_model.decide(feats(threat_model), rules=True)[0]:
+    if threat_model is not None and ruled.threat:
+        doubted = threat_model.veto > 0 and not ruled.firm_threat
+        if doubted and not threat_model.decide(feats(threat_model), rules=True)[0]:
             _doubt_threat(ruled)
     elif threat_model is not None and not ruled.threat and gate and not ruled.negated_threat:
         # A threat the rules read as negated ("我不想去12315") stays a mention.
