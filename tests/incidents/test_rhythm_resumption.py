@@ -168,7 +168,10 @@ def test_survey_link_needs_no_login_and_stores_the_answer(
 
 
 def test_review_exports_markdown_and_a_pdf_with_chinese(
-    lead: User, client_for: Callable[[User], Client], django_capture_on_commit_callbacks: Commits
+    lead: User,
+    client_for: Callable[[User], Client],
+    django_capture_on_commit_callbacks: Commits,
+    cjk_font: None,
 ) -> None:
     incident = _confirmed(lead, django_capture_on_commit_callbacks)
     services.incident_cancel(actor=lead, incident=incident, reason="误报", at=NOW)

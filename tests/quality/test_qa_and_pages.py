@@ -189,7 +189,7 @@ def test_root_cause_refuses_an_unknown_incident(desk_lead: User) -> None:
 
 
 def test_insights_dashboard_charts_and_exports(
-    desk_agent: User, desk_manager: User, client_for: ClientFor
+    desk_agent: User, desk_manager: User, client_for: ClientFor, cjk_font: None
 ) -> None:
     resolved_case(desk_agent, when="2026-11-16 10:00")
     client = client_for(desk_manager)
