@@ -18,15 +18,12 @@ from kefu.assist.engine.lexicon import EMOTIONS, THREAT_KINDS, Lexicon, Match, l
 from kefu.assist.engine.text import (
     CONTENT,
     MAX_CHARS,
-    SENTENCE_END,
     as_context,
     as_text,
-    clause_after,
-    clause_before,
     language_of,
     modifiers,
-    sentence_end,
 )
+from kefu.assist.engine.threats import find_threats
 
 # A reading is upset at this net negative score (sum of cue weights).
 UPSET_AT = 1.0
@@ -42,8 +39,6 @@ PROBLEM_WEIGHT = 0.6
 REPEAT_CONTACTS = 3
 # An English message written mostly in capitals.
 SHOUTING_WEIGHT = 0.8
-# A threat's weight on the negative score and on anger.
-THREAT_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -131,127 +126,6 @@ class _Scores:
             self.cues.append(Cue(code, match.text, match.start, match.end, weight))
         else:
             self.cues.append(Cue(code, "", 0, 0, weight))
-
-
-def _sentence_before(text: str, start: int, size: int = 96) -> str:
-    """The text left of ``start`` back to the start of its sentence (at most ``size``)."""
-    window = text[max(0, start - size) : start]
-    cut = None
-    for m in SENTENCE_END.finditer(window):
-        cut = m.end()
-    return window[cut:] if cut is not None else window
-
-
-def _threats(
-    text: str, lexicon: Lexicon, scores: _Scores, *, enquiry: bool, praise: bool = False
-) -> tuple[list[str], bool, bool]:
-    """Threats to escalate, by kind. In a calm enquiry ("请问工信部的投诉电话是多少？") a
-    regulator or a lawyer named is a mention, not a threat, unless the word is a threat
-    by itself (起诉, sue).
-
-    A conditional ("不给说法我就找媒体", "再不发货我就去黑猫投诉", "要么……要么我就……",
-    "否则", "unless", "or I'll", "if you don't ... I will") makes a threat of a target
-    named after it, and its negator belongs to the condition, not to the threat.
-
-    Returns the kinds, whether a threat was negated, and whether a threat is *firm*
-    (a strong word such as 起诉 or sue, or a declared intent): no model overrules it."""
-    mods = modifiers(lexicon)
-    intents = lexicon["threat_intent"]
-    conditions = lexicon["threat_condition"]
-    kinds: list[str] = []
-    negated_any = firm = False
-    for m in lexicon["threat_target"].finditer(text):
-        entry = m.entry
-        # Chinese packs the intent into a few characters; English needs a few words.
-        # Which language the intent is in: the text just before the target says
-        # ("reported this to 12345", "complained to the 民航局").
-        left = text[: m.start].rstrip()[-1:]
-        latin = (m.text[:1].isascii() and m.text[:1].isalpha()) or (left.isascii() and left != "")
-        before = clause_before(text, m.start, 48)
-        if not latin:
-            # Mixed script ("我要 speak to 你们经理") needs room for the English words.
-            before = before[-24:] if _LETTERS.search(before[-14:]) else before[-10:]
-        intent_at: int | None = None
-        # The intent nearest the target governs it ("我不想去……我就去12315").
-        found = list(intents.finditer(before))
-        if found:
-            intent_at = m.start - len(before) + found[-1].start
-        # A declared intent (我要去, I'm going to) is a threat even inside a question.
-        declared = any(i.entry.strong for i in found)
-        after = clause_after(text, m.end, 24)
-        after_intent = any(i.entry.after and i.start <= 3 for i in intents.finditer(after))
-        conditional = conditions.search(_sentence_before(text, m.start)) is not None or any(
-            # "1-star review incoming unless you move us", "……，除非今天退款"
-            c.entry.after
-            for c in conditions.finditer(text[m.end : sentence_end(text, m.end) + 1])
-        )
-        if not (entry.strong or intent_at is not None or after_intent or conditional):
-            continue
-        mention = praise and entry.kind in ("media", "over_heads") and not (conditional or declared)
-        if mention or (not conditional and _reported(text, m, lexicon)):
-            # "朋友说可以找工信部", "my neighbour reported her builder to Trading Standards"
-            scores.cues.append(Cue("threat_mention", m.text, m.start, m.end, 0.0))
-            continue
-        asks_for_boss = entry.kind == "over_heads" and intent_at is not None
-        if enquiry and not (entry.strong or asks_for_boss or declared):
-            # "Can I speak to your supervisor?" still goes over heads.
-            scores.cues.append(Cue("threat_mention", m.text, m.start, m.end, 0.0))
-            continue
-        anchor = intent_at if intent_at is not None else m.start
-        # "我不想去12315" is no threat; "我不想去12315，但是再不退款……" still is, while
-        # "我不会给差评的，但这次确实有点失望" is a complaint, not a threat.
-        if (
-            not conditional
-            and (mods.negated(text, anchor) or mods.negated(text, m.start))
-            and not _condition_follows(text[m.end : m.end + 60], lexicon)
-        ):
-            negated_any = True
-            scores.cues.append(Cue("threat_negated", m.text, m.start, m.end, 0.3))
-            continue
-        kind = entry.kind or "over_heads"
-        scores.add(f"threat_{kind}", m, THREAT_WEIGHT, "anger")
-        firm = firm or entry.strong or declared
-        if kind not in kinds:
-            kinds.append(kind)
-    ordered = [k for k in THREAT_KINDS if k in kinds]
-    return ordered, negated_any, firm
-
-
-# A contrast alone ("但是", "but") does not restore a negated threat: a condition, a
-# deadline or a declared intent must follow it.
-_CONTRASTS = frozenset({"但是", "但", "可是", "but"})
-
-
-def _condition_follows(rest: str, lexicon: Lexicon) -> bool:
-    found = list(lexicon["threat_condition"].finditer(rest))
-    if any(c.text.lower() not in _CONTRASTS for c in found):
-        return True
-    if not found:
-        return False
-    tail = rest[found[0].end :]
-    # "……，但是你们今天必须给我答复" still presses; "……，但这次确实有点失望" only complains.
-    if lexicon["time_pressure"].search(tail) is not None:
-        return True
-    return any(i.entry.strong for i in lexicon["threat_intent"].finditer(tail))
-
-
-# A declared intent of the writer's own ("我明天就去", "I'll"), not one reported ("说要去").
-_FIRST_PERSON = ("我", "i", "we")
-
-
-def _reported(text: str, m: Match, lexicon: Lexicon) -> bool:
-    """Whether the target ``m`` sits in someone else's story (a ``threat_reported``
-    marker earlier in its clause), the writer declares no intent of their own anywhere
-    in that sentence and holds no condition over the company after it."""
-    if lexicon["threat_reported"].search(clause_before(text, m.start, 96)) is None:
-        return False
-    if _condition_follows(text[m.end : m.end + 60], lexicon):
-        return False  # "朋友说可以走 chargeback，如果今天还不退……"
-    sentence = _sentence_before(text, m.start, 160) + text[m.start : sentence_end(text, m.end) + 1]
-    return not any(
-        i.entry.strong and i.text.lower().startswith(_FIRST_PERSON)
-        for i in lexicon["threat_intent"].finditer(sentence)
-    )
 
 
 _LETTERS = re.compile(r"[A-Za-z]")
@@ -431,7 +305,14 @@ def _rules(
     enquiry = question and scores.negative < 0.6 and not (sarcastic or polite or pressure)
     # Praise with no complaint: a manager or a post named is a compliment, not a threat.
     praise = scores.positive > 0 and scores.negative < 0.6 and not (sarcastic or polite)
-    kinds, negated_threat, firm = _threats(text, lexicon, scores, enquiry=enquiry, praise=praise)
+    threats = find_threats(text, lexicon, enquiry=enquiry, praise=praise)
+    for cue in threats.cues:
+        if cue.counts:
+            scores.add(cue.code, cue.match, cue.weight, "anger")
+        else:
+            m = cue.match
+            scores.cues.append(Cue(cue.code, m.text, m.start, m.end, cue.weight))
+    kinds, negated_threat, firm = threats.kinds, threats.negated, threats.firm
     threat = bool(kinds)
     asks = question or text.rstrip().endswith(("?", "？"))
     problem = lexicon["problem"].search(text)

@@ -59,6 +59,15 @@ def clause_before(text: str, start: int, size: int = WINDOW) -> str:
     return window[cut:] if cut is not None else window
 
 
+def sentence_before(text: str, start: int, size: int = 96) -> str:
+    """The text left of ``start`` back to the start of its sentence (at most ``size``)."""
+    window = text[max(0, start - size) : start]
+    cut = None
+    for m in SENTENCE_END.finditer(window):
+        cut = m.end()
+    return window[cut:] if cut is not None else window
+
+
 def clause_after(text: str, end: int, size: int = WINDOW) -> str:
     window = text[end : end + size]
     m = CLAUSE_BREAK.search(window)
