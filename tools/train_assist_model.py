@@ -22,9 +22,9 @@ cross validation with one fold per source (a file, or a batch of
 lines it was trained on, scored on the sources the rules were not tuned on: the
 best accuracy (upset, empathy), F1 (the agent flags) or, for threats, the best
 margin over both targets (min(precision - 0.9, recall - 0.95)) among the choices
-with a pooled out-of-fold precision of at least 0.9.
-Features seen fewer than twice are dropped; the weights are pruned to the
-strongest so each file stays small, and the model is refitted on what is kept. Writes the files of
+with a pooled out-of-fold precision of at least 0.9. Features seen fewer than
+twice are dropped; the weights are pruned to the strongest so each file stays
+small, and the model is refitted on what is kept. Writes the files of
 ``polarity.MODEL_FILES`` into ``src/kefu/assist/data/`` (same licence as the
 repository). Needs numpy and scipy (training only; the engine reads the weights
 in pure Python).
@@ -162,7 +162,6 @@ def choose(
     gates: list[bool],
     objective: str,
     veto: bool,
-    min_precision: float = MIN_PRECISION,
     firm: list[bool] | None = None,
 ) -> dict[str, Any]:
     """Leave-one-source-out cross validation over the features (with or without what
@@ -201,7 +200,7 @@ def choose(
                         | _scores(pairs)
                     )
     rules_only = _scores([(labels[i], rules[i]) for i in scored])
-    fine = [row for row in table if row["precision"] >= min_precision] or table
+    fine = [row for row in table if row["precision"] >= MIN_PRECISION] or table
     for row in table:
         # How far the worse of precision and recall clears its target (threat: 0.9, 0.95).
         row["margin"] = round(min(row["precision"] - 0.9, row["recall"] - 0.95), 4)
@@ -304,16 +303,16 @@ DECISION_FEATURES: dict[str, tuple[str, ...]] = {
     "blame_customer": ("r:l:blame_customer",),
 }
 
-# label -> (role, objective of the cross validation, may the model overrule the rules,
-# the least precision a choice may have). Threats aim at both targets at once: the
-# choice whose worse side clears its target (precision 0.9, recall 0.95) by most.
-LABELS: dict[str, tuple[str, str, bool, float]] = {
-    "upset": ("customer", "accuracy", True, MIN_PRECISION),
-    "threat": ("customer", "margin", True, 0.9),
-    "negative_phrasing": ("agent", "f1", True, MIN_PRECISION),
-    "empathy": ("agent", "accuracy", True, MIN_PRECISION),
-    "passing_the_buck": ("agent", "f1", True, MIN_PRECISION),
-    "blame_customer": ("agent", "f1", True, MIN_PRECISION),
+# label -> (role, objective of the cross validation, may the model overrule the rules).
+# Threats aim at both targets at once: the choice whose worse side clears its target
+# (precision 0.9, recall 0.95) by most.
+LABELS: dict[str, tuple[str, str, bool]] = {
+    "upset": ("customer", "accuracy", True),
+    "threat": ("customer", "margin", True),
+    "negative_phrasing": ("agent", "f1", True),
+    "empathy": ("agent", "accuracy", True),
+    "passing_the_buck": ("agent", "f1", True),
+    "blame_customer": ("agent", "f1", True),
 }
 
 
@@ -344,7 +343,7 @@ def main() -> None:
     }
     sides = {**_customer_sides(by_role["customer"]), **_agent_sides(by_role["agent"])}
     for label in args.label or list(LABELS):
-        role, objective, veto, min_precision = LABELS[label]
+        role, objective, veto = LABELS[label]
         keep = [i for i, r in enumerate(by_role[role]) if label in r["labels"]]
         lines = [by_role[role][i] for i in keep]
         drop = DECISION_FEATURES[label]
@@ -362,7 +361,6 @@ def main() -> None:
             [gates[i] for i in keep],
             objective,
             veto,
-            min_precision,
             [firm[i] for i in keep],
         )
         print(label, json.dumps({k: v for k, v in found.items() if k != "folds"}))

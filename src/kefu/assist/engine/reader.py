@@ -17,6 +17,7 @@ from kefu.assist.engine import polarity
 from kefu.assist.engine.lexicon import EMOTIONS, THREAT_KINDS, Lexicon, Match, load_lexicon
 from kefu.assist.engine.text import (
     CONTENT,
+    LATIN,
     MAX_CHARS,
     as_context,
     as_text,
@@ -128,7 +129,6 @@ class _Scores:
             self.cues.append(Cue(code, "", 0, 0, weight))
 
 
-_LETTERS = re.compile(r"[A-Za-z]")
 # A contrast after a comma: the praise before it is half praise.
 _CONTRAST = re.compile(r"[，,]\s*(?:但是|不过|可是|就是|只是|但|but|however|although|though)", re.I)
 _UPPER_WORD = re.compile(r"\b[A-Z]{2,}\b")
@@ -137,7 +137,7 @@ _ELONGATED = re.compile(r"([A-Za-z])\1{3,}|([啊阿气烦急哦唉])\2{2,}")
 
 def _shouting(text: str) -> tuple[str, int, int] | None:
     """Capitals for most of an English message ("WHY IS IT DOWN AGAIN") read as shouting."""
-    letters = _LETTERS.findall(text)
+    letters = LATIN.findall(text)
     if len(letters) < 12:
         return None
     upper = sum(1 for c in letters if c.isupper())

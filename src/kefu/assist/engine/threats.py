@@ -10,11 +10,11 @@ Python over the lexicon lists ``threat_target``, ``threat_intent``,
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from kefu.assist.engine.lexicon import THREAT_KINDS, Lexicon, Match
 from kefu.assist.engine.text import (
+    LATIN,
     clause_after,
     clause_before,
     modifiers,
@@ -26,8 +26,6 @@ from kefu.assist.engine.text import (
 THREAT_WEIGHT = 1.0
 # A negated threat ("我不想去12315") still adds a little risk.
 NEGATED_WEIGHT = 0.3
-
-_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ def find_threats(text: str, lexicon: Lexicon, *, enquiry: bool, praise: bool = F
         before = clause_before(text, m.start, 48)
         if not latin:
             # Mixed script ("我要 speak to 你们经理") needs room for the English words.
-            before = before[-24:] if _LATIN.search(before[-14:]) else before[-10:]
+            before = before[-24:] if LATIN.search(before[-14:]) else before[-10:]
         intent_at: int | None = None
         # The intent nearest the target governs it ("我不想去……我就去12315").
         found = list(intents.finditer(before))
