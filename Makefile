@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 KEFU := $(BIN)/kefu
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install lint types migrations-check i18n-check test-sqlite test-postgres test-browser clean
+.PHONY: run test install lint types migrations-check i18n-check test-sqlite test-future test-postgres test-browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,17 @@ i18n-check: install
 test-sqlite: install
 	$(BIN)/pytest -m "not browser and not postgres_only"
 
+# The SQLite suite again with the clock 400 days ahead (libfaketime): a test that
+# passes only on the days it was written fails here, not on some later day.
+test-future: install
+	@if command -v faketime >/dev/null 2>&1; then \
+		faketime -f '+400d' $(BIN)/pytest -m "not browser and not postgres_only" -q; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "faketime is missing; CI needs it (apt-get install -y faketime)." >&2; exit 1; \
+	else \
+		echo "SKIPPED: the suite under a shifted clock (apt-get install -y faketime)."; \
+	fi
+
 test-postgres: install
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)').close()" 2>/dev/null; then \
 		KEFU_DATABASE_URL=$(PG_URL) $(BIN)/pytest -m "not browser"; \
@@ -62,7 +73,7 @@ test-browser: install
 		echo "SKIPPED: browser tests (no Chromium at /usr/bin/chromium; apt-get install -y chromium)."; \
 	fi
 
-test: lint types migrations-check i18n-check test-sqlite test-postgres test-browser
+test: lint types migrations-check i18n-check test-sqlite test-future test-postgres test-browser
 
 clean:
 	rm -rf $(VENV) var/test-*

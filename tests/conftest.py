@@ -74,3 +74,16 @@ def cjk_font() -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"{reason}; CI needs it")
         pytest.skip(reason)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI (``CI=true``) nothing may be skipped: a skip fails the run, so a missing
+    server, browser or font can never pass for green."""
+    if os.environ.get("CI") != "true":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if skipped:
+        if reporter is not None:
+            reporter.write_line(f"CI: {len(skipped)} test(s) skipped; CI allows none.", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

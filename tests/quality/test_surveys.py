@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import signing
 from django.test import Client
 from django.urls import reverse
@@ -141,7 +142,9 @@ def test_out_of_range_scores_are_refused(survey: CsatSurvey) -> None:
     assert survey.answered_at is None
 
 
-def test_public_page_answer_and_polite_refusals(survey: CsatSurvey, settings: object) -> None:
+@time_machine.travel(at("2026-11-16 13:00"), tick=False)
+def test_public_page_answer_and_polite_refusals(survey: CsatSurvey) -> None:
+    # The page checks the link's expiry (sent 2026-11-16 12:00) against the clock.
     client = Client()
     url = reverse("quality:survey", args=[services.survey_token(survey)])
     page = client.get(url)
