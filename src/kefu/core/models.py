@@ -54,6 +54,56 @@ class Team(models.Model):
         return f"{self.department.name} / {self.name}"
 
 
+class CalendarOverride(models.Model):
+    """One dated exception to a region's holiday calendar: a day off (a statutory
+    holiday, a company day off) or a make-up working day (调休).
+
+    Region-wide rows (no team) win over the ``chinese_calendar`` package for the
+    dates they name; a team's own rows win over the region's for that team. A
+    year the package does not cover is computed from its overrides plus the
+    team's working weekdays (:mod:`kefu.core.calendar`).
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Day off")
+        WORKDAY = "workday", _("Make-up working day")
+
+    region = models.CharField(_("calendar region"), max_length=20, default="cn")
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_overrides",
+        verbose_name=_("team"),
+        help_text=_("Leave empty for the whole region; set for one team's own day off."),
+    )
+    day = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("calendar overrides")
+        ordering = ["region", "day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "day"],
+                condition=models.Q(team__isnull=True),
+                name="calendar_override_region_day",
+            ),
+            models.UniqueConstraint(
+                fields=["team", "day"],
+                condition=models.Q(team__isnull=False),
+                name="calendar_override_team_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day.isoformat()} {self.get_kind_display()} {self.name}"
+
+
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role, default=Role.AGENT)
