@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kefu.cases import search
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.models import Case
 from kefu.core.errors import ConflictError, DomainError
@@ -37,6 +38,30 @@ def cas_update(case: Case, *, at: datetime, version: int | None = None, **fields
         )
     case.refresh_from_db()
     return case
+
+
+def case_search_terms_add(*, case: Case, text: str) -> str:
+    """Add the search terms of ``text`` to the case's stored terms; return the new terms.
+
+    Must run inside the writer's transaction. The stored terms are read again
+    under a row lock (PostgreSQL ``FOR NO KEY UPDATE``; SQLite's transactions
+    are ``IMMEDIATE``, so a writer holds the database lock already), never taken
+    from ``case``, which may be a copy read before another writer added a note or
+    a message: two notes saved at once keep both their terms. ``NO KEY`` so that
+    a writer who has just inserted a message (which holds a key-share lock on the
+    case through its foreign key) cannot deadlock with another doing the same.
+    """
+    current = (
+        Case.objects.select_for_update(no_key=True)
+        .filter(pk=case.pk)
+        .values_list("search_terms", flat=True)
+        .get()
+    )
+    terms = search.merge_terms(current, text)
+    if terms != current:
+        Case.objects.filter(pk=case.pk).update(search_terms=terms)
+    case.search_terms = terms
+    return terms
 
 
 def require_open(case: Case) -> None:

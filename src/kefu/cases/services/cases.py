@@ -16,7 +16,12 @@ from kefu.cases import delivery, search
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.events import case_event_record
 from kefu.cases.models import Case, CaseLink, Message
-from kefu.cases.services._common import cas_update, require_open, require_text
+from kefu.cases.services._common import (
+    cas_update,
+    case_search_terms_add,
+    require_open,
+    require_text,
+)
 from kefu.cases.services.coach import message_read
 from kefu.cases.services.sla import (
     sla_after_reply,
@@ -204,7 +209,7 @@ def message_receive(
         in_reply_to=in_reply_to,
         attachments=attachments,
     )
-    fields: dict[str, object] = {"search_terms": search.merge_terms(case.search_terms, body)}
+    fields: dict[str, object] = {}
     if case.status == Case.Status.WAITING_CUSTOMER:
         fields["status"] = Case.Status.OPEN
         fields.update(sla_resume(case, at=at))
@@ -212,6 +217,7 @@ def message_receive(
         fields["status"] = Case.Status.OPEN
         fields.update(sla_reopen(case, at=at))
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=at, **fields)
+    case_search_terms_add(case=case, text=body)
     case.refresh_from_db()
     case_event_record(case=case, kind="customer_wrote", at=at, actor=None, channel=channel)
     message_read(message=message, at=at)
@@ -271,7 +277,7 @@ def case_reply(
         case = Case.objects.select_for_update().get(pk=case.pk)
     require_open(case)
     text = require_text(body, CaseErrorCode.EMPTY_MESSAGE, _("Write a reply first."))
-    fields: dict[str, object] = {"search_terms": search.merge_terms(case.search_terms, text)}
+    fields: dict[str, object] = {}
     if case.first_response_at is None:
         fields["first_response_at"] = at
     if case.status == Case.Status.NEW:
@@ -280,6 +286,7 @@ def case_reply(
         fields["owner"] = actor
     fields.update(sla_after_reply(case, at=at))
     cas_update(case, at=at, version=version, **fields)
+    case_search_terms_add(case=case, text=text)
     (message,) = customer_notice(case=case, body=text, at=at, author=actor, required=True)
     case_event_record(case=case, kind="replied", at=at, actor=actor, channel=message.channel)
     return message
@@ -298,9 +305,8 @@ def case_note(*, actor: User, case: Case, body: str, at: datetime) -> Message:
         body=text,
         created_at=at,
     )
-    Case.objects.filter(pk=case.pk).update(
-        search_terms=search.merge_terms(case.search_terms, text), updated_at=at
-    )
+    Case.objects.filter(pk=case.pk).update(updated_at=at)
+    case_search_terms_add(case=case, text=text)
     case_event_record(case=case, kind="note", at=at, actor=actor)
     return message
 
@@ -440,11 +446,8 @@ def case_merge(*, actor: User, source: Case, target: Case, at: datetime) -> Case
         merged_into=target,
         **sla_stop(source, at=at),
     )
-    Case.objects.filter(pk=target.pk).update(
-        search_terms=search.merge_terms(target.search_terms, f"{source.subject} {moved_text}"),
-        updated_at=at,
-        version=F("version") + 1,
-    )
+    Case.objects.filter(pk=target.pk).update(updated_at=at, version=F("version") + 1)
+    case_search_terms_add(case=target, text=f"{source.subject} {moved_text}")
     target.refresh_from_db()
     case_event_record(case=source, kind="merged", at=at, actor=actor, reference=target.reference)
     case_event_record(
