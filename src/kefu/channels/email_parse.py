@@ -4,6 +4,11 @@ Chinese mail is often labelled with a narrower charset than it uses (GBK
 text declared as ``gb2312``), so every GB charset is decoded as GB18030, its
 superset. Undeclared or wrongly declared text is tried as UTF-8, then
 GB18030, and only then decoded with replacement characters.
+
+Every field comes back free of NUL and other control characters (PostgreSQL
+refuses NUL in text; a CR or LF in a subject breaks the headers of every
+reply). HTML larger or deeper than ``MAX_HTML_CHARS``/``MAX_HTML_DEPTH`` is
+kept as text only: the sanitiser's time grows with the square of the depth.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import email.header
 import email.policy
 import email.utils
 import hashlib
+import html as html_entities
 import re
 from dataclasses import dataclass
 from email.message import Message
@@ -35,6 +41,24 @@ _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # Longest id Message.external_id holds; longer ids are stored as a digest.
 MAX_ID_LENGTH = 300
+# HTML past either limit is not sanitised (nh3 takes 2.7 s at depth 40,000 and grows with
+# the square of the depth); its text is kept. Real mail stays far below both.
+MAX_HTML_CHARS = 1_000_000
+MAX_HTML_DEPTH = 200
+# C0 controls but tab and newline, DEL, C1 controls and lone surrogates.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_HEADER_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Anything that reads as a line break or other spacing, for one-line fields.
+_LINE_SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# A start, end or self-closing tag, or a <!...> declaration or comment piece. Each match
+# stops at the next < or >, so a scan is linear in the length whatever the input.
+_TAG = re.compile(r"<(?:(/?)([A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*?)?(/?)|![^<>]*)>")
+# Elements that never hold others, and ones a parser closes by itself (a second <p>
+# closes the first): neither adds to the depth.
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    | {"track", "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th", "thead", "tbody"}
+)
 
 
 class ParseProblem(Enum):
@@ -122,18 +146,96 @@ def decode_header_text(raw: str) -> str:
     return text.strip()
 
 
+def clean_text(text: str) -> str:
+    """``text`` with line ends as LF and no control characters but tab and newline."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def clean_line(text: str) -> str:
+    """``text`` on one line: every line break, tab or control run becomes one space.
+
+    For subjects, names and addresses, which end up in mail headers.
+    """
+    return _LINE_SPACE.sub(" ", _CONTROL.sub(_space_if_break, text)).strip()
+
+
+def _space_if_break(match: re.Match[str]) -> str:
+    # CR, LF and the like separate words; NUL and the other controls are just dropped.
+    return " " if match.group(0) in "\t\n\x0b\x0c\r\x1c\x1d\x1e\x85" else ""
+
+
+def html_depth(html: str) -> int:
+    """The deepest nesting of elements in ``html``, read cheaply (linear, no parser).
+
+    Void elements and ones closed implicitly (``p``, ``li``, table cells) do not count.
+    """
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        name = (match.group(2) or "").lower()
+        if not name or name in _VOID or match.group(3):
+            continue
+        if match.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def is_html_too_heavy(html: str) -> bool:
+    """Whether ``html`` is past ``MAX_HTML_CHARS`` or ``MAX_HTML_DEPTH`` (kept as text only)."""
+    return len(html) > MAX_HTML_CHARS or html_depth(html) > MAX_HTML_DEPTH
+
+
+def strip_tags(html: str) -> str:
+    """Plain text of ``html`` by one linear scan over its tags, for HTML too heavy to parse.
+
+    Follows ``html_to_text``'s rules (scripts and styles dropped, blocks on lines).
+    """
+    parts: list[str] = []
+    skipping = ""
+    position = 0
+    for match in _TAG.finditer(html):
+        name = (match.group(2) or "").lower()
+        if not skipping:
+            parts.append(
+                re.sub(r"\s+", " ", html_entities.unescape(html[position : match.start()]))
+            )
+        position = match.end()
+        if skipping:
+            if match.group(1) and name == skipping:
+                skipping = ""
+        elif name in _TextExtractor._SKIP and not match.group(1) and not match.group(3):
+            skipping = name
+        elif name in _TextExtractor._BLOCK and not (name == "li" and match.group(1)):
+            parts.append("\n- " if name == "li" else "\n")
+    if not skipping:
+        parts.append(re.sub(r"\s+", " ", html_entities.unescape(html[position:])))
+    return _layout("".join(parts))
+
+
 def html_to_text(html: str) -> str:
     """Readable plain text of an HTML body: scripts and styles dropped, blocks on lines."""
+    if is_html_too_heavy(html):
+        return strip_tags(html)
     extractor = _TextExtractor()
     extractor.feed(html)
     extractor.close()
-    lines = [line.strip() for line in "".join(extractor.parts).replace("\xa0", " ").split("\n")]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
+    return _layout("".join(extractor.parts))
+
+
+def _layout(text: str) -> str:
+    lines = [line.strip() for line in text.replace("\xa0", " ").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def sanitize_html(html: str) -> str:
-    """HTML safe to show to agents: no scripts, styles, event handlers or javascript: links."""
+    """HTML safe to show to agents: no scripts, styles, event handlers or javascript: links.
+
+    HTML past the size or depth limit gives ``""`` (the caller keeps its text only).
+    """
+    if is_html_too_heavy(html):
+        return ""
     return nh3.clean(html)
 
 
@@ -154,33 +256,43 @@ def parse_email(raw: bytes) -> ParsedEmail:
         raise
     except Exception as exc:  # the stdlib parser raises many kinds on broken input
         raise EmailParseError(ParseProblem.UNREADABLE, f"{type(exc).__name__}: {exc}") from exc
-    ids = _MESSAGE_ID.findall(headers.get("message-id", ""))
+    ids = _ids(headers.get("message-id", ""))
     message_id = ids[0] if ids else f"<{hashlib.sha256(raw).hexdigest()}@no-message-id.invalid>"
+    html = clean_text(html)
     clean_html = sanitize_html(html).strip() if html.strip() else ""
+    text = clean_text(text)
     if not text and html:
         text = html_to_text(html)
     return ParsedEmail(
-        message_id=normalise_id(message_id),
+        message_id=message_id,
         in_reply_to=_ids(headers.get("in-reply-to", "")),
         references=_ids(headers.get("references", "")),
-        subject=decode_header_text(headers.get("subject", "")),
+        subject=clean_line(decode_header_text(headers.get("subject", ""))),
         sender_name=sender_name,
         sender_email=sender_email,
         text=text.strip(),
         html=clean_html,
-        attachments=tuple(attachments),
+        attachments=tuple(
+            ParsedAttachment(item.filename, clean_line(item.content_type), item.content)
+            for item in attachments
+        ),
     )
 
 
 def _ids(raw: str) -> tuple[str, ...]:
-    return tuple(normalise_id(found) for found in _MESSAGE_ID.findall(raw))
+    # Raw 8-bit bytes arrive as lone surrogates, which no database stores: dropped too.
+    return tuple(normalise_id(found) for found in _MESSAGE_ID.findall(_CONTROL.sub("", raw)))
 
 
 def _raw_headers(message: Message) -> dict[str, str]:
-    """The first value of each header as it arrived (undecoded), by lower-case name."""
+    """The first value of each header as it arrived (undecoded), by lower-case name.
+
+    NUL and the other C0 controls are dropped here; CR, LF and tab stay for unfolding,
+    and 8-bit bytes (surrogates) for ``decode_header_text``.
+    """
     headers: dict[str, str] = {}
     for name, value in message.raw_items():
-        headers.setdefault(name.lower(), str(value))
+        headers.setdefault(name.lower(), _HEADER_CONTROL.sub("", str(value)))
     return headers
 
 
@@ -190,10 +302,11 @@ def _sender(raw_from: str) -> tuple[str, str]:
     if not address and raw_from:
         # A From header with only 8-bit text: decode first, then read the address.
         raw_name, address = email.utils.parseaddr(decode_header_text(raw_from))
+    address = _CONTROL.sub("", address)
     if not _ADDRESS.match(address) or len(address) > 254:
         raise EmailParseError(ParseProblem.NO_SENDER, raw_from[:200])
     local, _at, domain = address.rpartition("@")
-    return decode_header_text(raw_name)[:100], f"{local}@{domain.lower()}"
+    return clean_line(decode_header_text(raw_name))[:100], f"{local}@{domain.lower()}"
 
 
 def _content(message: Message) -> tuple[str, str, list[ParsedAttachment]]:
