@@ -23,5 +23,7 @@ class CaseErrorCode(StrEnum):
     OFFER_DECIDED = "offer_already_decided"
     BAD_AMOUNT = "bad_amount"
     MERGE_INTO_SELF = "merge_into_self"
+    MERGE_NEEDS_LEAD = "merge_needs_lead"
+    CONFIDENTIALITY_NEEDS_LEAD = "confidentiality_needs_lead"
     TEMPLATE_PLACEHOLDER = "template_placeholder"
     UNKNOWN_PLAYBOOK_STEP = "unknown_playbook_step"

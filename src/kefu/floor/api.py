@@ -11,7 +11,7 @@ from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from kefu.cases.models import Case
+from kefu.cases.selectors import access_case
 from kefu.core.models import User
 from kefu.core.pagination import BoundedLimitOffsetPagination
 from kefu.core.requests import request_user as actor_of
@@ -89,10 +89,10 @@ def hand_list(request: HttpRequest) -> list[dict[str, object]]:
 
 @router.post("/floor/hands", response={201: HandOut}, summary="Raise my hand")
 def hand_raise(request: HttpRequest, payload: HandIn) -> Status[dict[str, object]]:
-    case = get_object_or_404(Case, pk=payload.case_id) if payload.case_id else None
-    hand = services.hand_raise(
-        actor=actor_of(request), case=case, note=payload.note, at=timezone.now()
-    )
+    actor = actor_of(request)
+    # Through the desk's access check: a case the agent may not open reads as missing.
+    case = access_case(actor, payload.case_id) if payload.case_id else None
+    hand = services.hand_raise(actor=actor, case=case, note=payload.note, at=timezone.now())
     return Status(201, _hand(hand))
 
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kefu.cases import delivery, search
@@ -34,7 +35,7 @@ from kefu.cases.services.sla import (
 from kefu.cases.tasks import deliver_message
 from kefu.core.audit import audit_record
 from kefu.core.authz import authorize
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, PermissionDeniedError
 from kefu.core.models import Department, Team, User
 from kefu.core.roles import Perm
 from kefu.customers.models import Contact, Organisation, Project
@@ -359,7 +360,11 @@ UPDATABLE = ("subject", "priority", "category", "tags", "is_confidential", "proj
 def case_update(
     *, actor: User, case: Case, at: datetime, version: int, changes: dict[str, object]
 ) -> Case:
-    """Change the case's details (``UPDATABLE`` fields) if nobody changed it since ``version``."""
+    """Change the case's details (``UPDATABLE`` fields) if nobody changed it since ``version``.
+
+    Changing ``is_confidential`` needs ``APPROVE_ESCALATIONS`` (team leads and up):
+    otherwise ``confidentiality_needs_lead`` and nothing is written.
+    """
     authorize(actor, Perm.WORK_CASES)
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
@@ -368,6 +373,12 @@ def case_update(
     changed = {k: v for k, v in changes.items() if before[k] != v}
     if not changed:
         return case
+    if "is_confidential" in changed and not actor.has_role_perm(Perm.APPROVE_ESCALATIONS):
+        # Switching confidentiality off shows the case to every department; on, hides it.
+        raise PermissionDeniedError(
+            CaseErrorCode.CONFIDENTIALITY_NEEDS_LEAD,
+            _("Only a team lead or above may change whether a case is confidential."),
+        )
     cas_update(case, at=at, version=version, **changed)
     case_event_record(
         case=case, kind="updated", at=at, actor=actor, fields=", ".join(sorted(changed))
@@ -430,12 +441,43 @@ def case_link(*, actor: User, case: Case, other: Case, kind: str, at: datetime) 
     return link
 
 
+_MERGE_BOUNDARIES = (
+    ("is_confidential", _("confidentiality")),
+    ("department_id", _("department")),
+    ("contact_id", _("contact")),
+)
+
+
+def merge_crosses(source: Case, target: Case) -> list[Promise]:
+    """What ``source`` and ``target`` differ in among confidentiality, department and
+    contact, as translated labels (empty: an agent may merge them)."""
+    return [
+        label for name, label in _MERGE_BOUNDARIES if getattr(source, name) != getattr(target, name)
+    ]
+
+
 @transaction.atomic
 def case_merge(*, actor: User, source: Case, target: Case, at: datetime) -> Case:
-    """Move ``source``'s messages into ``target`` and close ``source`` as merged."""
+    """Move ``source``'s messages into ``target`` and close ``source`` as merged.
+
+    Merging across confidentiality, department or contact (``merge_crosses``)
+    needs ``APPROVE_ESCALATIONS`` (team leads and up): otherwise
+    ``merge_needs_lead`` and nothing changes. Such a merge moves one customer's
+    messages, or a confidential case's, where other people read them.
+    """
     authorize(actor, Perm.WORK_CASES)
     if source.pk == target.pk:
         raise DomainError(CaseErrorCode.MERGE_INTO_SELF, _("A case cannot be merged into itself."))
+    crossed = merge_crosses(source, target)
+    if crossed and not actor.has_role_perm(Perm.APPROVE_ESCALATIONS):
+        raise PermissionDeniedError(
+            CaseErrorCode.MERGE_NEEDS_LEAD,
+            _(
+                "These cases differ in %(what)s; only a team lead or above may merge them. "
+                "Link them instead."
+            ),
+            what=", ".join(str(label) for label in crossed),
+        )
     moved_text = " ".join(source.messages.values_list("body", flat=True))
     source.messages.update(case=target)
     cas_update(

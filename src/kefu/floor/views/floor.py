@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kefu.cases.models import Case
+from kefu.cases.selectors import access_case_by_reference
 from kefu.core.errors import DomainError
 from kefu.core.models import User
 from kefu.core.requests import request_user as user_of
@@ -84,7 +84,8 @@ def hand_raise(request: HttpRequest, actor: User) -> None:
     form = HandForm(request.POST)
     form.is_valid()
     reference = form.cleaned_data.get("case", "").strip()
-    case = Case.objects.filter(reference=reference).first() if reference else None
+    # Through the desk's access check: a case the agent may not open reads as missing.
+    case = access_case_by_reference(actor, reference) if reference else None
     services.hand_raise(
         actor=actor, case=case, note=form.cleaned_data.get("note", ""), at=timezone.now()
     )
