@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from kefu.core import services
+from kefu.core.calendar_overrides import calendar_cache_clear
 from kefu.core.errors import DomainError
 from kefu.core.models import User
 from kefu.core.roles import Role
@@ -18,6 +19,13 @@ from kefu.quality.exports import font_path
 from tests.core.factories import make_staff
 
 MakeUser = Callable[..., User]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_overrides() -> None:
+    """A test's calendar overrides are rolled back with its transaction; so is what
+    this process cached of them."""
+    calendar_cache_clear()
 
 
 @pytest.fixture

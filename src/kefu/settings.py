@@ -163,6 +163,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kefu.core.context_processors.navigation",
+                "kefu.core.context_processors.calendar_warnings",
             ],
         },
     },

@@ -1,4 +1,4 @@
-"""``kefu calendar``: the business calendar from the shell (no database needed)."""
+"""``kefu calendar``: the business calendar from the shell."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
+
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)

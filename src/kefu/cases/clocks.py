@@ -22,9 +22,10 @@ from kefu.cases.services.promises import (
     commitment_mark_overdue,
     commitment_remind,
 )
-from kefu.cases.services.sla import SLA_JOB
+from kefu.cases.services.sla import SLA_JOB, sla_retime_for_calendar
 from kefu.cases.tasks import deliver_message
 from kefu.core import clock
+from kefu.core.calendar_overrides import CALENDAR_CHANGED_JOB
 from kefu.core.models import ScheduledJob
 
 REDELIVER_JOB = "cases.redeliver"
@@ -34,6 +35,19 @@ _DUE_FIELD = {
     "next_update": "next_update_due_at",
     "resolution": "resolution_due_at",
 }
+
+
+@clock.register(CALENDAR_CHANGED_JOB)
+def calendar_changed(job: ScheduledJob, now: datetime) -> None:
+    """Re-time the open SLA clocks after a holiday or make-up day changed."""
+    payload = job.payload
+    team_id = payload.get("team_id")
+    sla_retime_for_calendar(
+        region=str(payload["region"]),
+        team_id=int(team_id) if team_id is not None else None,
+        before=dict(payload.get("before", {})),
+        at=now,
+    )
 
 
 @clock.register(SLA_JOB)

@@ -39,6 +39,10 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
         _("SLA breached: %(target)s was due %(due)s")
         % {**d, "target": _target_label(d.get("target", ""))}
     ),
+    "sla_retimed": lambda d: (
+        _("SLA due times moved: the working calendar changed on %(dates)s")
+        % {"dates": ", ".join(d.get("dates", []))}
+    ),
     "commitment_made": lambda d: _("Promised: %(what)s by %(due)s") % d,
     "commitment_overdue": lambda d: _("Promise overdue: %(what)s") % d,
     "commitment_closed": lambda d: _("Promise %(status)s: %(what)s") % d,

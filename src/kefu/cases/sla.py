@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from kefu.core.calendar import BusinessCalendar
 
@@ -149,4 +149,36 @@ def due_after_pause(
         first_response=moved(due.first_response),
         next_update=moved(due.next_update),
         resolution=moved(due.resolution),
+    )
+
+
+def due_retimed(
+    current: SlaDue,
+    *,
+    since: datetime,
+    old: BusinessCalendar,
+    new: BusinessCalendar,
+    changed: Iterable[date],
+) -> SlaDue:
+    """The due times after the calendar changed on the dates ``changed``.
+
+    Each running target keeps the working time it had left after ``since`` (now,
+    or the instant the clock was paused), counted on the ``old`` calendar, and
+    spends it on the ``new`` one. A target already due by ``since``, or whose
+    remaining span holds none of the changed dates, is left as it is.
+    """
+    days = sorted(set(changed))
+
+    def move(value: datetime | None) -> datetime | None:
+        if value is None or value <= since or not days:
+            return value
+        first, last = since.astimezone(new.tz).date(), value.astimezone(new.tz).date()
+        if not any(first <= day <= last for day in days):
+            return value
+        return new.add_working_time(since, old.working_time_between(since, value))
+
+    return SlaDue(
+        first_response=move(current.first_response),
+        next_update=move(current.next_update),
+        resolution=move(current.resolution),
     )

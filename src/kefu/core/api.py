@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 
 from kefu.core import calendar as business_calendar
 from kefu.core import selectors, services
+from kefu.core.calendar_overrides import holiday_region
 from kefu.core.errors import DomainError
 from kefu.core.models import AuditEntry, Department, Team, User
 from kefu.core.pagination import BoundedLimitOffsetPagination
@@ -72,8 +73,14 @@ def audit(request: HttpRequest, filters: Query[AuditQuery]) -> list[AuditEntry]:
 @router.get("/calendar/due", response=DueOut, summary="Add working time on the business calendar")
 def calendar_due(request: HttpRequest, query: Query[DueQuery]) -> dict[str, object]:
     try:
-        cal = business_calendar.BusinessCalendar.from_text(
+        plain = business_calendar.BusinessCalendar.from_text(
             hours=query.day, region=query.region, weekdays=query.weekdays
+        )
+        cal = business_calendar.BusinessCalendar(
+            hours=plain.hours,
+            region=holiday_region(query.region),
+            weekdays=plain.weekdays,
+            tz=plain.tz,
         )
         start = query.start
         if timezone.is_naive(start):

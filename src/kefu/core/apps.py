@@ -10,4 +10,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Register core's clock handlers with the clock loop.
+        from django.core import checks
+
         from kefu.core import clocks  # noqa: F401
+        from kefu.core.checks import calendar_schedule_check
+
+        checks.register(calendar_schedule_check)

@@ -23,8 +23,9 @@ Conventions used throughout:
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -44,11 +45,13 @@ __all__ = [
     "ChinaRegion",
     "HolidayRegion",
     "Interval",
+    "OverriddenRegion",
     "PlainRegion",
     "get_region",
     "parse_time_zone",
     "parse_weekdays",
     "parse_working_hours",
+    "region_covers",
     "register_region",
 ]
 
@@ -57,6 +60,8 @@ DEFAULT_WEEKDAYS: frozenset[int] = frozenset({1, 2, 3, 4, 5})
 #: How many consecutive days without any working time the arithmetic tolerates
 #: before it decides the calendar never works (about three years).
 MAX_IDLE_DAYS = 3 * 366
+
+logger = logging.getLogger(__name__)
 
 _MIDNIGHT = time(0)
 _ONE_DAY = timedelta(days=1)
@@ -214,7 +219,8 @@ def _china_day(day: date) -> bool | None:
         raise CalendarError(
             f"the 'cn' holiday calendar has no data for year {day.year} "
             f"(chinese-calendar covers {covered[0]}-{covered[-1]}); "
-            "upgrade chinese-calendar or use region 'none'"
+            "import that year's holidays and make-up working days "
+            "(kefu calendar import FILE) or use region 'none'"
         ) from None
     if name is None:
         return None
@@ -248,6 +254,70 @@ class PlainRegion:
     def is_working_day(self, day: date, *, weekdays: frozenset[int]) -> bool:
         """Only the weekday counts."""
         return day.isoweekday() in weekdays
+
+
+class OverriddenRegion:
+    """A region with dated exceptions on top: ``days`` maps a date to True (a
+    working day, e.g. a make-up Saturday) or False (a day off).
+
+    The exceptions win over ``base`` for the dates they name. A year ``base``
+    has no data for (``CalendarError``) but that has at least one exception is
+    computed from the exceptions plus the calendar's weekdays. A year with
+    neither raises as ``base`` does, unless ``lenient``: then it falls back to
+    the weekdays and logs a warning once per year (what the desk wants rather
+    than stopping its clocks; the product warns administrators ahead of time).
+    """
+
+    __slots__ = ("_days", "_warned", "base", "lenient", "years")
+
+    def __init__(
+        self, base: HolidayRegion, days: Mapping[date, bool], *, lenient: bool = False
+    ) -> None:
+        self.base = base
+        self._days = dict(days)
+        self.years = frozenset(day.year for day in self._days)
+        self.lenient = lenient
+        self._warned: set[int] = set()
+
+    @property
+    def code(self) -> str:
+        """The code of the region underneath."""
+        return self.base.code
+
+    @property
+    def days(self) -> Mapping[date, bool]:
+        """The exceptions, date to working (True) or off (False)."""
+        return dict(self._days)
+
+    def is_working_day(self, day: date, *, weekdays: frozenset[int]) -> bool:
+        """The exception for ``day`` if any, else ``base``, else the weekdays (see above)."""
+        special = self._days.get(day)
+        if special is not None:
+            return special
+        try:
+            return self.base.is_working_day(day, weekdays=weekdays)
+        except CalendarError:
+            if day.year not in self.years and not self.lenient:
+                raise
+            if day.year not in self.years and day.year not in self._warned:
+                self._warned.add(day.year)
+                logger.warning(
+                    "holiday region %r has no schedule for %s: weekdays only", self.code, day.year
+                )
+            return day.isoweekday() in weekdays
+
+
+def region_covers(region: HolidayRegion, year: int) -> bool:
+    """Whether ``region`` can answer for every date of ``year`` (its data covers it)."""
+    probe = region.base if isinstance(region, OverriddenRegion) else region
+    if isinstance(region, OverriddenRegion) and year in region.years:
+        return True
+    try:
+        probe.is_working_day(date(year, 1, 1), weekdays=DEFAULT_WEEKDAYS)
+        probe.is_working_day(date(year, 12, 31), weekdays=DEFAULT_WEEKDAYS)
+    except CalendarError:
+        return False
+    return True
 
 
 REGIONS: dict[str, HolidayRegion] = {}

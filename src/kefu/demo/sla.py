@@ -35,7 +35,7 @@ from kefu.cases import ladder
 from kefu.cases import sla as rules
 from kefu.cases.models import Case, Message, SlaBreach
 from kefu.cases.services.sla import SLA_JOB, TARGETS, active_policies, team_calendar
-from kefu.core.calendar import BusinessCalendar, CalendarError, get_region
+from kefu.core.calendar import BusinessCalendar
 from kefu.core.models import ScheduledJob, Team, User
 from kefu.core.roles import Role
 from kefu.demo.history import SHANGHAI, Draft, owner_message
@@ -62,8 +62,7 @@ def demo_morning(today: date) -> datetime:
 
 
 class Calendars:
-    """Team calendars, built once per team; past the holiday data's last year
-    the team's weekdays without holidays, as the desk falls back."""
+    """Team calendars as the desk builds them (overrides included), once per team."""
 
     def __init__(self) -> None:
         self._calendars: dict[int | None, BusinessCalendar] = {}
@@ -75,17 +74,7 @@ class Calendars:
         return self._calendars[key]
 
     def compute(self, team: Team | None, compute: Callable[[BusinessCalendar], T]) -> T:
-        calendar = self.of(team)
-        try:
-            return compute(calendar)
-        except CalendarError:
-            plain = BusinessCalendar(
-                hours=calendar.hours,
-                region=get_region("none"),
-                weekdays=calendar.weekdays,
-                tz=calendar.tz,
-            )
-            return compute(plain)
+        return compute(self.of(team))
 
 
 @dataclass

@@ -41,7 +41,7 @@ from statistics import fmean
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from kefu.core.calendar import CalendarError, get_region
+from kefu.core.calendar import CalendarError, HolidayRegion, get_region
 
 __all__ = ["METHODS", "Forecast", "ForecastInputError", "forecast"]
 
@@ -93,10 +93,11 @@ class Forecast:
 class _Calendar:
     """Day classes for a region; caches the holiday look-ups."""
 
-    def __init__(self, region: str) -> None:
+    def __init__(self, region: str, holidays: HolidayRegion | None = None) -> None:
         if region not in ("cn", "none"):
             raise ForecastInputError("unknown_region", region=region)
         self.region = region
+        self.holidays = holidays
         self._cache: dict[date, DayClass] = {}
 
     def day_class(self, day: date) -> DayClass:
@@ -105,7 +106,7 @@ class _Calendar:
             return found
         result: DayClass = day.weekday()
         if self.region == "cn":
-            china = get_region("cn")
+            china = self.holidays or get_region("cn")
             try:
                 if china.is_working_day(day, weekdays=_NO_DAYS):
                     result = "workday"
@@ -315,12 +316,16 @@ def forecast(
     days: int,
     region: str = "cn",
     tz: tzinfo = ZoneInfo("Asia/Shanghai"),  # noqa: B008 - immutable default
+    holidays: HolidayRegion | None = None,
 ) -> Forecast:
-    """Forecast ``days`` days from ``start``; only the days the history says are open."""
+    """Forecast ``days`` days from ``start``; only the days the history says are open.
+
+    ``holidays`` replaces the ``cn`` region's package calendar, e.g. with the
+    business's overrides on top (:class:`kefu.core.calendar.OverriddenRegion`)."""
     raw_days: Any = days
     if not isinstance(raw_days, int) or raw_days < 1 or raw_days > 366:
         raise ForecastInputError("days_out_of_range", days=days)
-    cal = _Calendar(region)
+    cal = _Calendar(region, holidays)
     hist = _parse(history, tz)
     span = (hist.last - hist.first).days + 1
     if span < MIN_HISTORY_DAYS:

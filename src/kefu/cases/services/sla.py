@@ -2,37 +2,34 @@
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 from kefu.cases import sla
+from kefu.cases.events import case_event_record
 from kefu.cases.models import Case, SlaPolicy
 from kefu.core import clock
-from kefu.core.calendar import BusinessCalendar, CalendarError, get_region
+from kefu.core.calendar import BusinessCalendar
+from kefu.core.calendar_overrides import (
+    DEFAULT_HOURS,
+    affected_teams,
+    calendar_cache_clear,
+    team_calendar,
+    team_calendar_before,
+)
 from kefu.core.models import ScheduledJob, Team
-
-logger = logging.getLogger(__name__)
 
 SLA_JOB = "cases.sla"
 TARGETS = ("first_response", "next_update", "resolution")
-DEFAULT_HOURS = "09:00-12:00,13:00-18:00"
-
-
-def team_calendar(team: Team | None) -> BusinessCalendar:
-    """The business calendar of ``team`` (default hours on China's calendar without one)."""
-    if team is None:
-        return BusinessCalendar.from_text(hours=DEFAULT_HOURS, region="cn")
-    return BusinessCalendar.from_text(
-        hours=team.working_hours, region=team.calendar_region, weekdays=team.working_days
-    )
-
-
-def _without_holidays(calendar: BusinessCalendar) -> BusinessCalendar:
-    return BusinessCalendar(
-        hours=calendar.hours, region=get_region("none"), weekdays=calendar.weekdays, tz=calendar.tz
-    )
+__all__ = [
+    "DEFAULT_HOURS",
+    "SLA_JOB",
+    "TARGETS",
+    "active_policies",
+    "sla_retime_for_calendar",
+    "team_calendar",
+]
 
 
 def active_policies() -> list[sla.PolicyTargets]:
@@ -67,14 +64,10 @@ def _current(case: Case) -> sla.SlaDue:
 
 
 def _compute(case: Case, compute: Callable[[BusinessCalendar], sla.SlaDue]) -> sla.SlaDue:
-    """Run ``compute(calendar)``; past the holiday data's last year, fall back to
-    the team's weekdays without holidays rather than stop the desk."""
-    calendar = team_calendar(case.team)
-    try:
-        return compute(calendar)
-    except CalendarError:
-        logger.warning("case %s: holiday data missing, SLA uses weekdays only", case.reference)
-        return compute(_without_holidays(calendar))
+    """Run ``compute`` on the team's calendar (overrides included; a year with no
+    holiday schedule at all runs on the team's weekdays, logged, rather than stop
+    the desk: see :func:`kefu.core.calendar_overrides.team_calendar`)."""
+    return compute(team_calendar(case.team))
 
 
 def _fields(due: sla.SlaDue) -> dict[str, Any]:
@@ -188,3 +181,57 @@ def sla_stop(case: Case, *, at: datetime) -> dict[str, Any]:
     """Resolved or closed: no clock runs any more."""
     _schedule(case, sla.SlaDue(None, None, None), at=at)
     return {"sla_due_at": None, "next_update_due_at": None, "first_response_due_at": None}
+
+
+def sla_retime_for_calendar(
+    *, region: str, team_id: int | None, before: Mapping[str, str | None], at: datetime
+) -> int:
+    """Move the running SLA clocks of every open case of the teams a calendar
+    change touches (``before``: each changed date, ISO, and its earlier state).
+    A running clock keeps the working time it had left at ``at``; a paused one
+    what it had left when it was paused. Returns how many cases moved.
+
+    Each case is written with a compare-and-swap on its due times: a case that
+    changed meanwhile was computed on the new calendar already and is left.
+    """
+    calendar_cache_clear()
+    changed = {date.fromisoformat(day): state for day, state in before.items()}
+    teams: list[Team | None] = list(affected_teams(region=region, team_id=team_id))
+    if team_id is None and region == "cn":
+        teams.append(None)  # a case without a team runs on China's calendar
+    moved = 0
+    for team in teams:
+        new = team_calendar(team)
+        old = team_calendar_before(team, region=region, team_id=team_id, before=changed)
+        cases = Case.objects.exclude(status__in=(Case.Status.RESOLVED, Case.Status.CLOSED)).filter(
+            sla_policy__isnull=False
+        )
+        cases = cases.filter(team=team) if team is not None else cases.filter(team__isnull=True)
+        for case in cases.select_related("team").order_by("pk"):
+            since = case.sla_paused_at or at
+            current = _current(case)
+            due = sla.due_retimed(current, since=since, old=old, new=new, changed=changed)
+            if due == current:
+                continue
+            fields = _fields(due)
+            if case.sla_paused_at is not None:
+                fields.pop("sla_due_at")  # no clock runs while paused
+            updated = Case.objects.filter(
+                pk=case.pk,
+                first_response_due_at=current.first_response,
+                next_update_due_at=current.next_update,
+                resolution_due_at=current.resolution,
+            ).update(**fields)
+            if updated != 1:
+                continue
+            if case.sla_paused_at is None:
+                _schedule(case, due, at=at)
+            case_event_record(
+                case=case,
+                kind="sla_retimed",
+                at=at,
+                actor=None,
+                dates=[day.isoformat() for day in sorted(changed)],
+            )
+            moved += 1
+    return moved

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from kefu.core.audit import audit_record
 from kefu.core.authz import authorize
+from kefu.core.calendar_overrides import holiday_region
 from kefu.core.models import User
 from kefu.core.roles import Perm
 from kefu.workforce import erlang, forecasting
@@ -81,6 +82,7 @@ def forecast_run(*, actor: User, queue: Queue, start: date, days: int, at: datet
             days=days,
             region=queue_region(queue),
             tz=LOCAL,
+            holidays=holiday_region("cn") if queue_region(queue) == "cn" else None,
         )
     except forecasting.ForecastInputError as exc:
         raise CoreInputError(exc.code, exc.params) from None

@@ -1,8 +1,14 @@
-"""``kefu calendar``: ask the business calendar from the shell.
+"""``kefu calendar``: ask the business calendar from the shell, and keep it current.
 
 ``due``      when a number of working hours after a start instant runs out;
 ``between``  how much working time lies between two instants;
-``days``     which dates are working days in a region.
+``days``     which dates are working days in a region;
+``import``   holidays and make-up working days from a CSV file (``date,kind,name``);
+``export``   the same CSV on stdout.
+
+Every answer counts the overrides an administrator imported or entered in the
+admin (they win over the ``chinese_calendar`` package); a year with neither
+package data nor overrides is refused with a message saying how to fix it.
 
 Errors from :mod:`kefu.core.calendar` arrive as plain English
 :class:`~kefu.core.calendar.CalendarError`; this command wraps them in a
@@ -14,15 +20,19 @@ and so are not translated.
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from kefu.core import calendar_overrides
 from kefu.core.calendar import (
     BusinessCalendar,
     CalendarError,
@@ -32,6 +42,15 @@ from kefu.core.calendar import (
     parse_weekdays,
     parse_working_hours,
 )
+from kefu.core.calendar_file import (
+    OverrideFileError,
+    Problem,
+    decode,
+    parse_overrides,
+    write_overrides,
+)
+from kefu.core.errors import DomainError
+from kefu.core.models import CalendarOverride
 
 _WEEKDAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _DEFAULT_DAY = "09:00-18:00"
@@ -60,7 +79,10 @@ def _calendar(options: dict[str, Any]) -> BusinessCalendar:
 
 def _region_and_weekdays(options: dict[str, Any]) -> tuple[HolidayRegion, frozenset[int]]:
     try:
-        region = get_region(options["region"])
+        if _overrides_available():
+            region = calendar_overrides.holiday_region(options["region"])
+        else:
+            region = get_region(options["region"])
     except CalendarError as error:
         raise CommandError(_("--region: %(error)s") % {"error": error}) from None
     try:
@@ -68,6 +90,18 @@ def _region_and_weekdays(options: dict[str, Any]) -> tuple[HolidayRegion, frozen
     except CalendarError as error:
         raise CommandError(_("--weekdays: %(error)s") % {"error": error}) from None
     return region, weekdays
+
+
+def _overrides_available() -> bool:
+    """Whether the database holds the overrides table; without it (a machine where
+    ``kefu migrate`` never ran) the answers come from the package alone, said on stderr."""
+    if CalendarOverride._meta.db_table in connection.introspection.table_names():
+        return True
+    sys.stderr.write(
+        _("Note: the database is not migrated (kefu migrate), so no calendar overrides count.")
+        + "\n"
+    )
+    return False
 
 
 def _instant(text: str, *, option: str, tz: ZoneInfo) -> datetime:
@@ -129,7 +163,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.description = _(self.help)
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{due,between,days}")
+        actions = parser.add_subparsers(
+            dest="action", required=True, metavar="{due,between,days,import,export}"
+        )
 
         due = actions.add_parser(
             "due",
@@ -188,6 +224,27 @@ class Command(BaseCommand):
             help=_("ISO weekdays normally worked, Monday = 1 (default: 1,2,3,4,5)."),
         )
 
+        imports = actions.add_parser(
+            "import",
+            help=_("Import holidays and make-up working days from a CSV file."),
+            description=_(
+                "Import dated overrides from a CSV file with the header date,kind,name; kind is "
+                "holiday (a day off) or workday (a make-up working day). UTF-8 or GB18030. A "
+                "file with any bad line is refused whole, naming every bad line; importing the "
+                "same file twice changes nothing. Open SLA clocks are re-timed by the clock loop."
+            ),
+        )
+        imports.add_argument("file", help=_("The CSV file; - reads standard input."))
+        imports.add_argument("--region", default="cn", help=_("Holiday region (default: cn)."))
+
+        export = actions.add_parser(
+            "export",
+            help=_("Print the region's overrides as CSV (date,kind,name)."),
+            description=_("Print the region-wide overrides as CSV, the format import reads."),
+        )
+        export.add_argument("--region", default="cn", help=_("Holiday region (default: cn)."))
+        export.add_argument("--year", type=int, help=_("Only this year, e.g. 2027."))
+
     @staticmethod
     def _calendar_arguments(parser: CommandParser) -> None:
         parser.add_argument(
@@ -217,6 +274,10 @@ class Command(BaseCommand):
                 self._due(options)
             elif action == "between":
                 self._between(options)
+            elif action == "import":
+                self._import(options)
+            elif action == "export":
+                self._export(options)
             else:
                 self._days(options)
         except CalendarError as error:
@@ -257,3 +318,60 @@ class Command(BaseCommand):
             state = "working" if region.is_working_day(day, weekdays=weekdays) else "off"
             lines.append(f"{day.isoformat()} {_WEEKDAY_ABBR[day.weekday()]} {state}")
         self.stdout.write("\n".join(lines))
+
+    def _import(self, options: dict[str, Any]) -> None:
+        path = options["file"]
+        try:
+            if path == "-":
+                data = sys.stdin.buffer.read()
+            else:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+        except OSError as error:
+            raise CommandError(
+                _("Cannot read %(path)s: %(error)s") % {"path": path, "error": error.strerror}
+            ) from None
+        try:
+            rows = parse_overrides(decode(data))
+        except OverrideFileError as error:
+            lines = [_problem_text(problem) for problem in error.problems]
+            raise CommandError(
+                _("%(path)s was not imported, nothing was written:") % {"path": path}
+                + "\n"
+                + "\n".join(lines)
+            ) from None
+        try:
+            summary = calendar_overrides.calendar_overrides_import(
+                actor=None, rows=rows, region=options["region"], at=timezone.now()
+            )
+        except DomainError as error:
+            raise CommandError(_("--region: %(error)s") % {"error": error.text()}) from None
+        self.stdout.write(
+            _("Imported %(path)s: %(created)s added, %(updated)s changed, %(unchanged)s unchanged.")
+            % {
+                "path": path,
+                "created": summary.created,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+            }
+        )
+
+    def _export(self, options: dict[str, Any]) -> None:
+        rows = calendar_overrides.overrides_export(region=options["region"], year=options["year"])
+        self.stdout.write(write_overrides(rows), ending="")
+
+
+def _problem_text(problem: Problem) -> str:
+    """One bad line of an import, said so that the operator can fix it."""
+    params = {"line": problem.line, "value": problem.value, "first": problem.first_line}
+    texts = {
+        "encoding": _("the file is neither UTF-8 nor GB18030; save it as UTF-8"),
+        "empty": _("line 1: the file is empty; the first line must be date,kind,name"),
+        "header": _("line 1: the header is %(value)r; it must be date,kind,name"),
+        "columns": _("line %(line)s: %(value)r should have 2 or 3 cells: date,kind,name"),
+        "date": _("line %(line)s: %(value)r is not a date such as 2027-02-10"),
+        "kind": _("line %(line)s: kind %(value)r must be holiday or workday"),
+        "name": _("line %(line)s: the name %(value)r is longer than 100 characters"),
+        "duplicate": _("line %(line)s: %(value)s is listed twice (first on line %(first)s)"),
+    }
+    return "  " + texts[problem.code] % params
