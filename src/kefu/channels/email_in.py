@@ -4,6 +4,10 @@ Threading, in order: a stored Message-ID named in In-Reply-To or References
 (most recent first); a case reference such as ``KF-2026-000123`` in the
 subject, when the sender is that case's contact or from its organisation;
 otherwise a new case. The same Message-ID twice is stored once.
+
+A mail the database refuses (a data or integrity error) is poison: it goes to
+quarantine like an unreadable one, so the mail behind it still comes in. Only a
+database that cannot be reached is a temporary fault the caller retries.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +32,7 @@ from kefu.channels.email_parse import (
     ParsedAttachment,
     ParsedEmail,
     ParseProblem,
+    clean_line,
     parse_email,
 )
 from kefu.channels.errors import ChannelErrorCode, MessageQuarantinedError, MessageUnreadableError
@@ -38,6 +43,8 @@ from kefu.customers.models import Contact
 logger = logging.getLogger(__name__)
 
 CASE_REFERENCE = re.compile(r"\bKF-\d{4}-\d{6,}\b")
+# What a lost, refused or busy connection raises: the same mail may go in later.
+TEMPORARY_DATABASE_ERRORS = (OperationalError, InterfaceError)
 # Merged cases point at the case they went into; follow at most this many hops.
 _MAX_MERGE_HOPS = 10
 
@@ -78,16 +85,23 @@ def email_ingest(*, raw: bytes, at: datetime, source: str = "") -> IngestResult:
     """Take in one email; anything that cannot be processed is kept in quarantine.
 
     Raises ``MessageQuarantinedError`` (naming the quarantine row) when the
-    message was held instead. Database errors propagate untouched, so a mail
-    server or the IMAP poller can retry later.
+    message was held instead, including when the database refused it (a data
+    or integrity error on this mail). Only ``TEMPORARY_DATABASE_ERRORS``, or a
+    quarantine that cannot be written either, propagate, so a mail server or
+    the IMAP poller can retry later.
     """
     error: DomainError
     try:
         return email_receive(raw=raw, at=at)
-    except DatabaseError:
+    except TEMPORARY_DATABASE_ERRORS:
         raise
+    except DatabaseError as exc:
+        logger.warning("email from %s refused by the database: %s", source or "unknown", exc)
+        error = database_refusal(exc)
+        fault: Exception = exc
     except DomainError as exc:
         error = exc
+        fault = exc
     except Exception as exc:
         logger.exception("email from %s could not be processed", source or "unknown source")
         error = MessageUnreadableError(
@@ -95,8 +109,23 @@ def email_ingest(*, raw: bytes, at: datetime, source: str = "") -> IngestResult:
             _("The message could not be processed (%(error)s)."),
             error=type(exc).__name__,
         )
-    item = quarantine_hold(channel="email", raw=raw, error=error, at=at, source=source)
+        fault = exc
+    try:
+        item = quarantine_hold(channel="email", raw=raw, error=error, at=at, source=source)
+    except DatabaseError as exc:
+        # Not even the quarantine can be written: the database itself is at fault.
+        raise exc from fault
     raise MessageQuarantinedError(error, quarantine_id=item.pk)
+
+
+def database_refusal(exc: DatabaseError) -> MessageUnreadableError:
+    """The quarantine reason for a mail the database refused with ``exc``."""
+    detail = clean_line(str(exc).split("\n", 1)[0])[:200]
+    return MessageUnreadableError(
+        ChannelErrorCode.STORE_FAILED,
+        _("The database refused the message (%(error)s)."),
+        error=f"{type(exc).__name__}: {detail}",
+    )
 
 
 def email_receive(*, raw: bytes, at: datetime) -> IngestResult:

@@ -12,6 +12,7 @@ class ChannelErrorCode(StrEnum):
     NO_SENDER = "no_sender"
     UNREADABLE_EMAIL = "unreadable_email"
     PROCESSING_FAILED = "processing_failed"
+    STORE_FAILED = "store_failed"
     BAD_SIGNATURE = "bad_signature"
     WEBHOOK_NOT_CONFIGURED = "webhook_not_configured"
     QUARANTINE_NOT_FOUND = "quarantine_not_found"

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from kefu.channels.email_in import IngestResult, email_receive
+from kefu.channels.email_in import (
+    TEMPORARY_DATABASE_ERRORS,
+    IngestResult,
+    database_refusal,
+    email_receive,
+)
 from kefu.channels.errors import ChannelErrorCode, MessageUnreadableError
 from kefu.channels.models import QuarantinedMessage
 from kefu.channels.quarantine import quarantine_get, quarantine_note_failure
@@ -22,7 +27,8 @@ def quarantine_replay(*, actor: User | None, quarantine_id: int, at: datetime) -
     The message is dated when it first arrived, so the SLA counts from then.
     On success the item is marked replayed with the resulting case. When it
     still cannot be read, ``MessageUnreadableError`` is raised and the item
-    stays as it was with the new reason. A message already stored in the
+    stays as it was with the new reason (also when the database refuses it,
+    code ``store_failed``). A message already stored in the
     meantime is recognised by its Message-ID and not stored twice.
     """
     item = quarantine_get(quarantine_id=quarantine_id)
@@ -64,4 +70,10 @@ def quarantine_replay(*, actor: User | None, quarantine_id: int, at: datetime) -
     except MessageUnreadableError as exc:
         quarantine_note_failure(item=item, error=exc)
         raise
+    except TEMPORARY_DATABASE_ERRORS:
+        raise
+    except DatabaseError as exc:
+        error = database_refusal(exc)
+        quarantine_note_failure(item=item, error=error)
+        raise error from exc
     return result

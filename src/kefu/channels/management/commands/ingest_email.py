@@ -1,9 +1,10 @@
 """``kefu ingest-email``: take in one email from standard input (a mail server's pipe).
 
-Prints the case reference. A message that cannot be processed is kept in
-quarantine and the command exits 65 (EX_DATAERR) naming the reason; when the
-database cannot be reached it exits 75 (EX_TEMPFAIL), so the mail server
-keeps the message and tries again later.
+Prints the case reference. A message that cannot be processed, or that the
+database refuses, is kept in quarantine and the command exits 65 (EX_DATAERR)
+naming the reason; only when the database cannot be reached (nor the quarantine
+written) it exits 75 (EX_TEMPFAIL), so the mail server keeps the message and
+tries again later.
 """
 
 from __future__ import annotations
