@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from kefu.api import api
 
+# A database error outside a view (a middleware loading the session) is a 503 too.
+handler500 = "kefu.core.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -22,6 +22,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from kefu.core.models import ScheduledJob
+from kefu.core.recovery import EXIT_GAVE_UP, FailureRun, connections_drop
 
 logger = logging.getLogger(__name__)
 
@@ -189,26 +190,61 @@ def tick(*, now: datetime, limit: int = 10_000) -> TickResult:
 
 
 class ClockLoop:
-    """Run ``tick`` forever, sleeping when idle, until SIGTERM or SIGINT."""
+    """Run ``tick`` forever, sleeping when idle, until SIGTERM or SIGINT.
 
-    def __init__(self, *, idle_seconds: float) -> None:
+    A failed tick (the database restarting, a dropped connection) closes the
+    connections so the next tick opens a fresh one, and waits 1, 2, 4 ... seconds
+    up to ``retry_max_seconds``. After ``failure_limit`` failed ticks in a row
+    ``run`` returns ``EXIT_GAVE_UP`` so that the supervisor starts a new loop.
+    """
+
+    def __init__(
+        self, *, idle_seconds: float, failure_limit: int = 20, retry_max_seconds: float = 30
+    ) -> None:
         self.idle_seconds = idle_seconds
+        self.failures = FailureRun(limit=failure_limit, cap=retry_max_seconds)
         self.stopping = threading.Event()
+        self.started = False
 
     def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
         self.stopping.set()
 
-    def run(self) -> None:
+    def run_once(self) -> TickResult:
+        """One round: create missing recurring rows on the first one, then ``tick``."""
+        now = timezone.now()
+        if not self.started:
+            ensure_recurring(now=now)
+            self.started = True
+        return tick(now=now, limit=100)
+
+    def run(self) -> int:
+        """Loop until stopped (returns 0) or until the database stays out of reach
+        (returns ``EXIT_GAVE_UP``)."""
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
         logger.info("clock loop started")
         while not self.stopping.is_set():
             try:
-                result = tick(now=timezone.now(), limit=100)
+                result = self.run_once()
             except Exception:
-                # A lost database connection must not end the loop.
-                logger.exception("clock tick failed")
-                result = TickResult(ran=0, failed=1)
+                # The connection is dead for good once the server restarted: only a
+                # new one works, so close it rather than failing every tick after.
+                connections_drop()
+                delay = self.failures.failed()
+                if delay is None:
+                    logger.exception(
+                        "clock tick failed %d times in a row; exiting", self.failures.count
+                    )
+                    return EXIT_GAVE_UP
+                logger.exception(
+                    "clock tick failed (%d in a row); next try in %.0f s",
+                    self.failures.count,
+                    delay,
+                )
+                self.stopping.wait(delay)
+                continue
+            self.failures.succeeded()
             if (result.ran == 0 and result.failed == 0) or result.failed:
                 self.stopping.wait(self.idle_seconds)
         logger.info("clock loop stopped")
+        return 0

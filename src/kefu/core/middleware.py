@@ -1,18 +1,23 @@
-"""Activate each signed-in user's remembered interface language."""
+"""Request-wide concerns: the interface language, domain errors as pages, and 503
+while the database is out of reach."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from kefu.core.errors import DomainError
+from kefu.core.recovery import DATABASE_ERRORS, connections_drop
+
+# How long a client should wait before sending a request again during an outage.
+RETRY_AFTER_SECONDS = 5
 
 
 class DefaultLanguageMiddleware:
@@ -66,8 +71,8 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if isinstance(exception, OperationalError | InterfaceError):
-            return _database_unavailable(request)
+        if isinstance(exception, DATABASE_ERRORS):
+            return database_unavailable(request)
         if not isinstance(exception, DomainError) or request.path.startswith("/api/"):
             return None
         return render(
@@ -78,16 +83,24 @@ class DomainErrorMiddleware:
         )
 
 
-def _database_unavailable(request: HttpRequest) -> HttpResponse:
+def database_unavailable(request: HttpRequest) -> HttpResponse:
     """503 while the database cannot be reached (restart, failover): the request did
-    nothing (its transaction was rolled back) and may be sent again. A plain answer,
-    as rendering a page would need the database."""
+    nothing (its transaction was rolled back) and may be sent again. Under ``/api/``
+    a JSON error; elsewhere a translated page rendered without the request, as the
+    session, the user and every context processor would need the database. The
+    failed connection is closed, so the next request on this thread opens a new one."""
+    connections_drop()
     message = _("The database is not available right now; try again in a moment.")
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse(
             {"code": "database_unavailable", "message": message}, status=503
         )
     else:
-        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
-    response["Retry-After"] = "5"
+        response = HttpResponse(
+            render_to_string("core/database_unavailable.html", {"message": message}),
+            status=503,
+        )
+        response["Content-Language"] = translation.get_language()
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
     return response

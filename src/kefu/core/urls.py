@@ -11,4 +11,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", views.set_language, name="set_language"),
     path("audit/", views.audit, name="audit"),
+    path("healthz", views.healthz, name="healthz"),
 ]

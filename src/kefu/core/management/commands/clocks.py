@@ -44,8 +44,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["now"] and not options["once"]:
             raise CommandError(_("--now only makes sense with --once"))
-        clock.ensure_recurring(now=timezone.now())
         if options["once"]:
+            clock.ensure_recurring(now=timezone.now())
             now = parse_instant(options["now"]) if options["now"] else timezone.now()
             result = clock.tick(now=now)
             self.stdout.write(
@@ -55,4 +55,17 @@ class Command(BaseCommand):
             if result.failed:
                 raise CommandError(_("Some jobs failed; see the log and the scheduled jobs list."))
             return
-        clock.ClockLoop(idle_seconds=settings.CLOCK_IDLE_SECONDS).run()
+        status = clock.ClockLoop(
+            idle_seconds=settings.CLOCK_IDLE_SECONDS,
+            failure_limit=settings.PROCESS_FAILURE_LIMIT,
+            retry_max_seconds=settings.PROCESS_RETRY_MAX_SECONDS,
+        ).run()
+        if status:
+            raise CommandError(
+                _(
+                    "The database stayed out of reach for %(count)d tries in a row; "
+                    "exiting so that the supervisor starts the clock loop again."
+                )
+                % {"count": settings.PROCESS_FAILURE_LIMIT},
+                returncode=status,
+            )
