@@ -33,7 +33,7 @@ from kefu.core.calendar_file import (
     write_overrides,
 )
 from kefu.core.checks import calendar_schedule_check
-from kefu.core.models import AuditEntry, CalendarOverride, User
+from kefu.core.models import AuditEntry, CalendarOverride, ScheduledJob, User
 from kefu.core.roles import Role
 from tests.cases.builders import at
 
@@ -235,3 +235,36 @@ def test_kefu_check_names_the_missing_year(tmp_path: Path) -> None:
         CalendarOverride.objects.all().delete()
         calendar_overrides.calendar_cache_clear()
         assert calendar_schedule_check() == []
+
+
+@pytest.mark.django_db
+def test_admin_adds_and_deletes_an_override_through_the_service() -> None:
+    admin = User.objects.create_superuser(username="root.he", password="x", role=Role.ADMINISTRATOR)
+    client = Client()
+    client.force_login(admin)
+    with time_machine.travel(at("2026-12-07 10:00"), tick=True):
+        added = client.post(
+            "/admin/core/calendaroverride/add/",
+            {"region": "cn", "team": "", "day": "2027-01-01", "kind": "holiday", "name": "元旦"},
+        )
+        assert added.status_code == 302, added.content.decode()[:2000]
+        override = CalendarOverride.objects.get(day=date(2027, 1, 1))
+        assert (override.kind, override.name) == ("holiday", "元旦")
+        job = ScheduledJob.objects.get(key="calendar:cn:*", done_at__isnull=True)
+        assert job.payload["before"] == {"2027-01-01": None}
+        assert AuditEntry.objects.filter(action="calendar.override_saved").count() == 1
+        twice = client.post(
+            "/admin/core/calendaroverride/add/",
+            {"region": "cn", "team": "", "day": "2027-01-01", "kind": "workday", "name": ""},
+        )
+        assert twice.status_code == 200  # the form says the date is taken
+        assert CalendarOverride.objects.count() == 1
+        deleted = client.post(
+            f"/admin/core/calendaroverride/{override.pk}/delete/", {"post": "yes"}
+        )
+        assert deleted.status_code == 302
+        assert not CalendarOverride.objects.exists()
+        assert AuditEntry.objects.filter(action="calendar.override_deleted").count() == 1
+        # Both changes wait in one row; the date's oldest state (none) is kept.
+        job.refresh_from_db()
+        assert job.payload["before"] == {"2027-01-01": None}
