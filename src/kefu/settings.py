@@ -8,7 +8,9 @@ default. Parsers are strict: a bad value stops start-up with
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -251,6 +253,43 @@ X_FRAME_OPTIONS = "DENY"
 # and per address within the window, then refused until the window passes.
 LOGIN_FAILURE_LIMIT = env_int("KEFU_LOGIN_FAILURE_LIMIT", default=5, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("KEFU_LOGIN_FAILURE_WINDOW", default=900, minimum=1)
+
+
+def _trusted_proxies() -> tuple[list[str], str]:
+    """The proxies whose client-address header is believed, and that header.
+
+    Default: neither, so the client address is REMOTE_ADDR. A header without
+    the proxies allowed to set it would let any client choose its address.
+    """
+    proxies = env_list("KEFU_TRUSTED_PROXIES", [])
+    for item in proxies:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"KEFU_TRUSTED_PROXIES: {item!r} is not an IP address or network"
+            ) from None
+    header = os.environ.get("KEFU_TRUSTED_PROXY_HEADER", "").strip()
+    if header and not re.fullmatch(r"[A-Za-z0-9-]+", header):
+        raise ImproperlyConfigured(
+            f"KEFU_TRUSTED_PROXY_HEADER: expected a header name such as X-Forwarded-For, "
+            f"got {header!r}"
+        )
+    if header and not proxies:
+        raise ImproperlyConfigured(
+            "KEFU_TRUSTED_PROXY_HEADER needs KEFU_TRUSTED_PROXIES: the addresses of the "
+            "proxies allowed to set it"
+        )
+    if proxies and not header:
+        raise ImproperlyConfigured(
+            "KEFU_TRUSTED_PROXIES needs KEFU_TRUSTED_PROXY_HEADER: the header the proxies "
+            "write the client's address into (X-Forwarded-For or X-Real-IP)"
+        )
+    return proxies, header
+
+
+# The client address for the sign-in limits (kefu.core.requests.client_address).
+KEFU_TRUSTED_PROXIES, KEFU_TRUSTED_PROXY_HEADER = _trusted_proxies()
 
 # Background tasks: Django's tasks API; the database queue is the embedded
 # default, RQ on Redis for several machines.

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -11,38 +12,47 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core import services
 from kefu.core.errors import RateLimitedError
+from kefu.core.requests import client_address
 
 
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The peer address. Behind a proxy, the proxy must set REMOTE_ADDR (docs/operations.md)."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+class ThrottledLoginMixin:
+    """The sign-in limit, for Django's login form and the admin's alike.
+
+    Each attempt is counted before its password is checked
+    (``services.login_attempt_start``), and cleared when it succeeds.
+    """
+
+    request: HttpRequest | None
+    cleaned_data: dict[str, Any]
+    user_cache: Any
+
+    def clean(self) -> dict[str, Any]:
+        username = (self.cleaned_data.get("username") or "").strip()
+        if not username or not self.cleaned_data.get("password"):
+            return super().clean()  # type: ignore[misc,no-any-return]
+        ip_address = client_address(self.request)
+        now = timezone.now()
+        try:
+            services.login_attempt_start(username=username, ip_address=ip_address, at=now)
+        except RateLimitedError as exc:
+            raise ValidationError(exc.text(), code="rate_limited") from exc
+        cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        if self.user_cache is not None:
+            services.login_record_success(username=username, at=now)
+        return cleaned
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's login form with one generic failure message and a rate limit."""
+class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
+    """Django's login form with one generic failure message and the sign-in limit."""
 
     error_messages = {
         "invalid_login": _("Sign-in failed. Check the username and password and try again."),
         "inactive": _("Sign-in failed. Check the username and password and try again."),
     }
 
-    def clean(self) -> dict[str, Any]:
-        username = (self.cleaned_data.get("username") or "").strip()
-        ip_address = client_ip(self.request)
-        now = timezone.now()
-        try:
-            services.login_check_allowed(username=username, ip_address=ip_address, at=now)
-        except RateLimitedError as exc:
-            raise ValidationError(exc.text(), code="rate_limited") from exc
-        try:
-            cleaned = super().clean()
-        except ValidationError:
-            services.login_record_failure(username=username, ip_address=ip_address, at=now)
-            raise
-        services.login_record_success(username=username, at=now)
-        return cleaned
+
+class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin's sign-in form under the same limit as the normal sign-in."""
 
 
 class AuditFilterForm(forms.Form):

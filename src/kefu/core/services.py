@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.audit import audit_record
 from kefu.core.authz import authorize
 from kefu.core.errors import DomainError, NotFoundError, RateLimitedError
+from kefu.core.locks import lock_keys
 from kefu.core.models import ApiToken, LoginFailure, Notification, User
 from kefu.core.roles import Perm
 
@@ -116,32 +117,43 @@ def api_token_revoke(*, actor: User, token: ApiToken, at: datetime) -> ApiToken:
     return token
 
 
-def login_check_allowed(*, username: str, ip_address: str | None, at: datetime) -> None:
-    """Raise ``RateLimitedError`` when the account or the address failed too often.
+@transaction.atomic
+def login_attempt_start(*, username: str, ip_address: str | None, at: datetime) -> None:
+    """Count one sign-in attempt, before its password is checked; refuse it over the limit.
 
-    Accounts and addresses are limited separately, so one address cannot
-    guess many accounts and many addresses cannot guess one account.
+    The attempt is stored as a failure (``login_record_success`` removes it
+    when the password was right), then the account's and the address's
+    failures in the window are counted, this one included, in one
+    transaction under a lock per account and per address. So N concurrent
+    guesses against a limit of L get at most L password checks. Raises
+    ``RateLimitedError`` when either count passes the limit; the refused
+    attempt is rolled back, so refusals do not prolong a lockout. Accounts and
+    addresses are limited separately: one address cannot guess many accounts,
+    many addresses cannot guess one account, and nothing is locked globally.
     """
-    since = at - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    recent = LoginFailure.objects.filter(at__gte=since)
+    account = username.lower()[:150]
+    keys = [f"login-account:{account}"]
+    if ip_address:
+        keys.append(f"login-address:{ip_address}")
+    lock_keys(*keys)
+    LoginFailure.objects.create(username=account, ip_address=ip_address, at=at)
+    recent = LoginFailure.objects.filter(
+        at__gte=at - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    )
     limit = settings.LOGIN_FAILURE_LIMIT
-    by_account = recent.filter(username=username.lower()).count()
+    by_account = recent.filter(username=account).count()
     by_address = recent.filter(ip_address=ip_address).count() if ip_address else 0
-    if by_account >= limit or by_address >= limit:
+    if by_account > limit or by_address > limit:
         raise RateLimitedError(
             CoreErrorCode.TOO_MANY_FAILURES,
             _("Too many failed sign-ins. Wait a few minutes and try again."),
         )
 
 
-def login_record_failure(*, username: str, ip_address: str | None, at: datetime) -> None:
-    """Count one failed login for the account and the address."""
-    LoginFailure.objects.create(username=username.lower()[:150], ip_address=ip_address, at=at)
-
-
 def login_record_success(*, username: str, at: datetime) -> None:
-    """A successful login clears the account's failures (not the address's)."""
-    LoginFailure.objects.filter(username=username.lower()).delete()
+    """A successful login clears the account's failures, its own attempt included
+    (the address's failures on other accounts stay)."""
+    LoginFailure.objects.filter(username=username.lower()[:150]).delete()
 
 
 def login_failures_prune(*, before: datetime) -> int:
