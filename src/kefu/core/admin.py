@@ -9,11 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.core import calendar_overrides
 from kefu.core.forms import ThrottledAdminAuthenticationForm
-from kefu.core.forms import ThrottledAdminAuthenticationForm
 from kefu.core.models import AuditEntry, CalendarOverride, Department, ScheduledJob, Team, User
-
-# /admin/login/ counts failures with the normal sign-in (docs/security.md).
-admin.site.login_form = ThrottledAdminAuthenticationForm
 
 # /admin/login/ counts failures with the normal sign-in (docs/security.md).
 admin.site.login_form = ThrottledAdminAuthenticationForm
