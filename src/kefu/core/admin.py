@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core import calendar_overrides
+from kefu.core.calendar import REGIONS
 from kefu.core.forms import ThrottledAdminAuthenticationForm
 from kefu.core.models import AuditEntry, CalendarOverride, Department, ScheduledJob, Team, User
 
@@ -72,6 +74,15 @@ class CalendarOverrideAdmin(admin.ModelAdmin[CalendarOverride]):
     search_fields = ["name"]
     date_hierarchy = "day"
     fields = ["region", "team", "day", "kind", "name"]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "region":
+            labels = {"cn": _("Mainland China (cn)"), "none": _("No holidays (none)")}
+            choices = [(code, labels.get(code, code)) for code in sorted(REGIONS)]
+            return forms.ChoiceField(
+                choices=choices, label=db_field.verbose_name, initial="cn", required=True
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_model(
         self, request: HttpRequest, obj: CalendarOverride, form: Any, change: bool
