@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 from django.utils import timezone
@@ -11,7 +13,7 @@ from kefu.cases.models import Message
 from kefu.cases.services import case_reply, customer_notice
 from kefu.cases.tasks import deliver_message
 from kefu.channels.email_in import email_receive
-from kefu.channels.email_out import reply_subject
+from kefu.channels.email_out import outbound_message_id, reply_subject
 from kefu.core.models import User
 from tests.channels.builders import make_contact, open_case, raw_email
 
@@ -37,8 +39,10 @@ def test_reply_threads_to_the_customers_last_message_and_carries_the_reference(
     assert sent.body == "已安排师傅明天上门。"
     assert sent.extra_headers["In-Reply-To"] == "<c2@example.cn>"
     assert sent.extra_headers["References"] == "<c1@example.cn> <c2@example.cn>"
-    # Derived from the message, so a resend after a crash carries the same id.
-    assert sent.extra_headers["Message-ID"] == f"<kefu.{reply.pk}.{first.case.reference}@kefu.test>"
+    # Derived from the message under the secret key: a resend carries the same id, and
+    # nobody can guess it (tests/channels/test_email_threading_guard.py).
+    assert sent.extra_headers["Message-ID"] == outbound_message_id(reply)
+    assert re.fullmatch(r"<kefu\.[0-9a-f]{32}@kefu\.test>", sent.extra_headers["Message-ID"])
     assert "Auto-Submitted" not in sent.extra_headers
     assert reply.external_id == sent.extra_headers["Message-ID"]
     assert (reply.delivery_status, reply.channel) == ("sent", "email")

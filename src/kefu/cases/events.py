@@ -51,6 +51,22 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "merged": lambda d: _("Merged into %(reference)s") % d,
     "merged_from": lambda d: _("Merged in %(reference)s") % d,
     "linked": lambda d: _("Linked to %(reference)s") % d,
+    "thread_refused": lambda d: (
+        _(
+            "This mail named case %(reference)s, but its sender is not on that case, so it "
+            "was opened as a new case. Check before linking them."
+        )
+        % d
+        if "reference" in d
+        else _("This mail named a case its sender is not on, so it was opened as a new case.")
+    ),
+    "thread_refused_elsewhere": lambda d: (
+        _(
+            "A mail naming this case came from someone who is not on it; it was opened as "
+            "%(reference)s for review."
+        )
+        % d
+    ),
     "coach_priority": lambda d: (
         _("The coach read an upset customer: priority %(before)s → %(after)s (risk %(risk)s)")
         % {**d, "before": _priority_label(d["before"]), "after": _priority_label(d["after"])}

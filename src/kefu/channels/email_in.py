@@ -2,8 +2,10 @@
 
 Threading, in order: a stored Message-ID named in In-Reply-To or References
 (most recent first); a case reference such as ``KF-2026-000123`` in the
-subject, when the sender is that case's contact or from its organisation;
-otherwise a new case. The same Message-ID twice is stored once.
+subject; otherwise a new case. Either way the sender must be on the case
+(``kefu.cases.participants``): ids and references are easy to copy or guess,
+so a mail naming someone else's case opens a new case for its sender, noted
+on both for an agent to review. The same Message-ID twice is stored once.
 
 A mail the database refuses (a data or integrity error) is poison: it goes to
 quarantine like an unreadable one, so the mail behind it still comes in. Only a
@@ -25,7 +27,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kefu.cases.models import Case, Message
+from kefu.cases.participants import contact_may_write_to_case
 from kefu.cases.services import IncomingAttachment, case_open, customer_notice, message_receive
+from kefu.cases.services.intake import case_note_misdirected
 from kefu.channels.contacts import contact_for_sender
 from kefu.channels.email_parse import (
     EmailParseError,
@@ -45,6 +49,10 @@ logger = logging.getLogger(__name__)
 CASE_REFERENCE = re.compile(r"\bKF-\d{4}-\d{6,}\b")
 # What a lost, refused or busy connection raises: the same mail may go in later.
 TEMPORARY_DATABASE_ERRORS = (OperationalError, InterfaceError)
+# Ids looked up per mail (In-Reply-To, then the latest References) and distinct cases
+# checked: a real thread names a handful; a header listing thousands is an attack.
+_MAX_CANDIDATE_IDS = 100
+_MAX_NAMED_CASES = 20
 # Merged cases point at the case they went into; follow at most this many hops.
 _MAX_MERGE_HOPS = 10
 
@@ -177,7 +185,7 @@ def _store(parsed: ParsedEmail, *, at: datetime) -> IngestResult:
     refused = [item for item in parsed.attachments if len(item.content) > limit]
     notes = [_refused_note(item, limit) for item in refused]
     body = "\n\n".join(part for part in [parsed.text, *notes] if part)
-    case = _threaded_case(parsed, contact)
+    case, misdirected = _threaded_case(parsed, contact)
     if case is None:
         case = case_open(
             actor=None,
@@ -192,6 +200,8 @@ def _store(parsed: ParsedEmail, *, at: datetime) -> IngestResult:
         )
         message = Message.objects.get(external_id=parsed.message_id)
         is_new_case = True
+        if misdirected is not None:
+            case_note_misdirected(case=case, target=misdirected, at=at)
     else:
         replied_to = [*parsed.in_reply_to, *parsed.references[-1:]]
         message = message_receive(
@@ -217,34 +227,38 @@ def _store(parsed: ParsedEmail, *, at: datetime) -> IngestResult:
     )
 
 
-def _threaded_case(parsed: ParsedEmail, contact: Contact) -> Case | None:
+def _threaded_case(parsed: ParsedEmail, contact: Contact) -> tuple[Case | None, Case | None]:
+    """The case the mail goes onto, and else the first case it named but may not write to.
+
+    Every named case is tried in order, so a customer's own thread is found even
+    when the headers also name other cases.
+    """
     # In-Reply-To names the direct parent; References ends with the most recent.
-    candidates = [*parsed.in_reply_to, *reversed(parsed.references)]
+    candidates = list(dict.fromkeys([*parsed.in_reply_to, *reversed(parsed.references)]))
+    candidates = candidates[:_MAX_CANDIDATE_IDS]
+    named: list[Case] = []
     if candidates:
         known = {
             message.external_id: message.case
             for message in Message.objects.select_related("case").filter(external_id__in=candidates)
         }
-        for candidate in candidates:
-            if candidate in known:
-                return follow_merges(known[candidate])
+        named += [known[candidate] for candidate in candidates if candidate in known]
     match = CASE_REFERENCE.search(parsed.subject)
     if match:
-        case = Case.objects.select_related("contact").filter(reference=match.group(0)).first()
-        # A reference is easy to copy; only people on the case's side may add to it.
-        if case is not None and _may_write_to(case, contact):
-            return follow_merges(case)
-    return None
-
-
-def _may_write_to(case: Case, contact: Contact) -> bool:
-    if case.contact_id == contact.pk:
-        return True
-    organisation_id = contact.organisation_id
-    return organisation_id is not None and organisation_id in (
-        case.organisation_id,
-        case.contact.organisation_id,
-    )
+        named += list(Case.objects.filter(reference=match.group(0)))
+    refused: Case | None = None
+    seen: set[int] = set()
+    for case in named:
+        if len(seen) >= _MAX_NAMED_CASES:
+            break
+        target = follow_merges(case)
+        if target.pk in seen:
+            continue
+        seen.add(target.pk)
+        if contact_may_write_to_case(case=target, contact=contact):
+            return target, None
+        refused = refused or target
+    return None, refused
 
 
 def follow_merges(case: Case) -> Case:

@@ -2,7 +2,9 @@
 
 Each mail threads back two ways: In-Reply-To and References name the
 customer's last inbound Message-ID on the case, and the subject carries the
-case reference, which ``email_in`` also recognises.
+case reference, which ``email_in`` also recognises. Message-IDs carry a keyed
+token, not the message's number, so they cannot be guessed (``email_in`` also
+checks the sender before threading).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.utils.crypto import salted_hmac
 
 from kefu.cases.delivery import DeliveryError, Notice
 from kefu.cases.models import Case, Message
@@ -60,15 +63,27 @@ def thread_ids(case: Case) -> tuple[str, list[str]]:
     return references[-1], references
 
 
+def outbound_message_id(message: Message) -> str:
+    """The Message-ID of ``message``: ``<kefu.TOKEN@KEFU_EMAIL_DOMAIN>``.
+
+    TOKEN is 128 bits of an HMAC of the message's id under the secret key: nobody
+    without the key can guess another case's ids (they used to be sequential), and
+    a resend after a worker died carries the same id, so mail clients and servers
+    that deduplicate show it once.
+    """
+    token = salted_hmac(
+        "kefu.channels.email_out.message_id", str(message.pk), algorithm="sha256"
+    ).hexdigest()[:32]
+    return f"<kefu.{token}@{settings.KEFU_EMAIL_DOMAIN}>"
+
+
 def send_email(message: Message) -> str:
     """Deliver ``message`` by email; returns its Message-ID (stored as ``external_id``)."""
     case = message.case
     contact = message.contact or case.contact
     if not contact.email:
         raise DeliveryError("the contact has no email address", permanent=True)
-    # Stable per message: a resend after a worker died carries the same id, so mail
-    # clients and servers that deduplicate show it once.
-    message_id = f"<kefu.{message.pk}.{case.reference}@{settings.KEFU_EMAIL_DOMAIN}>"
+    message_id = outbound_message_id(message)
     headers = {"Message-ID": message_id}
     parent, references = thread_ids(case)
     if parent:
