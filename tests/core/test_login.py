@@ -159,8 +159,10 @@ def behind_proxy(settings: Any) -> None:
 
 
 def _request(remote: str, forwarded: str | None = None) -> HttpRequest:
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
-    return RequestFactory().get("/", REMOTE_ADDR=remote, **extra)
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
+    if forwarded is not None:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return request
 
 
 def test_without_trusted_proxies_the_header_is_ignored() -> None:

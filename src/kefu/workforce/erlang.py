@@ -42,6 +42,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from kefu.workforce.erlang_a import erlang_a_measures as _erlang_a
+from kefu.workforce.erlang_limits import (
+    MAX_EVALUATE_AGENTS,
+    MAX_WORK_SECONDS,
+    ErlangInputError,
+    work_seconds,
+)
+from kefu.workforce.erlang_limits import check_size as _check_size
 
 __all__ = [
     "ErlangInputError",
@@ -51,21 +58,14 @@ __all__ = [
     "evaluate",
     "required",
     "required_per_interval",
+    "work_seconds",
 ]
 
 #: The search gives up above this many agents (a target no staffing can meet).
 MAX_AGENTS = 1_000_000
+
 _HUGE = 1e300
 _FLOATS = [float(k) for k in range(20_001)]
-
-
-class ErlangInputError(ValueError):
-    """An input the maths cannot use; ``code`` and ``params`` say which and why."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(f"{code}: {params}")
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,7 @@ def _check_common(
         raise ErlangInputError("shrinkage_out_of_range", shrinkage=shrinkage)
     if patience_s is not None and _finite(patience_s, "patience_s") <= 0:
         raise ErlangInputError("patience_not_positive", patience_s=patience_s)
+    _check_size(calls=calls, interval_s=interval_s, aht_s=aht_s, patience_s=None)
 
 
 def _scheduled(agents: int, shrinkage: float) -> int:
@@ -244,6 +245,8 @@ def evaluate(
     raw: Any = agents
     if not isinstance(raw, int) or raw < 0:
         raise ErlangInputError("agents_negative", agents=agents)
+    if agents > MAX_EVALUATE_AGENTS:
+        raise ErlangInputError("agents_too_many", agents=agents, max_agents=MAX_EVALUATE_AGENTS)
     traffic = calls * aht_s / interval_s
     lam = calls / interval_s
     b = erlang_b(traffic, agents)
@@ -307,6 +310,8 @@ def required(
         answer_rate=answer_rate,
         asa_s=asa_s,
     )
+    # The search probes the Erlang A tail many times (one evaluation is capped).
+    _check_size(calls=calls, interval_s=interval_s, aht_s=aht_s, patience_s=patience_s)
     return _required(
         calls=calls,
         interval_s=interval_s,
@@ -527,14 +532,30 @@ def required_per_interval(
     done: dict[tuple[float, float], Staffing] = {}
     out: list[Staffing] = []
     isfinite = math.isfinite
-    for index, row in enumerate(rows):
+    for index, (calls, aht_s) in enumerate(rows):
+        if not (isfinite(calls) and calls >= 0):
+            raise ErlangInputError("calls_negative", calls=calls, row=index + 1)
+        if not (isfinite(aht_s) and aht_s > 0):
+            raise ErlangInputError("aht_not_positive", aht_s=aht_s, row=index + 1)
+        _check_size(
+            calls=calls,
+            interval_s=interval_s,
+            aht_s=aht_s,
+            patience_s=settings["patience_s"],
+            row=index + 1,
+        )
+    seconds = work_seconds(rows, interval_s=interval_s, patience_s=settings["patience_s"])
+    if seconds > MAX_WORK_SECONDS:
+        raise ErlangInputError(
+            "work_too_large",
+            rows=len(rows),
+            seconds=math.ceil(seconds),
+            max_seconds=round(MAX_WORK_SECONDS),
+        )
+    for row in rows:
         result = done.get(row)
         if result is None:
             calls, aht_s = row
-            if not (isfinite(calls) and calls >= 0):
-                raise ErlangInputError("calls_negative", calls=calls, row=index + 1)
-            if not (isfinite(aht_s) and aht_s > 0):
-                raise ErlangInputError("aht_not_positive", aht_s=aht_s, row=index + 1)
             result = _required(calls=calls, interval_s=interval_s, aht_s=aht_s, **settings)
             done[row] = result
         out.append(result)

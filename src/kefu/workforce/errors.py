@@ -22,6 +22,12 @@ class WorkforceErrorCode(StrEnum):
     NO_AGENTS = "no_agents"
 
 
+#: Core codes for input too large to compute in seconds: answered 422, not 400.
+TOO_LARGE_CODES = frozenset(
+    {"traffic_too_large", "agents_too_many", "patience_load_too_large", "work_too_large"}
+)
+
+
 class CoreInputError(DomainError):
     """A pure core refused its input; ``code`` is the core's own code, worded by ``explain``."""
 
@@ -32,6 +38,8 @@ class CoreInputError(DomainError):
         CoreCode = StrEnum("CoreCode", [("CODE", code)])  # noqa: N806
         super().__init__(CoreCode(code), explain(code, params))
         self.core_params = params
+        if code in TOO_LARGE_CODES:
+            self.status = 422
 
 
 class ScheduleProblemsError(DomainError):

@@ -41,6 +41,24 @@ MESSAGES: dict[str, Promise] = {
     "asa_not_positive": _("The average-speed-of-answer target must be more than 0 seconds."),
     "target_unreachable": _("No number of agents can meet these targets."),
     "unknown_target": _("Unknown staffing target."),
+    "traffic_too_large": _(
+        "The offered traffic is %(traffic)s Erlangs (contacts x handle time / interval); "
+        "at most %(max_traffic)s Erlangs can be staffed in one interval. Check the numbers "
+        "or split the queue."
+    ),
+    "agents_too_many": _(
+        "At most %(max_agents)s agents can be evaluated at once (got %(agents)s)."
+    ),
+    "patience_load_too_large": _(
+        "Contacts per second x mean patience is %(load)s; Erlang A allows at most "
+        "%(max_load)s. With a patience this long hardly anyone hangs up: leave the patience "
+        "out (Erlang C)."
+    ),
+    "work_too_large": _(
+        "Staffing these %(rows)s intervals would take about %(seconds)s s of computing; "
+        "at most %(max_seconds)s s is allowed. Forecast fewer days, or leave the patience "
+        "out (Erlang C)."
+    ),
     # Forecast
     "no_history": _(
         "There is no history to forecast from. Import the queue's past intervals first."
