@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +54,39 @@ def configure(engine: str, *, reuse: bool = False) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+MESSAGE_COLUMNS = (
+    "case_id, direction, channel, contact_id, body, body_html, created_at,"
+    " in_reply_to, delivery_status"
+)
+
+
+def model_defaults(model: Any, columns: str) -> tuple[str, tuple[object, ...]]:
+    """The columns of ``model`` a raw insert of ``columns`` leaves out, with their
+    defaults (or NULL), so the bench keeps running when the model grows a column;
+    a NOT NULL column without a default stops it with the column named."""
+    from django.db import connection
+
+    given = {name.strip() for name in columns.split(",")}
+    names: list[str] = []
+    values: list[object] = []
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.column in given:
+            continue
+        if field.has_default():
+            value = field.get_db_prep_save(field.get_default(), connection)
+        elif field.null:
+            value = None
+        elif field.blank and field.get_internal_type() in ("CharField", "TextField"):
+            value = ""
+        else:
+            raise SystemExit(
+                f"bench/desk.py: {model._meta.db_table}.{field.column} needs a value; add it"
+            )
+        names.append(field.column)
+        values.append(value)
+    return "".join(f", {name}" for name in names), tuple(values)
 
 
 def texts() -> tuple[list[str], list[str]]:
@@ -85,6 +119,7 @@ def build(n_cases: int, per_case: int, seed: int) -> dict[str, object]:
     from django.db import connection, transaction
 
     from kefu.cases import search
+    from kefu.cases.models import Case, Message
     from kefu.core.models import Department, Team, User
     from kefu.customers.models import Contact, Organisation
 
@@ -161,6 +196,9 @@ def build(n_cases: int, per_case: int, seed: int) -> dict[str, object]:
         " is_transfer_loop, has_overdue_commitment, breach_count, version"
     )
     tail = (0, False, 0, False, False, 0, 1)
+    extra_columns, extra_values = model_defaults(Case, columns)
+    columns += extra_columns
+    tail += extra_values
     message_count = 0
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -174,16 +212,16 @@ def build(n_cases: int, per_case: int, seed: int) -> dict[str, object]:
         cursor.execute("SELECT id FROM cases_case ORDER BY id")
         ids = [row[0] for row in cursor.fetchall()]
 
+        m_extra_columns, m_extra = model_defaults(Message, MESSAGE_COLUMNS)
+
         def message_rows() -> Iterator[tuple[object, ...]]:
             for case_id, (_n, contact_id, chosen) in zip(ids, message_plan, strict=True):
                 for i, body in enumerate(chosen):
                     direction = "in" if i % 2 == 0 else "out"
-                    yield (case_id, direction, "email", contact_id, body, "", now, "", "")
+                    yield (case_id, direction, "email", contact_id, body, "", now, "", "", *m_extra)
 
-        mcols = (
-            "case_id, direction, channel, contact_id, body, body_html, created_at,"
-            " in_reply_to, delivery_status"
-        )
+        mcols = MESSAGE_COLUMNS
+        mcols += m_extra_columns
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY cases_message ({mcols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
                 for row in message_rows():
@@ -191,9 +229,9 @@ def build(n_cases: int, per_case: int, seed: int) -> dict[str, object]:
                     message_count += 1
         else:
             for batch in batches(message_rows(), 10000):
+                marks = ", ".join(["%s"] * len(batch[0]))
                 cursor.executemany(
-                    f"INSERT INTO cases_message ({mcols}) VALUES "  # noqa: S608
-                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    f"INSERT INTO cases_message ({mcols}) VALUES ({marks})",  # noqa: S608
                     batch,
                 )
                 message_count += len(batch)
