@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ops.cluster import Cluster, make_cluster
 from tests.ops.topology import (
     DEFAULT_PG,
     DEFAULT_REDIS,
@@ -105,3 +106,10 @@ def make_topology(
             topology.stop_all()
             drop_database(pg_base, name)
             shutil.rmtree(topology.var_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def cluster(pg_base: str, template_db: str) -> Iterator[Cluster]:
+    """A PostgreSQL cluster of this test's own, holding the migrated schema; removed after."""
+    with make_cluster(pg_base, template_db) as made:
+        yield made
