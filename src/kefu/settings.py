@@ -343,6 +343,8 @@ NINJA_PAGINATION_PER_PAGE = 50
 KEFU_MAX_ATTACHMENT_BYTES = env_int(
     "KEFU_MAX_ATTACHMENT_BYTES", default=10 * 1024 * 1024, minimum=1
 )
+# A message whose delivery failed this many times is marked failed and not retried.
+KEFU_DELIVERY_MAX_ATTEMPTS = env_int("KEFU_DELIVERY_MAX_ATTEMPTS", default=8, minimum=1)
 # Domain of the Message-IDs kefu generates for outbound mail.
 KEFU_EMAIL_DOMAIN = env_str("KEFU_EMAIL_DOMAIN", "kefu.localhost")
 KEFU_IMAP_HOST = env_str("KEFU_IMAP_HOST", "")

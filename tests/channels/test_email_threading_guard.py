@@ -106,7 +106,8 @@ def test_the_case_page_tells_the_agent_a_mail_was_opened_elsewhere(agent: User) 
         at=timezone.now(),
     )
     new_case = Case.objects.exclude(pk=case.pk).get()
-    browser = Client(headers={"Accept-Language": "en"})
+    User.objects.filter(pk=agent.pk).update(language="en")
+    browser = Client()
     browser.force_login(agent)
 
     page = browser.get(f"/cases/{case.pk}/").content.decode()

@@ -20,6 +20,8 @@ KEFU = str(Path(sys.executable).with_name("kefu"))
         ("KEFU_IMAP_SSL", "perhaps"),
         ("KEFU_SMS_GATEWAY_URL", "ftp://gateway.example.cn/send"),
         ("KEFU_CHAT_OUTBOUND_URL", "gateway.example.cn"),
+        ("KEFU_DELIVERY_MAX_ATTEMPTS", "eight"),
+        ("KEFU_DELIVERY_MAX_ATTEMPTS", "0"),
     ],
 )
 def test_bad_channel_setting_stops_startup_naming_the_variable(

@@ -60,6 +60,9 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
         if "reference" in d
         else _("This mail named a case its sender is not on, so it was opened as a new case.")
     ),
+    "delivery_failed": lambda d: (
+        _("Not delivered by %(channel)s after %(attempts)s attempts, given up: %(reason)s") % d
+    ),
     "thread_refused_elsewhere": lambda d: (
         _(
             "A mail naming this case came from someone who is not on it; it was opened as "

@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from kefu.core.schemas import StrictInput
+from kefu.core.schemas import PatchInput, StrictInput
 
 
 class CaseOut(Schema):
@@ -65,7 +65,7 @@ class CaseOpenIn(StrictInput):
     project_id: int | None = None
 
 
-class CasePatchIn(StrictInput):
+class CasePatchIn(PatchInput):
     version: int
     subject: str | None = Field(None, min_length=1, max_length=300)
     priority: Literal["low", "normal", "high", "urgent"] | None = None
@@ -166,6 +166,8 @@ class MessageOut(Schema):
     body: str
     created_at: datetime
     delivery_status: str
+    # Why the latest delivery attempt failed, as the channel put it ("" when none did).
+    delivery_error: str
 
 
 class EventOut(Schema):

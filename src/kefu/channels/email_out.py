@@ -19,6 +19,7 @@ from django.utils.crypto import salted_hmac
 from kefu.cases.delivery import DeliveryError, Notice
 from kefu.cases.models import Case, Message
 from kefu.channels.email_in import CASE_REFERENCE
+from kefu.channels.email_parse import clean_line
 from kefu.customers.models import Contact
 
 # Reply and forward prefixes of common mail clients, English and Chinese.
@@ -33,8 +34,12 @@ def has_email(contact: Contact) -> bool:
 
 
 def reply_subject(case: Case) -> str:
-    """``Re: <subject> [KF-...]`` without piling up prefixes or references."""
-    subject = CASE_REFERENCE.sub("", _PREFIX.sub("", case.subject))
+    """``Re: <subject> [KF-...]`` on one line, without piling up prefixes or references.
+
+    A line break in the stored subject (from before intake cleaned them, or typed by
+    an agent) becomes a space, so it can never break the mail's headers.
+    """
+    subject = CASE_REFERENCE.sub("", _PREFIX.sub("", clean_line(case.subject)))
     subject = re.sub(r"\[\s*\]", "", subject).strip() or case.reference
     return f"Re: {subject} [{case.reference}]"
 
@@ -106,6 +111,9 @@ def send_email(message: Message) -> str:
 def _send(mail: EmailMessage) -> None:
     try:
         mail.send(fail_silently=False)
+    except ValueError as exc:
+        # BadHeaderError or an address Django cannot write: resending cannot help.
+        raise DeliveryError(f"the mail cannot be written: {exc}", permanent=True) from exc
     except smtplib.SMTPRecipientsRefused as exc:
         raise DeliveryError(f"recipient refused: {exc}", permanent=True) from exc
     except smtplib.SMTPResponseException as exc:
@@ -123,7 +131,7 @@ def send_email_notice(notice: Notice) -> str:
     key = re.sub(r"[^A-Za-z0-9.-]", "-", notice.key)
     message_id = f"<{key}@{settings.KEFU_EMAIL_DOMAIN}>"
     mail = EmailMessage(
-        subject=f"{notice.subject} [{notice.reference}]",
+        subject=clean_line(f"{notice.subject} [{notice.reference}]"),
         body=notice.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notice.contact.email],

@@ -213,6 +213,10 @@ class Message(models.Model):
     # Email threading: the Message-IDs this message answers.
     in_reply_to = models.CharField(_("in reply to"), max_length=300, blank=True)
     delivery_status = models.CharField(_("delivery status"), max_length=20, blank=True)
+    # Claims by the delivery task; at KEFU_DELIVERY_MAX_ATTEMPTS the message fails.
+    delivery_attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
+    # Why the latest attempt failed, as the channel put it (shown to the agent).
+    delivery_error = models.CharField(_("delivery error"), max_length=300, blank=True)
     # The coach's reading of a customer's message (assist.engine Reading.to_json()
     # and the lexicon version), and the figures reports count on.
     reading = models.JSONField(_("reading"), null=True, blank=True)
