@@ -79,7 +79,9 @@ def test_project_list_costs_one_query(
     assert len(rows) == 5
 
 
-def test_contact_search_matches_name_organisation_email_and_phone_digits(agent: User) -> None:
+def test_contact_search_by_a_lead_matches_name_organisation_email_and_phone_digits(
+    lead: User,
+) -> None:
     organisation = make_organisation(name="华东物业")
     make_contact(
         organisation=organisation, name="王芳", email="wang@huadong.cn", phone="13812345678"
@@ -87,14 +89,60 @@ def test_contact_search_matches_name_organisation_email_and_phone_digits(agent: 
     make_contact(name="李强", phone="13999990000")
 
     def names(query: str) -> list[str]:
-        return [c.name for c in selectors.contact_list(actor=agent, query=query)]
+        return [c.name for c in selectors.contact_list(actor=lead, query=query)]
 
     assert names("王") == ["王芳"]
     assert names("华东") == ["王芳"]
     assert names("HUADONG") == ["王芳"]
+    assert names("wang@") == ["王芳"]
     assert names("138 1234") == ["王芳"]
     assert names("9999") == ["李强"]
     assert names("13") == []  # too few digits to search phones, and no name matches
+
+
+def test_contact_search_by_an_agent_matches_only_whole_numbers_and_addresses(
+    agent: User,
+) -> None:
+    organisation = make_organisation(name="华东物业")
+    make_contact(
+        organisation=organisation, name="王芳", email="wang@huadong.cn", phone="13812345678"
+    )
+    make_contact(name="李强", phone="+8613999990000")
+
+    def names(query: str) -> list[str]:
+        return [c.name for c in selectors.contact_list(actor=agent, query=query)]
+
+    assert names("王") == ["王芳"]
+    assert names("华东") == ["王芳"]
+    assert names("HUADONG") == ["王芳"]  # the domain, which the mask shows
+    assert names("@huadong.cn") == ["王芳"]
+    assert names("WANG@huadong.cn") == ["王芳"]
+    assert names("138 1234 5678") == ["王芳"]
+    assert names("139-9999-0000") == ["李强"]  # stored with +86
+    assert names("0086 13999990000") == ["李强"]
+    assert names("138 1234") == []
+    assert names("12345678") == []
+    assert names("9999") == []
+    assert names("wang@") == []
+    assert names("wan") == []
+    assert names("ng@huadong.cn") == []
+
+
+def test_organisation_search_by_an_agent_matches_contacts_only_by_whole_numbers(
+    agent: User, lead: User
+) -> None:
+    organisation = make_organisation(name="华东物业")
+    make_contact(organisation=organisation, email="wang@huadong.cn", phone="13812345678")
+
+    def names(actor: User, query: str) -> list[str]:
+        return [o.name for o in selectors.organisation_list(actor=actor, query=query)]
+
+    assert names(agent, "13812345678") == ["华东物业"]
+    assert names(agent, "wang@huadong.cn") == ["华东物业"]
+    assert names(agent, "5678") == []
+    assert names(agent, "wang") == []
+    assert names(lead, "5678") == ["华东物业"]
+    assert names(lead, "wang") == ["华东物业"]
 
 
 def test_tier_filter_and_unknown_tier(agent: User) -> None:

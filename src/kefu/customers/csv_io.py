@@ -150,6 +150,13 @@ class _RowReader:
             return value, True
         return self.checked("phone", validation.clean_phone), False
 
+    def email(self) -> str:
+        """The checked address; a masked one (an export for staff who may not reveal
+        addresses) reads as empty, so it leaves the stored address as it is."""
+        if is_masked(self.cells["email"]):
+            return ""
+        return self.checked("email", validation.clean_email)
+
     def channels(self) -> tuple[str, ...] | None:
         value = self.cells["preferred_channels"]
         if not value:
@@ -184,7 +191,7 @@ class _RowReader:
             title=self.text("title"),
             phone=phone,
             phone_is_masked=phone_is_masked,
-            email=self.checked("email", validation.clean_email),
+            email=self.email(),
             im_handle=self.text("im_handle"),
             language=self.checked("language", validation.clean_language),
             preferred_channels=self.channels(),

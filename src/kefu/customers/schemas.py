@@ -2,24 +2,30 @@
 
 Outputs never carry a full phone or ID number: only ``phone_masked`` and
 ``id_number_masked``. The full values come from ``POST /contacts/{id}/reveal``.
+``email`` is in full only for staff who may reveal personal data, masked for
+everyone else.
 Field values (tier, language, channels, status) are checked by the services,
 so the API and the pages refuse the same things with the same codes.
 """
 
 from datetime import date, datetime, time
-from typing import Literal
+from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
+from kefu.core.models import User
+from kefu.core.roles import Perm
 from kefu.core.schemas import StrictInput
-from kefu.customers.masking import mask_id_number, mask_phone
+from kefu.customers.masking import mask_email, mask_id_number, mask_phone
 from kefu.customers.models import Contact, Project
 
 # -- outputs -------------------------------------------------------------------------------
 
 
 class ContactOut(Schema):
+    """A contact; ``email`` masked unless the caller holds ``REVEAL_PII``."""
+
     id: int
     organisation_id: int | None
     organisation_name: str | None
@@ -35,6 +41,14 @@ class ContactOut(Schema):
     quiet_hours_end: time | None
     is_active: bool
     created_at: datetime
+
+    @staticmethod
+    def resolve_email(obj: Contact, context: dict[str, Any] | None = None) -> str:
+        request = (context or {}).get("request")
+        user = getattr(request, "user", None)
+        if isinstance(user, User) and user.has_role_perm(Perm.REVEAL_PII):
+            return obj.email
+        return mask_email(obj.email)
 
     @staticmethod
     def resolve_phone_masked(obj: Contact) -> str:

@@ -18,7 +18,7 @@ from kefu.core.models import User
 from kefu.core.roles import Perm
 from kefu.customers import csv_io, selectors
 from kefu.customers.errors import CsvImportError, LineError
-from kefu.customers.masking import mask_phone
+from kefu.customers.masking import mask_email, mask_phone
 from kefu.customers.models import Contact, Organisation
 from kefu.customers.services.records import (
     ContactChanges,
@@ -247,7 +247,7 @@ def _contact_cells(contact: Contact, *, full_pii: bool) -> list[str]:
         contact.name,
         contact.title,
         contact.phone if full_pii else mask_phone(contact.phone),
-        contact.email,
+        contact.email if full_pii else mask_email(contact.email),
         contact.im_handle,
         contact.language,
         csv_io.format_channels(contact.preferred_channels),
@@ -258,10 +258,10 @@ def _contact_cells(contact: Contact, *, full_pii: bool) -> list[str]:
 def customers_export_csv(*, actor: User | None, masked: bool = False, at: datetime) -> bytes:
     """Every organisation with its active contacts as a CSV file (``csv_io.render``).
 
-    Phone numbers are masked unless ``actor`` holds ``REVEAL_PII`` and did not
-    ask for ``masked``. An export with full numbers is audit-logged as
-    ``customers.exported_with_pii`` on the actor. ``actor`` None (the operator at
-    the command line, who names no user) always gets masked numbers.
+    Phone numbers and email addresses are masked unless ``actor`` holds
+    ``REVEAL_PII`` and did not ask for ``masked``. An export with full values is
+    audit-logged as ``customers.exported_with_pii`` on the actor. ``actor`` None
+    (the operator at the command line, who names no user) always gets them masked.
     """
     full_pii = actor is not None and actor.has_role_perm(Perm.REVEAL_PII) and not masked
     rows: list[list[str]] = []
@@ -281,6 +281,6 @@ def customers_export_csv(*, actor: User | None, masked: bool = False, at: dateti
             action="customers.exported_with_pii",
             target=actor,
             at=at,
-            after={"rows": len(rows), "fields": ["phone"]},
+            after={"rows": len(rows), "fields": ["phone", "email"]},
         )
     return csv_io.render(rows)

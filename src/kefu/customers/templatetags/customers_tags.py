@@ -26,6 +26,18 @@ def masked_id_number(value: str) -> str:
 
 
 @register.filter
+def masked_email(value: str) -> str:
+    return masking.mask_email(value or "")
+
+
+@register.simple_tag(takes_context=True)
+def contact_email(context: template.Context, contact: Contact) -> str:
+    """The contact's email in full where the page's ``can_reveal`` is set, else masked."""
+    email: str = contact.email
+    return email if context.get("can_reveal") else masking.mask_email(email)
+
+
+@register.filter
 def channel_labels(values: list[str]) -> str:
     labels = dict(Channel.choices)
     return ", ".join(str(labels.get(value, value)) for value in values or [])
