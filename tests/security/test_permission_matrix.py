@@ -183,6 +183,8 @@ PAGES: dict[str, str] = {
     "incidents:send_update_now": "MMMMMMM",
     "incidents:outreach_record": "MMMMMMM",
     "incidents:call_record": "MMMMMMM",
+    "incidents:call_take": "MMMMMMM",
+    "incidents:call_number": "MMMMMMM",
     "incidents:plan": "MMMMMMM",
     "incidents:impact": "MMMMMMM",
     "incidents:meeting": "MMMMMMM",

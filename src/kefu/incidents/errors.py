@@ -24,3 +24,5 @@ class IncidentErrorCode(StrEnum):
     ALREADY_RESOLVED = "incident_already_resolved"
     NO_FONT = "incident_no_cjk_font"
     BAD_INPUT = "incident_bad_input"
+    CALL_TAKEN = "incident_call_taken"
+    NOT_CALL_HOLDER = "incident_not_call_holder"

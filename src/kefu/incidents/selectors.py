@@ -149,7 +149,7 @@ def open_outreach(incident: Incident) -> list[ManualOutreach]:
 def open_call_tasks(incident: Incident) -> list[CallTask]:
     return list(
         CallTask.objects.filter(incident=incident, done_at__isnull=True)
-        .select_related("contact", "delivery__notice")
+        .select_related("contact", "delivery__notice", "held_by")
         .order_by("created_at", "id")
     )
 

@@ -23,6 +23,8 @@ urlpatterns = [
         name="outreach_record",
     ),
     path("<int:incident_id>/calls/<int:call_id>/record", views.call_record, name="call_record"),
+    path("<int:incident_id>/calls/<int:call_id>/take", views.call_take, name="call_take"),
+    path("<int:incident_id>/calls/<int:call_id>/number", views.call_number, name="call_number"),
     path("<int:incident_id>/plans", views.plan, name="plan"),
     path("<int:incident_id>/impacts", views.impact, name="impact"),
     path("<int:incident_id>/meetings", views.meeting, name="meeting"),

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kefu.core.actions import Action, View, record_action
 from kefu.core.errors import DomainError
@@ -93,7 +94,13 @@ def _tags() -> list[str]:
 @login_required
 def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
     actor = _user(request)
-    incident = selectors.access_incident(actor, incident_id)
+    return _incident_page(request, actor, selectors.access_incident(actor, incident_id))
+
+
+def _incident_page(
+    request: HttpRequest, actor: User, incident: Incident, revealed: tuple[int, str] | None = None
+) -> HttpResponse:
+    """The incident page; ``revealed`` is (call task id, full number) just shown to its holder."""
     now = timezone.now()
     notices = selectors.notices_of(incident)
     draft = next(
@@ -142,6 +149,8 @@ def incident_page(request: HttpRequest, incident_id: int) -> HttpResponse:
         "can_waive": actor.has_role_perm(Perm.WAIVE_READINESS),
         "active": "incidents",
         "now": now,
+        "revealed_call": revealed[0] if revealed else None,
+        "revealed_number": revealed[1] if revealed else "",
     }
     return render(request, "incidents/incident.html", context)
 
@@ -253,6 +262,29 @@ def call_record(
     services.call_task_record(
         actor=actor, task=task, outcome=data["outcome"], note=data["note"], at=timezone.now()
     )
+
+
+@incident_action()
+def call_take(
+    request: HttpRequest, *, actor: User, incident: Incident, data: dict[str, Any], call_id: int
+) -> None:
+    task = get_object_or_404(CallTask, pk=call_id, incident=incident)
+    services.call_task_take(actor=actor, task=task, at=timezone.now())
+
+
+@require_POST
+@login_required
+def call_number(request: HttpRequest, incident_id: int, call_id: int) -> HttpResponse:
+    """The full number of a call's contact, for the agent holding the call; audit-logged."""
+    actor = _user(request)
+    incident = selectors.access_incident(actor, incident_id)
+    task = get_object_or_404(
+        CallTask.objects.select_related("contact", "held_by"), pk=call_id, incident=incident
+    )
+    number = services.call_task_number(actor=actor, task=task, at=timezone.now())
+    if getattr(request, "htmx", False):
+        return render(request, "incidents/_call_number.html", {"t": task, "number": number})
+    return _incident_page(request, actor, incident, revealed=(task.pk, number))
 
 
 @incident_action(PlanForm)

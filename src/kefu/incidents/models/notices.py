@@ -163,6 +163,16 @@ class CallTask(models.Model):
     )
     script = models.TextField(_("call script"))
     created_at = models.DateTimeField(_("created at"))
+    # The agent who took the call: the only one who sees the full number.
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("taken by"),
+    )
+    held_at = models.DateTimeField(_("taken at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome, blank=True)
     note = models.TextField(_("note"), blank=True)
     done_by = models.ForeignKey(

@@ -1,5 +1,6 @@
 """Every write of the incidents app."""
 
+from kefu.incidents.services.calls import call_task_number, call_task_take
 from kefu.incidents.services.incidents import (
     evidence_add,
     incident_cancel,
@@ -44,7 +45,9 @@ from kefu.incidents.services.work import (
 )
 
 __all__ = [
+    "call_task_number",
     "call_task_record",
+    "call_task_take",
     "channel_order",
     "deliveries_requeue_stuck",
     "deliveries_send_due",
