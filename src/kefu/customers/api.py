@@ -249,7 +249,7 @@ def customers_import(
 
 @router.get(
     "/customers/export",
-    summary="Organisations and contacts as CSV (phones masked unless you may reveal them)",
+    summary="Organisations and contacts as CSV (phones and emails masked unless you may reveal)",
 )
 def customers_export(request: HttpRequest, query: Query[ExportQuery]) -> HttpResponse:
     now = timezone.now()

@@ -5,7 +5,8 @@ Who may do what:
 - ``Perm.WORK_CASES`` (agents and up) creates and updates organisations,
   contacts and projects;
 - ``Perm.REVEAL_PII`` (team leads and up) reveals a contact's full phone and
-  ID number, and exports them;
+  ID number, sees and searches full email addresses, and exports phones and
+  emails in full;
 - ``Perm.MANAGE_SETTINGS`` or ``Perm.APPROVE_ESCALATIONS`` (team leads,
   managers, administrators) imports a CSV file (``services.transfer``).
 
