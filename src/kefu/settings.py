@@ -365,8 +365,11 @@ if KEFU_SMS_GATEWAY_URL and not KEFU_SMS_GATEWAY_URL.startswith(("http://", "htt
 
 # Fields encrypted at rest (a candidate's national ID): comma-separated Fernet
 # keys, the first encrypts, all decrypt (rotation, see docs/floor.md). Empty: a
-# key derived from the secret key. Also read from KEFU_FIELD_KEY_FILE.
+# key kefu generates into var/field_key (kefu.core.field_keys), separate from the
+# secret key. Also read from KEFU_FIELD_KEY_FILE.
 KEFU_FIELD_KEY = env_str("KEFU_FIELD_KEY", "")
+# Encrypts `kefu backup` archives when set (or --passphrase-file); `kefu restore` needs it.
+KEFU_BACKUP_PASSPHRASE = env_str("KEFU_BACKUP_PASSPHRASE", "")
 
 # Request size limits: Django's defaults, stated on purpose (docs/security.md).
 # Cap the request body at the reverse proxy too (e.g. nginx client_max_body_size 25m).

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, transaction
 
+from kefu.core import field_keys
 from kefu.core.errors import ConflictError, DomainError, PermissionDeniedError
 from kefu.core.models import AuditEntry
 from kefu.core.roles import Role
@@ -229,7 +230,7 @@ def test_key_from_settings_and_rotation(settings: object) -> None:
 
     old = crypto.encrypt("110101199003071234")
     new_key = Fernet.generate_key().decode()
-    old_key = crypto.derived_key(settings.SECRET_KEY).decode()  # type: ignore[attr-defined]
+    old_key = field_keys.generated_key().decode()
     settings.KEFU_FIELD_KEY = f"{new_key},{old_key}"  # type: ignore[attr-defined]
     rotated = crypto.rotate(old)
     settings.KEFU_FIELD_KEY = new_key  # type: ignore[attr-defined]

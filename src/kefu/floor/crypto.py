@@ -1,46 +1,25 @@
-"""Fields encrypted at rest (Fernet). Keys come from settings when used, never at import.
+"""Fields encrypted at rest (Fernet). Keys come from ``kefu.core.field_keys`` when used.
 
-The key is ``settings.KEFU_FIELD_KEY`` when set: one or more Fernet keys
-separated by commas, the first used to encrypt, all tried to decrypt, which is
-how a key is rotated (see docs/floor.md). Without it, a key is derived from
-``SECRET_KEY`` with HKDF-SHA256 under a fixed label, so changing ``SECRET_KEY``
-without setting ``KEFU_FIELD_KEY`` to the old derived key first makes old
-values unreadable.
+The first configured key encrypts, every one decrypts, which is how a key is
+rotated (docs/floor.md). Without ``KEFU_FIELD_KEY`` the key is the one kefu
+generated into ``VAR_DIR/field_key``, separate from ``SECRET_KEY``.
 """
 
 from __future__ import annotations
 
-import base64
-
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
 
-HKDF_INFO = b"kefu.floor.field-encryption.v1"
+from kefu.core.field_keys import configured_keys, derived_key
+
+__all__ = ["UndecryptableError", "decrypt", "derived_key", "encrypt", "rotate"]
 
 
 class UndecryptableError(ValueError):
     """The ciphertext was made with a key that is no longer configured."""
 
 
-def derived_key(secret: str) -> bytes:
-    """The Fernet key HKDF derives from ``secret`` (urlsafe base64, 32 bytes)."""
-    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=HKDF_INFO).derive(
-        secret.encode()
-    )
-    return base64.urlsafe_b64encode(raw)
-
-
-def _keys() -> list[bytes]:
-    configured = getattr(settings, "KEFU_FIELD_KEY", None)
-    if configured:
-        return [part.strip().encode() for part in str(configured).split(",") if part.strip()]
-    return [derived_key(settings.SECRET_KEY)]
-
-
 def _fernet() -> MultiFernet:
-    return MultiFernet([Fernet(key) for key in _keys()])
+    return MultiFernet([Fernet(key) for key in configured_keys()])
 
 
 def encrypt(value: str) -> str:
