@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from kefu.core.schemas import PatchInput, StrictInput
+from kefu.core.schemas import StrictInput
 
 
 class CaseOut(Schema):
@@ -65,7 +65,7 @@ class CaseOpenIn(StrictInput):
     project_id: int | None = None
 
 
-class CasePatchIn(PatchInput):
+class CasePatchIn(StrictInput):
     version: int
     subject: str | None = Field(None, min_length=1, max_length=300)
     priority: Literal["low", "normal", "high", "urgent"] | None = None
