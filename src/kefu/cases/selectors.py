@@ -34,8 +34,8 @@ def visible_cases(actor: User) -> QuerySet[Case]:
     return cases.filter(Q(is_confidential=False) | Q(department_id=actor.department_id))
 
 
-def _access(actor: User, **lookup: object) -> Case:
-    authorize(actor, Perm.WORK_CASES)
+def _access(actor: User, perm: Perm, **lookup: object) -> Case:
+    authorize(actor, perm)
     case = (
         visible_cases(actor)
         .select_related("contact", "organisation", "project", "owner", "team", "department")
@@ -47,14 +47,21 @@ def _access(actor: User, **lookup: object) -> Case:
     return case
 
 
-def access_case(actor: User, case_id: int) -> Case:
-    """The case, if ``actor`` may see it; else ``case_not_found`` (no existence leak)."""
-    return _access(actor, pk=case_id)
+def access_case(actor: User, case_id: int, *, perm: Perm = Perm.WORK_CASES) -> Case:
+    """The case, if ``actor`` holds ``perm`` and may see it (``visible_cases``); else
+    ``case_not_found``, whether the case is missing or hidden (no existence leak).
+
+    Every page and API handler that names a case by id fetches it here (a test
+    refuses direct ``Case.objects`` lookups in views and APIs). ``perm`` is what
+    the caller is about to do: working the case by default, ``SCORE_QUALITY`` for
+    an inspector's scorecard.
+    """
+    return _access(actor, perm, pk=case_id)
 
 
-def access_case_by_reference(actor: User, reference: str) -> Case:
+def access_case_by_reference(actor: User, reference: str, *, perm: Perm = Perm.WORK_CASES) -> Case:
     """As ``access_case``, by the case's reference (KF-2026-000123)."""
-    return _access(actor, reference=reference)
+    return _access(actor, perm, reference=reference)
 
 
 @dataclass(frozen=True)

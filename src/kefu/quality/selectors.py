@@ -10,9 +10,8 @@ from datetime import datetime
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kefu.cases.errors import CaseErrorCode
 from kefu.cases.models import Case, Message
-from kefu.cases.selectors import visible_cases
+from kefu.cases.selectors import access_case, visible_cases
 from kefu.core.authz import authorize
 from kefu.core.errors import NotFoundError
 from kefu.core.models import User
@@ -34,16 +33,7 @@ from kefu.quality.pareto import ParetoRow, pareto
 
 def case_for_scoring(actor: User, case_id: int) -> Case:
     """A case an inspector may score (visible to them); else not found."""
-    authorize(actor, Perm.SCORE_QUALITY)
-    case = (
-        visible_cases(actor)
-        .select_related("contact", "owner", "team", "department")
-        .filter(pk=case_id)
-        .first()
-    )
-    if case is None:
-        raise NotFoundError(CaseErrorCode.NOT_FOUND, _("No such case."))
-    return case
+    return access_case(actor, case_id, perm=Perm.SCORE_QUALITY)
 
 
 def case_for_reference(actor: User, reference: str) -> Case:
