@@ -31,6 +31,7 @@ class SmsRequest:
 class _GatewayState:
     requests: list[SmsRequest] = field(default_factory=list)
     down: bool = False
+    refused: int = 0
     stall_after: int | None = None
     stalled: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
@@ -57,6 +58,8 @@ class SmsGateway:
                 length = int(self.headers.get("Content-Length") or 0)
                 payload = json.loads(self.rfile.read(length) or b"{}")
                 if state.down:
+                    with state.lock:
+                        state.refused += 1
                     self._answer(503, {"error": "gateway down"})
                     return
                 request = SmsRequest(
@@ -105,6 +108,12 @@ class SmsGateway:
                 seen.add(request.client_reference)
             texts.append(request)
         return texts
+
+    @property
+    def refused(self) -> int:
+        """How many requests met a 503 while the gateway was down."""
+        with self.state.lock:
+            return self.state.refused
 
     def set_down(self, down: bool) -> None:
         self.state.down = down
