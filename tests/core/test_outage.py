@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from io import StringIO
@@ -11,10 +13,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory, override_settings
 
 from kefu.core.models import User
 from kefu.core.tasks import notification_email
+from kefu.core.views import server_error
 from tests.core.dead_database import dead_connection
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +160,44 @@ def test_healthz_refuses_an_unknown_check_and_says_which_are_known() -> None:
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_check"
     assert "expected 'database'" in response.json()["message"]
+
+
+def test_healthz_reads_the_lag_of_the_rq_queue(monkeypatch: pytest.MonkeyPatch) -> None:
+    import redis
+
+    url = os.environ.get("KEFU_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Redis is not reachable at {url}; CI needs it")
+        pytest.skip(f"Redis is not reachable at {url}")
+    import django_rq
+
+    queue_name = f"kefu-health-{uuid.uuid4().hex[:8]}"
+    tasks = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [queue_name]}}
+    with override_settings(
+        TASKS=tasks, RQ_QUEUES={queue_name: {"URL": url}}, TASKS_BACKEND="redis"
+    ):
+        try:
+            _ticked(T0 + timedelta(minutes=9))
+            with time_machine.travel(T0, tick=False):
+                notification_email.using(queue_name=queue_name).enqueue(notification_id=1)
+            with time_machine.travel(T0 + timedelta(minutes=4), tick=False):
+                response = Client().get("/healthz")
+        finally:
+            django_rq.get_queue(queue_name).delete(delete_jobs=True)
+
+    assert response.status_code == 200
+    assert response.json()["queue"] == {"ok": True, "detail": "", "lag_seconds": 240.0}
+
+
+def test_an_error_other_than_the_database_stays_django_s_500() -> None:
+    request = RequestFactory().get("/cases/")
+    try:
+        raise RuntimeError("a bug")
+    except RuntimeError:
+        response = server_error(request)
+
+    assert response.status_code == 500
+    assert "Retry-After" not in response

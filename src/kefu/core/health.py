@@ -66,13 +66,17 @@ def _oldest_queued(now: datetime) -> datetime | None:
     if settings.TASKS_BACKEND == "redis":
         import django_rq
 
-        queue = django_rq.get_queue("default")
-        for job_id in queue.get_job_ids(0, 4):
-            job = queue.fetch_job(job_id)
-            if job is not None and job.enqueued_at is not None:
-                queued = job.enqueued_at
-                return queued if queued.tzinfo else queued.replace(tzinfo=UTC)
-        return None
+        found: list[datetime] = []
+        for name in settings.TASKS["default"].get("QUEUES", ["default"]):
+            queue = django_rq.get_queue(name)
+            # The head of the queue is the oldest; a job may vanish while looking.
+            for job_id in queue.get_job_ids(0, 4):
+                job = queue.fetch_job(job_id)
+                if job is not None and job.enqueued_at is not None:
+                    queued = job.enqueued_at
+                    found.append(queued if queued.tzinfo else queued.replace(tzinfo=UTC))
+                    break
+        return min(found, default=None)
     return None  # Tasks run inline: there is no queue.
 
 
