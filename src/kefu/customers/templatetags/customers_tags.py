@@ -25,11 +25,6 @@ def masked_id_number(value: str) -> str:
     return masking.mask_id_number(value or "")
 
 
-@register.filter
-def masked_email(value: str) -> str:
-    return masking.mask_email(value or "")
-
-
 @register.simple_tag(takes_context=True)
 def contact_email(context: template.Context, contact: Contact) -> str:
     """The contact's email in full where the page's ``can_reveal`` is set, else masked."""
