@@ -34,6 +34,8 @@ API: dict[str, str] = {
     "GET /api/v1/teams": "UAAAAAA",
     "GET /api/v1/audit": "UFFFFAA",
     "GET /api/v1/calendar/due": "UAAAAAA",
+    "GET /api/v1/tokens": "UAAAAAA",
+    "POST /api/v1/tokens/{prefix}/revoke": "UNNNNNN",
     "GET /api/v1/organisations": "UAAAAAA",
     "POST /api/v1/organisations": "UAAAAAA",
     "GET /api/v1/organisations/{organisation_id}": "UAAAAAA",

@@ -8,10 +8,18 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core import calendar_overrides
+from kefu.core import calendar_overrides, services
 from kefu.core.calendar import REGIONS
 from kefu.core.forms import ThrottledAdminAuthenticationForm
-from kefu.core.models import AuditEntry, CalendarOverride, Department, ScheduledJob, Team, User
+from kefu.core.models import (
+    ApiToken,
+    AuditEntry,
+    CalendarOverride,
+    Department,
+    ScheduledJob,
+    Team,
+    User,
+)
 
 # /admin/login/ counts failures with the normal sign-in (docs/security.md).
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -28,6 +36,34 @@ class UserAdmin(DjangoUserAdmin[User]):
             {"fields": ("display_name", "role", "department", "team", "language", "phone")},
         ),
     )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    """Tokens are issued by ``kefu api-token create``; here they are only seen and revoked."""
+
+    list_display = ["prefix", "user", "name", "created_at", "expires_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["prefix", "user__username", "name"]
+    fields = readonly_fields = (
+        *("prefix", "user", "name"),
+        *("created_at", "expires_at", "last_used_at", "revoked_at"),
+    )
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected API tokens"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        actor = request.user if isinstance(request.user, User) else None
+        at = timezone.now()
+        for token in queryset:
+            services.api_token_revoke(actor=actor, token=token, at=at)
+        self.message_user(request, _("The selected tokens are revoked."))
 
 
 @admin.register(Department)

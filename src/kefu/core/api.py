@@ -1,19 +1,19 @@
 """The core router: who am I, staff, departments and teams, the audit log, the calendar."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Query, Router
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from kefu.core import calendar as business_calendar
 from kefu.core import selectors, services
 from kefu.core.calendar_overrides import holiday_region
 from kefu.core.errors import DomainError
-from kefu.core.models import AuditEntry, Department, Team, User
+from kefu.core.models import ApiToken, AuditEntry, Department, Team, User
 from kefu.core.pagination import BoundedLimitOffsetPagination
 from kefu.core.requests import request_user as actor_of
 from kefu.core.schemas import (
@@ -91,3 +91,30 @@ def calendar_due(request: HttpRequest, query: Query[DueQuery]) -> dict[str, obje
             CalendarErrorCode.INVALID_CALENDAR, _("%(reason)s"), reason=str(exc)
         ) from exc
     return {"due_at": due}
+
+
+class TokenOut(Schema):
+    prefix: str
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+@router.get("/tokens", response=list[TokenOut], summary="The signed-in user's API tokens")
+def tokens(request: HttpRequest) -> list[ApiToken]:
+    """Never the secrets: only what names a token (its prefix) and its dates."""
+    return list(actor_of(request).api_tokens.all())
+
+
+@router.post(
+    "/tokens/{prefix}/revoke",
+    response=TokenOut,
+    summary="Revoke an API token (its owner, or a token manager)",
+)
+def token_revoke(request: HttpRequest, prefix: str) -> ApiToken:
+    """The token answers 401 from its next request on; revoking twice changes nothing."""
+    return services.api_token_revoke_by_prefix(
+        actor=actor_of(request), prefix=prefix, at=timezone.now()
+    )

@@ -30,6 +30,8 @@ class CoreErrorCode(StrEnum):
     UNKNOWN_USER = "unknown_user"
     TOO_MANY_FAILURES = "too_many_login_failures"
     UNKNOWN_NOTIFICATION = "unknown_notification"
+    UNKNOWN_TOKEN = "unknown_token"  # noqa: S105  (an error code, not a secret)
+    INVALID_EXPIRY = "invalid_token_expiry"
 
 
 def user_set_language(*, actor: User, language: str, at: datetime) -> User:
@@ -67,21 +69,52 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+MAX_TOKEN_DAYS = 3650
+
+
 @transaction.atomic
-def api_token_create(*, actor: User | None, user: User, name: str, at: datetime) -> IssuedToken:
+def api_token_create(
+    *,
+    actor: User | None,
+    user: User,
+    name: str,
+    at: datetime,
+    expires_in_days: int | None = None,
+) -> IssuedToken:
     """Issue a new API token for ``user``; the secret is returned once, never stored.
 
     ``actor`` None means the operator at the command line; otherwise the actor
-    must be the user themself or hold ``MANAGE_TOKENS``.
+    must be the user themself or hold ``MANAGE_TOKENS``. With
+    ``expires_in_days`` the token stops working that many days after ``at``;
+    without, it works until revoked.
     """
     if actor is not None and actor.pk != user.pk:
         authorize(actor, Perm.MANAGE_TOKENS)
+    if expires_in_days is not None and not 1 <= expires_in_days <= MAX_TOKEN_DAYS:
+        raise DomainError(
+            CoreErrorCode.INVALID_EXPIRY,
+            _("A token expires after 1 to %(max)s days (got %(days)s)."),
+            max=MAX_TOKEN_DAYS,
+            days=expires_in_days,
+        )
+    expires_at = at + timedelta(days=expires_in_days) if expires_in_days else None
     prefix = secrets.token_hex(TOKEN_PREFIX_LENGTH // 2)
     secret = f"kefu_{prefix}_{secrets.token_urlsafe(32)}"
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=prefix, digest=_digest(secret), created_at=at
+        user=user,
+        name=name,
+        prefix=prefix,
+        digest=_digest(secret),
+        created_at=at,
+        expires_at=expires_at,
     )
-    audit_record(actor=actor, action="api_token.created", target=token, at=at, after={"name": name})
+    audit_record(
+        actor=actor,
+        action="api_token.created",
+        target=token,
+        at=at,
+        after={"name": name, "expires_at": expires_at.isoformat() if expires_at else None},
+    )
     return IssuedToken(token=token, secret=secret)
 
 
@@ -93,6 +126,7 @@ def api_token_authenticate(*, secret: str, at: datetime) -> User | None:
         return None
     token = (
         ApiToken.objects.select_related("user")
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=at))
         .filter(prefix=parts[1], revoked_at__isnull=True)
         .first()
     )
@@ -106,15 +140,36 @@ def api_token_authenticate(*, secret: str, at: datetime) -> User | None:
     return token.user
 
 
-def api_token_revoke(*, actor: User, token: ApiToken, at: datetime) -> ApiToken:
-    """Revoke ``token``; its owner or a token manager may do it."""
-    if actor.pk != token.user_id:
+def api_token_revoke(*, actor: User | None, token: ApiToken, at: datetime) -> ApiToken:
+    """Revoke ``token`` for good; its owner or a token manager may do it.
+
+    ``actor`` None means the operator at the command line. Revoking a revoked
+    token changes nothing. The token answers 401 from its next request on.
+    """
+    if actor is not None and actor.pk != token.user_id:
         authorize(actor, Perm.MANAGE_TOKENS)
-    if token.revoked_at is None:
+    # Compare-and-swap: two revocations at once record one.
+    if ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=at):
         token.revoked_at = at
-        token.save(update_fields=["revoked_at"])
         audit_record(actor=actor, action="api_token.revoked", target=token, at=at)
+    else:
+        token.refresh_from_db(fields=["revoked_at"])
     return token
+
+
+def api_token_revoke_by_prefix(*, actor: User | None, prefix: str, at: datetime) -> ApiToken:
+    """Revoke the token whose public prefix is ``prefix`` (as ``kefu api-token list`` shows).
+
+    A token the actor may not manage answers as a missing one.
+    """
+    token = ApiToken.objects.filter(prefix=prefix.strip().lower()).first()
+    if token is None or (
+        actor is not None
+        and actor.pk != token.user_id
+        and not actor.has_role_perm(Perm.MANAGE_TOKENS)
+    ):
+        raise NotFoundError(CoreErrorCode.UNKNOWN_TOKEN, _("No such API token."))
+    return api_token_revoke(actor=actor, token=token, at=at)
 
 
 @transaction.atomic
