@@ -368,4 +368,6 @@ def test_answers_csv_is_formula_guarded_and_still_reads_back(
     cells = next(iter(csv.reader(io.StringIO(exported.splitlines()[1]))))
     assert cells[1] == "'" + hostile
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
-    assert list(analysis.kano_analyse(exported).result) == [hostile]
+    result = analysis.kano_analyse(exported).result
+    assert result is not None
+    assert list(result) == [hostile]

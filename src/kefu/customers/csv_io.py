@@ -80,14 +80,54 @@ class UndecodableFileError(Exception):
         self.line = line
 
 
+class MixedEncodingError(UndecodableFileError):
+    """Some lines are UTF-8 and others GBK: ``line`` is the first that differs from
+    ``first_line``, the first line with Chinese text, whose encoding is ``first_encoding``."""
+
+    def __init__(self, line: int, *, first_line: int, first_encoding: str) -> None:
+        super().__init__(line)
+        self.first_line = first_line
+        self.first_encoding = first_encoding
+
+
+def _line_encoding(line: bytes) -> str | None:
+    """None for a plain ASCII line, else ``UTF-8`` when it reads as UTF-8, else ``GBK``."""
+    if line.isascii():
+        return None
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return "GBK"
+    return "UTF-8"
+
+
+def _check_one_encoding(data: bytes) -> None:
+    """Raise ``MixedEncodingError`` when UTF-8 and GBK lines are mixed in ``data``.
+
+    A file saved partly by one program and partly by another would otherwise be
+    read whole as GB18030 (which accepts almost any bytes) and stored as mojibake.
+    """
+    first: tuple[int, str] | None = None
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        encoding = _line_encoding(line.removeprefix(b"\xef\xbb\xbf") if number == 1 else line)
+        if encoding is None:
+            continue
+        if first is None:
+            first = (number, encoding)
+        elif encoding != first[1]:
+            raise MixedEncodingError(number, first_line=first[0], first_encoding=first[1])
+
+
 def decode(data: bytes) -> str:
     """The text of an uploaded file: UTF-8 (a BOM is dropped) or else GB18030.
 
-    Raises ``UndecodableFileError`` with the line of the first byte neither reads.
+    Raises ``MixedEncodingError`` when some lines are UTF-8 and others GBK, and
+    ``UndecodableFileError`` with the line of the first byte neither reads.
     """
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
+        _check_one_encoding(data)
         try:
             return data.decode("gb18030")
         except UnicodeDecodeError:

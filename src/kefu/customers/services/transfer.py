@@ -228,6 +228,12 @@ def customers_import_csv(*, actor: User | None, data: bytes, at: datetime) -> Im
         raise CsvImportError([LineError(1, _("The file is larger than 5 MB; split it."))])
     try:
         text = csv_io.decode(data)
+    except csv_io.MixedEncodingError as exc:
+        message = _(
+            "Line %(line)s is not in the encoding of line %(first)s (%(encoding)s): the file "
+            "mixes UTF-8 and GBK. Save the whole file once as UTF-8 and import it again."
+        ) % {"line": exc.line, "first": exc.first_line, "encoding": exc.first_encoding}
+        raise CsvImportError([LineError(exc.line, message)]) from None
     except csv_io.UndecodableFileError as exc:
         raise CsvImportError(
             [LineError(exc.line, _("The file is neither UTF-8 nor GBK/GB18030 text."))]
