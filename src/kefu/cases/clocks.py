@@ -59,6 +59,8 @@ def sla_due(job: ScheduledJob, now: datetime) -> None:
         pk=job.payload["case_id"]
     )
     current = getattr(case, _DUE_FIELD[target])
+    if target == "first_response" and case.first_response_at is not None:
+        return  # Met: the due time stays on the case for the record only.
     if not case.is_open or case.sla_paused_at is not None or current != due_at or due_at > now:
         return
     try:

@@ -85,6 +85,8 @@ class CaseClock:
     messages: list[Message]
     policy: rules.PolicyTargets | None
     due: rules.SlaDue = field(default_factory=lambda: rules.SlaDue(None, None, None))
+    # The first response's due time from the opening, kept once the reply met it.
+    first_due: datetime | None = None
     breaches: list[tuple[str, datetime]] = field(default_factory=list)
     jobs: list[tuple[str, datetime]] = field(default_factory=list)
 
@@ -108,10 +110,12 @@ def _replay(clock: CaseClock, calendars: Calendars) -> None:
     policy, case = clock.policy, clock.case
     if policy is None:
         clock.due = rules.SlaDue(None, None, None)
+        clock.first_due = None
         return
     due = calendars.compute(
         case.team, lambda cal: rules.due_on_open(policy, opened_at=case.created_at, calendar=cal)
     )
+    clock.first_due = due.first_response
     for message in clock.messages:
         if message.direction == Message.Direction.OUTBOUND:
             due = calendars.compute(case.team, partial(_after_reply, policy, due, message))
@@ -275,15 +279,20 @@ def _settle(clock: CaseClock, morning: datetime, staffing: _Ladder) -> None:
     """Write the clocks onto the unsaved case; note its breaches and due rows."""
     case, due = clock.case, clock.due
     case.sla_policy_id = clock.policy.key if clock.policy else None
-    case.first_response_due_at = due.first_response
+    answered = case.first_response_at is not None
+    # As the desk keeps it: once met, the first response's due time stays for the record.
+    case.first_response_due_at = clock.first_due if answered else due.first_response
     case.next_update_due_at = due.next_update
     case.resolution_due_at = due.resolution
     case.sla_due_at = None
     if clock.policy is None:
         return
     if case.status in (Case.Status.RESOLVED, Case.Status.CLOSED):
-        # As sla_stop leaves them: the resolution target stays for the record.
-        case.first_response_due_at = case.next_update_due_at = None
+        # As sla_stop leaves them: the resolution target (and a first response
+        # made, with its due time) stay for the record.
+        case.next_update_due_at = None
+        if not answered:
+            case.first_response_due_at = None
         return
     if case.status == Case.Status.WAITING_CUSTOMER:
         outbound = [

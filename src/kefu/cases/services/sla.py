@@ -56,8 +56,10 @@ def _policy_for(case: Case) -> sla.PolicyTargets | None:
 
 
 def _current(case: Case) -> sla.SlaDue:
+    """The running due times: the first response stops running once it was made
+    (``first_response_at``); its due time stays on the case for the record."""
     return sla.SlaDue(
-        first_response=case.first_response_due_at,
+        first_response=case.first_response_due_at if case.first_response_at is None else None,
         next_update=case.next_update_due_at,
         resolution=case.resolution_due_at,
     )
@@ -70,13 +72,19 @@ def _compute(case: Case, compute: Callable[[BusinessCalendar], sla.SlaDue]) -> s
     return compute(team_calendar(case.team))
 
 
-def _fields(due: sla.SlaDue) -> dict[str, Any]:
-    return {
+def _fields(due: sla.SlaDue, case: Case | None = None, *, answered: bool = False) -> dict[str, Any]:
+    """The case fields of ``due``. Once the first response is made (``answered``,
+    or ``case.first_response_at`` set) its due time is kept, never cleared: the
+    service level compares the two (``kefu.quality.metrics``)."""
+    fields = {
         "first_response_due_at": due.first_response,
         "next_update_due_at": due.next_update,
         "resolution_due_at": due.resolution,
         "sla_due_at": due.earliest,
     }
+    if answered or (case is not None and case.first_response_at is not None):
+        del fields["first_response_due_at"]
+    return fields
 
 
 def _schedule(case: Case, due: sla.SlaDue, *, at: datetime, new: bool = False) -> None:
@@ -130,7 +138,7 @@ def sla_after_reply(case: Case, *, at: datetime) -> dict[str, Any]:
         case, lambda cal: sla.due_after_reply(policy, _current(case), replied_at=at, calendar=cal)
     )
     _schedule(case, due, at=at)
-    return _fields(due)
+    return _fields(due, answered=True)
 
 
 def sla_tighten(case: Case, *, at: datetime) -> dict[str, Any]:
@@ -141,7 +149,7 @@ def sla_tighten(case: Case, *, at: datetime) -> dict[str, Any]:
         return {}
     due = _compute(case, lambda cal: sla.due_tightened(policy, _current(case), at=at, calendar=cal))
     _schedule(case, due, at=at)
-    return {"sla_policy_id": policy.key, **_fields(due)}
+    return {"sla_policy_id": policy.key, **_fields(due, case)}
 
 
 def sla_pause(case: Case, *, at: datetime) -> dict[str, Any]:
@@ -164,7 +172,7 @@ def sla_resume(case: Case, *, at: datetime) -> dict[str, Any]:
         ),
     )
     _schedule(case, due, at=at)
-    return {"sla_paused_at": None, **_fields(due)}
+    return {"sla_paused_at": None, **_fields(due, case)}
 
 
 def sla_reopen(case: Case, *, at: datetime) -> dict[str, Any]:
@@ -174,13 +182,17 @@ def sla_reopen(case: Case, *, at: datetime) -> dict[str, Any]:
         return {}
     due = _compute(case, lambda cal: sla.due_on_reopen(policy, reopened_at=at, calendar=cal))
     _schedule(case, due, at=at)
-    return {"sla_paused_at": None, **_fields(due)}
+    return {"sla_paused_at": None, **_fields(due, case)}
 
 
 def sla_stop(case: Case, *, at: datetime) -> dict[str, Any]:
-    """Resolved or closed: no clock runs any more."""
+    """Resolved or closed: no clock runs any more. A first response made keeps its
+    due time for the record; one never made is dropped (it was not needed)."""
     _schedule(case, sla.SlaDue(None, None, None), at=at)
-    return {"sla_due_at": None, "next_update_due_at": None, "first_response_due_at": None}
+    fields: dict[str, Any] = {"sla_due_at": None, "next_update_due_at": None}
+    if case.first_response_at is None:
+        fields["first_response_due_at"] = None
+    return fields
 
 
 def sla_retime_for_calendar(
@@ -213,12 +225,12 @@ def sla_retime_for_calendar(
             due = sla.due_retimed(current, since=since, old=old, new=new, changed=changed)
             if due == current:
                 continue
-            fields = _fields(due)
+            fields = _fields(due, case)
             if case.sla_paused_at is not None:
                 fields.pop("sla_due_at")  # no clock runs while paused
             updated = Case.objects.filter(
                 pk=case.pk,
-                first_response_due_at=current.first_response,
+                first_response_due_at=case.first_response_due_at,
                 next_update_due_at=current.next_update,
                 resolution_due_at=current.resolution,
             ).update(**fields)
