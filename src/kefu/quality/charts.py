@@ -137,22 +137,29 @@ def scatter(
 
 
 def bars(
-    labels: Sequence[str], values: Sequence[float], *, title: str, desc: str, unit: str = ""
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    *,
+    title: str,
+    desc: str,
+    unit: str = "",
 ) -> str:
-    """Horizontal bars, one per label, with the value written at the end."""
+    """Horizontal bars, one per label, with the value written at the end; a value
+    of None (nothing to measure, e.g. a rate over 0 calls) draws no bar and "—"."""
     row, left, width = 26, 170, 560
     height = row * max(len(labels), 1) + 20
-    top = max([*values, 0.0]) or 1.0
+    top = max([*(v for v in values if v is not None), 0.0]) or 1.0
     parts = [_open(width, height, title, desc)]
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = 10 + i * row
-        length = (width - left - 70) * max(value, 0) / top
+        length = (width - left - 70) * max(value or 0.0, 0) / top
         parts.append(_text(left - 8, y + 15, label, anchor="end"))
         parts.append(
             f'<rect x="{left}" y="{y + 3}" width="{length:.1f}" height="{row - 8}" '
             f'fill="{ACCENT}"/>'
         )
-        parts.append(_text(left + length + 6, y + 15, f"{_fmt(value)}{unit}", anchor="start"))
+        shown = "—" if value is None else f"{_fmt(value)}{unit}"
+        parts.append(_text(left + length + 6, y + 15, shown, anchor="start"))
     parts.append("</svg>")
     return "".join(parts)
 

@@ -25,7 +25,7 @@ from kefu.quality.models import (
     SurveyCursor,
     WhyStep,
 )
-from kefu.quality.services.scoring import weighted_total
+from kefu.quality.services.scoring import qa_scored_agent, weighted_total
 from kefu.quality.services.surveys import LINK_LIFETIME
 
 SEED = 6
@@ -88,7 +88,7 @@ def _scorecards(resolved: list[Case], rng: random.Random, at: datetime) -> None:
         values = {c.code: rng.randint(3, 5) for c in criteria}
         score = QaScore.objects.create(
             case=case,
-            agent_id=case.owner_id,
+            agent=qa_scored_agent(case),
             inspector=inspector,
             total=weighted_total(values, criteria),
             feedback="开场问候和确认需求做得好；结束前请复述下一步和时间。",

@@ -98,5 +98,6 @@ def to_pdf(figures: Insights, *, title: str) -> bytes:
     pdf.set_font("cjk", size=10)
     for label, value in rows(figures):
         pdf.cell(110, 7, label, border="B")
-        pdf.cell(0, 7, value, border="B", new_x="LMARGIN", new_y="NEXT")
+        # Nothing measured reads "—" on paper (the CSV leaves the cell empty).
+        pdf.cell(0, 7, value or "—", border="B", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -37,8 +37,9 @@ def _period(request: HttpRequest) -> tuple[int, datetime, datetime]:
     return int(days), end - timedelta(days=int(days)), end
 
 
-def _pct(value: float | None) -> float:
-    return round(value * 100, 1) if value is not None else 0.0
+def _pct(value: float | None) -> float | None:
+    """A share as a percentage; None (nothing measured, "—") stays None, never 0 %."""
+    return round(value * 100, 1) if value is not None else None
 
 
 def dashboard_charts(figures: Insights) -> dict[str, str]:

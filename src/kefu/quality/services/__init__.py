@@ -3,7 +3,12 @@
 from kefu.quality.services.alarms import warnings_evaluate
 from kefu.quality.services.digest import digest_send
 from kefu.quality.services.rootcause import root_cause_record
-from kefu.quality.services.scoring import qa_calibration_open, qa_pre_scores, qa_score_case
+from kefu.quality.services.scoring import (
+    qa_calibration_open,
+    qa_pre_scores,
+    qa_score_case,
+    qa_scored_agent,
+)
 from kefu.quality.services.surveys import (
     LinkState,
     survey_answer,
@@ -20,6 +25,7 @@ __all__ = [
     "qa_calibration_open",
     "qa_pre_scores",
     "qa_score_case",
+    "qa_scored_agent",
     "root_cause_record",
     "survey_answer",
     "survey_for_token",

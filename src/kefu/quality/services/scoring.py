@@ -64,6 +64,32 @@ def _flag(draft: Any, name: str) -> bool:
     return bool(value)
 
 
+def _scored_replies(case: Case) -> list[tuple[int, str]]:
+    """(author id, body) of the agents' replies a scorecard reads, newest first."""
+    return list(
+        Message.objects.filter(
+            case=case, direction=Message.Direction.OUTBOUND, author__isnull=False
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("author_id", "body")[:PRE_SCORE_MESSAGES]
+    )
+
+
+def qa_scored_agent(case: Case) -> User | None:
+    """The agent a scorecard of ``case`` is for: the author of most of the replies it
+    reads (a tie goes to the one who wrote the newest of them), not whoever owns
+    the case now; the owner only where no agent wrote to the customer."""
+    replies = _scored_replies(case)
+    if not replies:
+        return case.owner
+    counts: dict[int, int] = {}
+    for author_id, _body in replies:
+        counts[author_id] = counts.get(author_id, 0) + 1
+    # ``replies`` is newest first and max() keeps the first of equals.
+    author_id = max(counts, key=lambda pk: counts[pk])
+    return User.objects.get(pk=author_id)
+
+
 def qa_pre_scores(case: Case) -> dict[str, int | None]:
     """Automatic pre-scores (1-5) per criterion code; None where nothing can be judged.
 
@@ -82,13 +108,7 @@ def qa_pre_scores(case: Case) -> dict[str, int | None]:
     if coach is None:
         return scores
     coach_draft, active_lexicon = coach
-    bodies = list(
-        Message.objects.filter(
-            case=case, direction=Message.Direction.OUTBOUND, author__isnull=False
-        )
-        .order_by("-created_at")
-        .values_list("body", flat=True)[:PRE_SCORE_MESSAGES]
-    )
+    bodies = [body for _author, body in _scored_replies(case)]
     if not bodies:
         return scores
     lexicon = active_lexicon()
@@ -148,7 +168,7 @@ def qa_score_case(
         with transaction.atomic():
             score = QaScore.objects.create(
                 case=case,
-                agent=case.owner,
+                agent=qa_scored_agent(case),
                 inspector=actor,
                 calibration=calibration,
                 total=weighted_total(values, criteria),
