@@ -103,6 +103,7 @@ class _Draft:
     def __init__(self, text: str, lexicon: Lexicon, language: str) -> None:
         self.text = text
         self.lexicon = lexicon
+        self.language = language
         self.ui = _ui(language)
         read = language_of(text)
         self.lang = {"en": "en", "zh": "zh", "mixed": "zh"}.get(read, self.ui)
@@ -262,6 +263,8 @@ def _judged(draft: _Draft, label: str, list_name: str, found: list[Flag]) -> lis
     flag on the sentence that weighs most (with the list's explanation and the generic
     rewrite hint of the data files, if any). ``negative_phrasing`` only where
     ``phrasing_gate`` lets it."""
+    if found and label == "negative_phrasing":
+        return _refusals_kept(draft, label, found)
     gate = model_gate(label, draft.text, draft.lexicon)
     if not _second_opinion(draft, label, bool(found), gate):
         return []
@@ -283,6 +286,40 @@ def _judged(draft: _Draft, label: str, list_name: str, found: list[Flag]) -> lis
         suggestion = draft.text[start:end] + addition if addition else None
         return [Flag(label, start, end, message, suggestion)]
     return [Flag(label, start, end, message, draft.addition(label))]
+
+
+def _refusals_kept(draft: _Draft, label: str, found: list[Flag]) -> list[Flag]:
+    """The list's refusals unless the model is sure the draft is no refusal. Only
+    an alternative excuses a refusal (in its own sentence ``_span_flags`` left it
+    out already), so the model judges the draft without its other sentences that
+    only promise a time: "这个我们做不到。明天下午5点前给您回复。" stays a refusal
+    (docs/assist.md)."""
+    text = draft.text
+    spans = _sentences(text)
+    kept = []
+    for flag in found:
+        parts = []
+        for start, end in spans:
+            sentence = text[start:end]
+            own = start <= flag.start < end
+            if own or not _only_a_time(sentence, draft.lexicon):
+                parts.append(sentence)
+        judged = (
+            draft
+            if len(parts) == len(spans)
+            else _Draft("".join(parts), draft.lexicon, draft.language)
+        )
+        if _second_opinion(judged, label, True):
+            kept.append(flag)
+    return kept
+
+
+def _only_a_time(sentence: str, lexicon: Lexicon) -> bool:
+    """A sentence that promises a time (a timed commitment) and offers no alternative."""
+    return (
+        lexicon["time_concrete"].search(sentence) is not None
+        and lexicon["alternative"].search(sentence) is None
+    )
 
 
 def _context_flags(draft: _Draft, context: Mapping[str, Any]) -> tuple[bool, bool]:
