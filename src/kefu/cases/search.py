@@ -52,3 +52,47 @@ def query_terms(query: str) -> list[str]:
     substring check alone (the caller falls back to it).
     """
     return [t for t in terms(query) if len(t) > 1 or not _CJK_RUN.match(t)]
+
+
+# A case reference is KF-<year>-<sequence of at least six digits>. Partial forms:
+# the sequence alone ("000123", "123"), or the year with the head of the
+# sequence ("2026-0001", "KF-2026-00"). Nine digits at most, so that a phone
+# number is not read as a sequence.
+_SEQUENCE_ONLY = re.compile(r"(?:KF-?)?(\d{1,9})", re.IGNORECASE)
+_YEAR_AND_HEAD = re.compile(r"(?:KF-?)?(\d{4})-(\d{0,9})", re.IGNORECASE)
+_SEQUENCE_DIGITS = 6
+
+
+def reference_sequence(query: str) -> int | None:
+    """The case sequence number a digits-only query names ("000123" → 123), else None."""
+    match = _SEQUENCE_ONLY.fullmatch(query.strip())
+    if match is None or int(match.group(1)) == 0:
+        return None
+    return int(match.group(1))
+
+
+def references_with_sequence(sequence: int, years: range) -> list[str]:
+    """Every reference of ``sequence`` in ``years``: an exact (indexed) lookup each."""
+    return [f"KF-{year}-{sequence:0{_SEQUENCE_DIGITS}d}" for year in years]
+
+
+def reference_range(query: str) -> tuple[str, str] | None:
+    """``(low, high)`` with ``low <= reference < high`` exactly for the references that
+    start with the year and sequence head in ``query`` ("2026-0001" →
+    ``("KF-2026-0001", "KF-2026-0002")``), else None.
+
+    A range rather than a prefix match, so that an ordinary index answers it on
+    both engines; the bounds differ from the matches only in their last digit,
+    so any collation orders them the same way.
+    """
+    match = _YEAR_AND_HEAD.fullmatch(query.strip())
+    if match is None:
+        return None
+    year, head = match.group(1), match.group(2)
+    low = f"KF-{year}-{head}"
+    stripped = head.rstrip("9")
+    if stripped:
+        bumped = stripped[:-1] + str(int(stripped[-1]) + 1)
+        return low, f"KF-{year}-{bumped}"
+    # "2026-" or "2026-99": every sequence of the year from there on.
+    return low, f"KF-{int(year) + 1:04d}-"

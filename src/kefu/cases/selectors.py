@@ -9,7 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.assist.engine import Coaching, coach_draft
@@ -21,6 +23,8 @@ from kefu.core.authz import authorize
 from kefu.core.errors import NotFoundError
 from kefu.core.models import User
 from kefu.core.roles import Perm
+from kefu.customers.models import Contact, Organisation
+from kefu.customers.selectors import contact_match
 
 # The same list as the partial index case_open_sla, so the database can use it.
 OPEN_STATUSES = ["new", "open", "waiting_customer", "waiting_department"]
@@ -83,48 +87,108 @@ def _is_cjk(term: str) -> bool:
     return not term.isascii()
 
 
-def _search(cases: QuerySet[Case], query: str) -> QuerySet[Case]:
-    """Cases whose subject or messages contain ``query`` (Chinese substrings too).
+# At most this many contacts and organisations stand for a search by who the
+# customer is: the case lookup is then a bounded IN on the indexed foreign keys.
+WHO_MATCH_LIMIT = 200
+FIRST_REFERENCE_YEAR = 2000
 
-    A case reference finds that case. Otherwise every term of the query
+
+def _who_match(actor: User, query: str) -> Q | None:
+    """Cases of the customer ``query`` names, or of a partial reference; None if nothing does.
+
+    The customer: the contact's name, the organisation's name, or the contact's
+    phone (any spelling) or email as ``contact_match`` allows ``actor``: without
+    ``REVEAL_PII`` a phone only as the whole number and an email only whole or by
+    its domain, so the case search is no oracle for what the masks hide.
+    Contacts and organisations are read first (two short queries, each at most
+    ``WHO_MATCH_LIMIT`` ids); nothing is added when none match, so a search by
+    words runs exactly as before.
+    """
+    contact_ids = list(
+        Contact.objects.filter(Q(name__icontains=query) | contact_match(actor=actor, query=query))
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:WHO_MATCH_LIMIT]
+    )
+    organisation_ids = list(
+        Organisation.objects.filter(name__icontains=query)
+        .order_by("-pk")
+        .values_list("pk", flat=True)[:WHO_MATCH_LIMIT]
+    )
+    match = Q()
+    if contact_ids:
+        match |= Q(contact_id__in=contact_ids)
+    if organisation_ids:
+        match |= Q(organisation_id__in=organisation_ids)
+    sequence = search.reference_sequence(query)
+    if sequence is not None:
+        years = range(FIRST_REFERENCE_YEAR, timezone.now().year + 2)
+        match |= Q(reference__in=search.references_with_sequence(sequence, years))
+    bounds = search.reference_range(query)
+    if bounds is not None:
+        match |= Q(reference__gte=bounds[0], reference__lt=bounds[1])
+    return match if match else None
+
+
+def _text_match(query: str, wanted: list[str]) -> Q:
+    """Cases whose subject or messages hold every term in ``wanted``, through the index.
+
+    PostgreSQL: the first term is the index condition, which PostgreSQL
+    estimates well. The others are checked on the same row as an opaque filter:
+    estimated together, the bigrams of one phrase look independent and rare
+    when in fact they always come together, and the planner would then read
+    every match instead of walking the newest cases. SQLite: the FTS5 table.
+    Without any term (a single Chinese character) a substring match.
+    """
+    if not wanted:
+        in_messages = Message.objects.filter(case=OuterRef("pk"), body__icontains=query)
+        return Q(subject__icontains=query) | Q(Exists(in_messages))
+    if connection.vendor == "postgresql":
+        tsqueries = [f"'{term}'" + ("" if _is_cjk(term) else ":*") for term in wanted]
+        match = Q(
+            RawSQL(
+                "cases_case.search_vector @@ to_tsquery('simple', %s)",
+                [tsqueries[0]],
+                output_field=BooleanField(),
+            )
+        )
+        if len(tsqueries) > 1:
+            match &= Q(
+                RawSQL(
+                    "(cases_case.search_vector @@ to_tsquery('simple', %s)) IS TRUE",
+                    [" & ".join(tsqueries[1:])],
+                    output_field=BooleanField(),
+                )
+            )
+        return match
+    phrase = " AND ".join(f'"{term}"' + ("" if _is_cjk(term) else "*") for term in wanted)
+    return Q(
+        pk__in=RawSQL(
+            "SELECT rowid FROM cases_case_fts WHERE cases_case_fts MATCH %s",
+            [phrase],
+        )
+    )
+
+
+def _search(cases: QuerySet[Case], query: str, *, actor: User) -> QuerySet[Case]:
+    """Cases whose subject or messages contain ``query`` (Chinese substrings too), or
+    whose customer or reference it names (``_who_match``).
+
+    A whole case reference finds that case. Otherwise every term of the query
     (Chinese bigrams; Latin words, matched as prefixes) must be in the case's
     subject or messages, found through an index (PostgreSQL: GIN over a stored
     tsvector; SQLite: FTS5). A longer Chinese query thus finds the cases
     holding all its bigrams, which in practice are the cases holding the
     phrase; no per-candidate substring scan, which would read every message.
+    ``cases`` is already narrowed to what the actor may see.
     """
     query = query.strip()
     if not query:
         return cases
     if REFERENCE.fullmatch(query):
         return cases.filter(reference__iexact=query)
-    wanted = search.query_terms(query)
-    if wanted and connection.vendor == "postgresql":
-        # The first term is the index condition, which PostgreSQL estimates
-        # well. The others are checked on the same row as an opaque filter:
-        # estimated together, the bigrams of one phrase look independent and
-        # rare when in fact they always come together, and the planner would
-        # then read every match instead of walking the newest cases.
-        tsqueries = [f"'{term}'" + ("" if _is_cjk(term) else ":*") for term in wanted]
-        where = ["cases_case.search_vector @@ to_tsquery('simple', %s)"]
-        params = [tsqueries[0]]
-        if len(tsqueries) > 1:
-            where.append("(cases_case.search_vector @@ to_tsquery('simple', %s)) IS TRUE")
-            params.append(" & ".join(tsqueries[1:]))
-        cases = cases.extra(where=where, params=params)  # noqa: S610  (values are bound)
-    elif wanted and connection.vendor == "sqlite":
-        phrase = " AND ".join(f'"{term}"' + ("" if _is_cjk(term) else "*") for term in wanted)
-        cases = cases.extra(
-            where=[
-                "cases_case.id IN (SELECT rowid FROM cases_case_fts WHERE cases_case_fts MATCH %s)"
-            ],
-            params=[phrase],
-        )
-    if not wanted:
-        # A single Chinese character has no bigram: match it as a substring.
-        in_messages = Message.objects.filter(case=OuterRef("pk"), body__icontains=query)
-        return cases.filter(Q(subject__icontains=query) | Exists(in_messages))
-    return cases
+    text = _text_match(query, search.query_terms(query))
+    who = _who_match(actor, query)
+    return cases.filter(text if who is None else text | who)
 
 
 def case_list_for(actor: User, filters: CaseFilter) -> QuerySet[Case]:
@@ -163,7 +227,9 @@ def case_list_for(actor: User, filters: CaseFilter) -> QuerySet[Case]:
         cases = cases.filter(customer_upset=True)
     if "loop" in filters.flags:
         cases = cases.filter(is_transfer_loop=True)
-    cases = _search(cases, filters.q).select_related("owner", "contact", "organisation", "team")
+    cases = _search(cases, filters.q, actor=actor).select_related(
+        "owner", "contact", "organisation", "team"
+    )
     if filters.q.strip():
         # Search results: newest first, read backwards along the primary key.
         return cases.defer("search_terms").order_by("-pk")

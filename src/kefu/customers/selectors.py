@@ -40,14 +40,19 @@ def _digits(query: str) -> str:
     return "".join(ch for ch in query if ch.isdigit())
 
 
-def _full_phone_forms(digits: str) -> set[str]:
-    """The stored forms one whole number may take: with or without ``+``, and a
-    mainland mobile with or without its country code (``+86``, ``0086``)."""
-    national = digits
+def _national(digits: str) -> str:
+    """A mainland mobile without its country code (``86``, ``0086``); else ``digits``."""
     for prefix in ("0086", "86"):
         rest = digits.removeprefix(prefix)
         if rest != digits and len(rest) == _MAINLAND_MOBILE_DIGITS:
-            national = rest
+            return rest
+    return digits
+
+
+def _full_phone_forms(digits: str) -> set[str]:
+    """The stored forms one whole number may take: with or without ``+``, and a
+    mainland mobile with or without its country code (``+86``, ``0086``)."""
+    national = _national(digits)
     forms = {digits, "+" + digits}
     if len(national) == _MAINLAND_MOBILE_DIGITS:
         forms |= {national, "+86" + national, "0086" + national, "86" + national}
@@ -67,7 +72,9 @@ def contact_match(*, actor: User, query: str, prefix: str = "") -> Q:
     if actor.has_role_perm(Perm.REVEAL_PII):
         match = Q(**{f"{prefix}email__icontains": query})
         if len(digits) >= PHONE_SEARCH_MIN_DIGITS:
-            match |= Q(**{f"{prefix}phone__contains": digits})
+            # A whole number typed with +86/0086 also finds it stored without.
+            for form in sorted({digits, _national(digits)}):
+                match |= Q(**{f"{prefix}phone__contains": form})
         return match
     local, at, domain = query.rpartition("@")
     if at and local:
