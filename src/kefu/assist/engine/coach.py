@@ -315,9 +315,12 @@ def _refusals_kept(draft: _Draft, label: str, found: list[Flag]) -> list[Flag]:
 
 
 def _only_a_time(sentence: str, lexicon: Lexicon) -> bool:
-    """A sentence that promises a time (a timed commitment) and offers no alternative."""
+    """A timed commitment (a promise with a concrete time: "明天下午5点前给您回复")
+    that offers no alternative. A sentence telling what was done or arranged, even
+    with a time in it, is left in for the model to weigh."""
     return (
-        lexicon["time_concrete"].search(sentence) is not None
+        lexicon["promise"].search(sentence) is not None
+        and lexicon["time_concrete"].search(sentence) is not None
         and lexicon["alternative"].search(sentence) is None
     )
 
