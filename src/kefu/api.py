@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -21,6 +24,7 @@ from kefu.core.models import User
 from kefu.customers.api import router as customers_router
 from kefu.floor.api import router as floor_router
 from kefu.incidents.api import router as incidents_router
+from kefu.openapi import document_errors
 from kefu.quality.api import router as quality_router
 from kefu.workforce.api import router as workforce_router
 
@@ -35,7 +39,40 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+class KefuAPI(NinjaAPI):
+    """The API whose document lists every error an operation answers (``kefu.openapi``)."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document_errors(document, prefix=document.path_prefix.rstrip("/"))
+        return document
+
+
+def refuse_nul_in_query(view: Callable[..., Any]) -> Callable[..., Any]:
+    """No query parameter (name or value) may hold NUL, whether a ``StrictInput`` schema
+    reads it or a plain argument does: PostgreSQL refuses NUL in text (422, not 500)."""
+
+    @functools.wraps(view)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        errors = [
+            {
+                "type": "value_error",
+                "loc": ["query", name.replace("\x00", "")],
+                "msg": "Value error, NUL characters are not allowed",
+            }
+            for name, values in request.GET.lists()
+            if "\x00" in name or any("\x00" in value for value in values)
+        ]
+        if errors:
+            raise ValidationError(errors)
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+api = KefuAPI(
     title="kefu API",
     version="1",
     description="Cases, customers, incidents, workforce and quality. Errors are "
@@ -43,6 +80,7 @@ api = NinjaAPI(
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
 )
+api.add_decorator(refuse_nul_in_query)
 
 
 def error(

@@ -2,12 +2,14 @@
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
+from django.db.models import CharField
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, JsonValue, ValidationInfo, field_validator
 
-from kefu.core.schemas import StrictInput
+from kefu.cases.models import SlaPolicy
+from kefu.core.schemas import PatchInput, StrictInput
 
 
 class CaseOut(Schema):
@@ -65,7 +67,7 @@ class CaseOpenIn(StrictInput):
     project_id: int | None = None
 
 
-class CasePatchIn(StrictInput):
+class CasePatchIn(PatchInput):
     version: int
     subject: str | None = Field(None, min_length=1, max_length=300)
     priority: Literal["low", "normal", "high", "urgent"] | None = None
@@ -229,14 +231,44 @@ class SavedViewOut(Schema):
     filters: dict[str, object]
 
 
+def _policy_column(name: str) -> CharField[Any, Any]:
+    column = SlaPolicy._meta.get_field(name)
+    if not isinstance(column, CharField):  # pragma: no cover - a model change
+        raise TypeError(f"SlaPolicy.{name} is not a text column")
+    return column
+
+
+def _policy_choices(name: str) -> list[str]:
+    """The empty text (any) or one of the choices of ``SlaPolicy.<name>``."""
+    return ["", *(str(value) for value, _label in _policy_column(name).choices or ())]
+
+
+def _policy_field(name: str) -> Any:
+    """Within the column's max_length; the schema lists the choices."""
+    choices: list[JsonValue] = list(_policy_choices(name))
+    return Field(
+        "", max_length=_policy_column(name).max_length, json_schema_extra={"enum": choices}
+    )
+
+
 class SlaPolicyIn(StrictInput):
     name: str = Field(min_length=1, max_length=100)
-    priority: str = ""
-    category: str = ""
-    tier: str = ""
+    priority: str = _policy_field("priority")
+    category: str = _policy_field("category")
+    tier: str = _policy_field("tier")
     first_response_minutes: int = Field(gt=0)
     next_update_minutes: int | None = Field(None, gt=0)
     resolution_minutes: int = Field(gt=0)
+
+    @field_validator("priority", "category", "tier")
+    @classmethod
+    def _one_of_the_choices(cls, value: str, info: ValidationInfo) -> str:
+        choices = _policy_choices(str(info.field_name))
+        if value not in choices:
+            raise ValueError(
+                f"{info.field_name} must be empty (any) or one of {', '.join(choices[1:])}"
+            )
+        return value
 
 
 class SlaPolicyOut(Schema):

@@ -1,10 +1,10 @@
 """API schemas of the core app. Inputs forbid unknown fields."""
 
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, ClassVar, Literal
 
 from ninja import Schema
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 # What every database column of kefu can hold: PostgreSQL refuses NUL in text and
 # integers past 32 bits in an integer column (SQLite takes both, so only one
@@ -33,16 +33,73 @@ def _storable(value: object) -> object:
     return value
 
 
+def _bound_integers(schema: object) -> None:
+    """Every integer in ``schema`` (nested lists, maps and unions included) declares
+    the 32-bit bounds ``_storable`` enforces, unless it declares narrower ones."""
+    if isinstance(schema, list):
+        for item in schema:
+            _bound_integers(item)
+        return
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "integer":
+        if "minimum" not in schema and "exclusiveMinimum" not in schema:
+            schema["minimum"] = INT_MIN
+        if "maximum" not in schema and "exclusiveMaximum" not in schema:
+            schema["maximum"] = INT_MAX
+    for key in ("properties", "$defs"):
+        for item in schema.get(key, {}).values():
+            _bound_integers(item)
+    for key in ("items", "additionalProperties", "anyOf", "oneOf", "allOf", "prefixItems"):
+        _bound_integers(schema.get(key))
+
+
+def _drop_null(schema: dict[str, Any], nullable: frozenset[str]) -> None:
+    """A ``PatchInput`` field takes ``null`` only where ``NULLABLE`` says so."""
+    for name, prop in schema.get("properties", {}).items():
+        if name in nullable or "anyOf" not in prop:
+            continue
+        kinds = [kind for kind in prop.pop("anyOf") if kind != {"type": "null"}]
+        if len(kinds) == 1:
+            prop.update(kinds[0])
+        else:
+            prop["anyOf"] = kinds
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
+
+
+def _input_schema(schema: dict[str, Any], model: type[Any]) -> None:
+    """The JSON schema of an input says what ``StrictInput`` (and ``PatchInput``) refuse."""
+    if issubclass(model, PatchInput):
+        _drop_null(schema, model.NULLABLE)
+    _bound_integers(schema)
+
+
 class StrictInput(Schema):
     """API input: unknown fields refused; no NUL in text, integers within 32 bits,
-    UTC offsets within ±14:00."""
+    UTC offsets within ±14:00. The schema declares the integer bounds."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_input_schema)
 
     @field_validator("*", mode="after")
     @classmethod
     def _check_storable(cls, value: object) -> object:
         return _storable(value)
+
+
+class PatchInput(StrictInput):
+    """A partial update (PATCH): a field left out keeps its value, a field sent must hold
+    one. An explicit ``null`` is refused (422 naming the field) except for the fields in
+    ``NULLABLE``, where it clears the value; the schema says the same."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _refuse_null(cls, value: object, info: ValidationInfo) -> object:
+        if value is None and info.field_name not in cls.NULLABLE:
+            raise ValueError(f"{info.field_name} may not be null; leave it out to keep its value")
+        return value
 
 
 class DepartmentOut(Schema):

@@ -42,6 +42,9 @@ CONTACT_COLUMNS = COLUMNS[2:]
 CHANNEL_SEPARATOR = "|"
 MAX_ROWS = 20_000
 MAX_BYTES = 5 * 1024 * 1024
+# No column needs more (the longest, an e-mail address, takes 254); Python's reader
+# itself stops at 131,072 characters.
+MAX_CELL_CHARS = 1_000
 # A cell starting like a formula is prefixed with an apostrophe on export (the
 # OWASP advice, kefu.core.csv_safe) and imports take the apostrophe off.
 
@@ -279,6 +282,26 @@ def _cross_row_errors(rows: list[ImportRow]) -> list[LineError]:
     return errors
 
 
+def _unreadable(line: int) -> LineError:
+    return LineError(
+        line,
+        _("A cell is longer than %(max)s characters; the file cannot be read from here.")
+        % {"max": MAX_CELL_CHARS},
+    )
+
+
+def _cell_error(line: int, cells: Sequence[str]) -> LineError | None:
+    """A row no column can store: a cell past ``MAX_CELL_CHARS`` or holding NUL."""
+    if any("\x00" in cell for cell in cells):
+        return LineError(line, _("The line contains a NUL character; remove it."))
+    if any(len(cell) > MAX_CELL_CHARS for cell in cells):
+        return LineError(
+            line,
+            _("A cell is longer than %(max)s characters.") % {"max": MAX_CELL_CHARS},
+        )
+    return None
+
+
 def parse(text: str) -> ParsedFile:
     """Read and check every row of ``text``; empty lines are skipped."""
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -286,16 +309,32 @@ def parse(text: str) -> ParsedFile:
         header = next(reader)
     except StopIteration:
         return ParsedFile([], [LineError(1, _("The file is empty."))])
+    except csv.Error:
+        return ParsedFile([], [_unreadable(1)])
+    header_error = _cell_error(1, header)
+    if header_error is not None:
+        return ParsedFile([], [header_error])
     errors = _header_errors(header)
     if errors:
         return ParsedFile([], errors)
     columns = [csv_safe.unguard(name).lower() for name in header]
     rows: list[ImportRow] = []
     line = reader.line_num + 1
-    for cells in reader:
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:  # a cell past Python's 131,072 characters: nothing more to read
+            errors.append(_unreadable(line))
+            break
         # A quoted cell may span lines: a row starts where the previous one ended.
         start, line = line, reader.line_num + 1
         if not any(cell.strip() for cell in cells):
+            continue
+        cell_error = _cell_error(start, cells)
+        if cell_error is not None:
+            errors.append(cell_error)
             continue
         if len(rows) >= MAX_ROWS:
             errors.append(

@@ -7,7 +7,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from kefu.core.schemas import StrictInput
+from kefu.core.schemas import PatchInput, StrictInput
 from kefu.floor.services.calls import MAX_HANDLE_SECONDS
 
 BreakKindName = Literal["scheduled", "meal", "special"]
@@ -95,7 +95,9 @@ class SuggestionCloseIn(StrictInput):
 
 
 class IntradayQuery(StrictInput):
-    day: date | None = None
+    # Before 1901 Shanghai kept local mean time (+08:05:43), which no ISO 8601 answer
+    # can carry; nobody plans a floor that far back.
+    day: date | None = Field(None, ge=date(1970, 1, 1), le=date(9999, 12, 30))
     queue_id: int | None = None
     queue: str = ""
 
@@ -283,7 +285,9 @@ class CandidateIn(StrictInput):
     national_id: str = Field(default="", max_length=30)
 
 
-class CandidatePatch(StrictInput):
+class CandidatePatch(PatchInput):
+    NULLABLE = frozenset({"expected_pay"})
+
     name: str | None = Field(default=None, min_length=1, max_length=100)
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=40)
