@@ -329,6 +329,15 @@ TASKS = {
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300}}
 
 CLOCK_IDLE_SECONDS = env_int("KEFU_CLOCK_IDLE_SECONDS", default=2, minimum=1)
+# The clock loop and the worker after a database error: drop the connection, wait
+# 1, 2, 4 ... seconds up to the cap, and exit (status 75) after this many failures
+# in a row so that the supervisor restarts them (kefu/core/recovery.py).
+PROCESS_FAILURE_LIMIT = env_int("KEFU_PROCESS_FAILURE_LIMIT", default=20, minimum=1)
+PROCESS_RETRY_MAX_SECONDS = env_int("KEFU_PROCESS_RETRY_MAX_SECONDS", default=30, minimum=1)
+# /healthz answers 503 when the clock loop's heartbeat or the oldest queued task is
+# older than this (seconds).
+HEALTH_CLOCK_MAX_AGE_SECONDS = env_int("KEFU_HEALTH_CLOCK_MAX_AGE", default=300, minimum=60)
+HEALTH_QUEUE_MAX_LAG_SECONDS = env_int("KEFU_HEALTH_QUEUE_MAX_LAG", default=300, minimum=1)
 
 EMAIL_BACKEND = env_str("KEFU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("KEFU_EMAIL_HOST", "localhost")
