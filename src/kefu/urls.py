@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kefu.api import api
+from kefu.cases.views_search import desk_search
 
 # A database error outside a view (a middleware loading the session) is a 503 too.
 handler500 = "kefu.core.views.server_error"
@@ -9,6 +10,7 @@ handler500 = "kefu.core.views.server_error"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("search/", desk_search, name="search"),
     path("cases/", include("kefu.cases.urls")),
     path("customers/", include("kefu.customers.urls")),
     path("assist/", include("kefu.assist.urls")),

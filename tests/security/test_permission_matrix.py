@@ -165,6 +165,7 @@ PAGES: dict[str, str] = {
     "cases:template_text": "LAAFFAA",
     "cases:coach": "MMMMMMM",
     "cases:playbook_tick": "MMMMMMM",
+    "search": "LAAAAAA",
     "customers:organisation_list": "LAAAAAA",
     "customers:organisation": "LAAAAAA",
     "customers:contact_list": "LAAAAAA",
