@@ -308,6 +308,13 @@ def measure(runs: int) -> dict[str, object]:
         "search_page_卫生间渗水": timed(
             ok("/cases/?scope=all&q=%E5%8D%AB%E7%94%9F%E9%97%B4%E6%B8%97%E6%B0%B4"), runs
         ),
+        # By who the customer is (issue 16): organisation name, whole phone, partial reference.
+        "search_api_organisation": timed(
+            ok("/api/v1/cases?scope=all&q=%E5%AE%A2%E6%88%B700042&limit=50"), runs
+        ),
+        "search_api_phone": timed(ok("/api/v1/cases?scope=all&q=138-0000-0042&limit=50"), runs),
+        "search_api_reference_000123": timed(ok("/api/v1/cases?scope=all&q=000123&limit=50"), runs),
+        "search_page_global": timed(ok("/search/?q=%E5%AE%A2%E6%88%B700042"), runs),
     }
 
 
