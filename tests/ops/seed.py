@@ -4,7 +4,9 @@ Run as ``python -m tests.ops.seed WHAT '{"option": ...}'`` with the topology's
 environment (its ``KEFU_DATABASE_URL``); prints one line of JSON. WHAT is
 ``staff`` (a 24x7 team, two agents and a lead with API tokens, an SLA policy)
 or ``contacts`` (``count`` contacts reachable on the given ``channels``) or
-``promises`` (a case with a promise whose reminder is due now, per contact).
+``promises`` (a case with a promise whose reminder is due now, per contact) or
+``incident`` (a confirmed stoppage notifying the given ``contacts``, with the
+draft of its next update written and waiting to go out on its own).
 """
 
 from __future__ import annotations
@@ -111,11 +113,57 @@ def promises(options: dict[str, object]) -> dict[str, object]:
     return {"commitments": made}
 
 
+def incident(options: dict[str, object]) -> dict[str, object]:
+    """A stoppage confirmed by the lead for ``contacts`` (its first notice queued for them),
+    and the draft of its next update written as the clock does at the update's due time
+    (nobody sends it, so the clock's auto-send job sends it as written)."""
+    from django.utils import timezone
+
+    from kefu.core.models import User
+    from kefu.customers.models import Contact
+    from kefu.incidents.models import Incident
+    from kefu.incidents.services import (
+        incident_confirm,
+        incident_create,
+        incident_pick_affected,
+        update_draft_due,
+    )
+
+    lead = User.objects.get(username="lead")
+    now = timezone.now()
+    made = incident_create(
+        actor=lead,
+        title="三号楼停工",
+        kind=Incident.Kind.CLIENT_FUNDING,
+        cause="甲方付款审批未完成",
+        started_at=now,
+        expected_from=timezone.localdate(now),
+        at=now,
+    )
+    wanted = [int(str(c)) for c in list(options.get("contacts", []))]  # type: ignore[call-overload]
+    incident_pick_affected(actor=lead, incident=made, contacts=wanted, at=now)
+    first = incident_confirm(actor=lead, incident=made, at=now)
+    made.refresh_from_db()
+    assert made.next_update_due_at is not None
+    draft = update_draft_due(incident=made, due=made.next_update_due_at, at=now)
+    assert draft is not None
+    phones = dict(Contact.objects.filter(pk__in=wanted).values_list("pk", "phone"))
+    return {
+        "incident": made.pk,
+        "first_notice": first.pk,
+        "first_body": first.body_zh,
+        "update_notice": draft.pk,
+        "update_body": draft.body_zh,
+        "phones": {str(pk): phone for pk, phone in phones.items()},
+    }
+
+
 def main() -> None:
     what = sys.argv[1]
     options = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
     _setup()
-    result = {"staff": staff, "contacts": contacts, "promises": promises}[what](options)
+    seeds = {"staff": staff, "contacts": contacts, "promises": promises, "incident": incident}
+    result = seeds[what](options)
     sys.stdout.write(json.dumps(result) + "\n")
 
 

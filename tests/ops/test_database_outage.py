@@ -3,10 +3,12 @@ itself, within two minutes, and pages answered 503 while it was down.
 
 A web process, a worker (database queue, or RQ) and a clock loop run against a
 PostgreSQL cluster of the test's own (tests/ops/cluster.py). Just before the outage
-an SLA target and the re-delivery of a reply (whose SMS gateway was down) are made
-due a few seconds ahead; the cluster is stopped for 30 s and started again, and no
-one touches a process. Before: the clock loop kept its dead connection and failed
-every tick for good (nothing ran), and the worker exited at the first error.
+an SLA target, the re-delivery of a reply and the retry of a stoppage notice (both
+met the SMS gateway down) and the automatic sending of the stoppage's "no news"
+update (its draft waiting, unsent) are made due a few seconds ahead; the cluster is
+stopped for 30 s and started again, and no one touches a process. Before: the clock
+loop kept its dead connection and failed every tick for good (nothing ran), and the
+worker exited at the first error.
 """
 
 from __future__ import annotations
@@ -124,6 +126,28 @@ def _make_due(url: str, *, case_id: int, reply_case_id: int, at: datetime) -> No
     assert len(updated) == 1
 
 
+def _make_incident_due(url: str, *, incident: dict[str, Any], at: datetime) -> None:
+    """The retry of the first notice (it met the gateway down) and the automatic sending
+    of the waiting update draft of ``incident`` fall due at ``at``."""
+    updated = _sql(
+        url,
+        "UPDATE incidents_delivery SET next_attempt_at = %s"
+        " WHERE notice_id = %s AND status = 'queued' RETURNING id",
+        at,
+        incident["first_notice"],
+    )
+    assert len(updated) == 1
+    for key in ("incidents.deliveries", f"incident:{incident['incident']}:autosend"):
+        updated = _sql(
+            url,
+            "UPDATE core_scheduledjob SET due_at = %s, locked_until = NULL"
+            " WHERE key = %s AND done_at IS NULL RETURNING id",
+            at,
+            key,
+        )
+        assert len(updated) == 1, key
+
+
 def _alive(topology: Topology, *procs: Proc) -> None:
     for proc in procs:
         assert proc.alive(), f"{proc.name} exited: {topology.tail(proc)}"
@@ -139,7 +163,7 @@ def test_postgresql_down_30_seconds_then_due_work_runs_with_no_person_acting(
     tokens = cast(dict[str, Any], topology.seed("staff", agents=1, first_response_minutes=600))[
         "tokens"
     ]
-    contacts = cast(dict[str, Any], topology.seed("contacts", count=2, channels=["sms"]))
+    contacts = cast(dict[str, Any], topology.seed("contacts", count=3, channels=["sms"]))
     web = topology.start_web("web", workers=1, threads=4)
     worker = topology.start_worker("worker")
     clock = topology.start_clock("clock")
@@ -170,10 +194,29 @@ def test_postgresql_down_30_seconds_then_due_work_runs_with_no_person_acting(
         "SELECT delivery_status FROM cases_message WHERE case_id = %s AND direction = 'out'",
         reply_case["id"],
     ) == [("queued",)]
+    # A stoppage confirmed now: its first notice meets the gateway down too and waits
+    # for a retry; the draft of its next update waits for the clock to send it.
+    phone_contact = contacts["contacts"][2]
+    incident = cast(dict[str, Any], topology.seed("incident", contacts=[phone_contact]))
+    first_key = f"inc{incident['incident']}-n{incident['first_notice']}-c{phone_contact}-sms"
+    update_key = f"inc{incident['incident']}-n{incident['update_notice']}-c{phone_contact}-sms"
+    wait_for(
+        lambda: (
+            _sql(
+                cluster.url,
+                "SELECT status, attempts FROM incidents_delivery WHERE notice_id = %s",
+                incident["first_notice"],
+            )
+            == [("queued", 1)]
+        ),
+        timeout=30,
+        what="the stoppage notice to meet the gateway's 503 and wait for a retry",
+    )
     gateway.set_down(False)
 
     due_at = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=6)
     _make_due(cluster.url, case_id=breach_case["id"], reply_case_id=reply_case["id"], at=due_at)
+    _make_incident_due(cluster.url, incident=incident, at=due_at)
     cluster.stop()
     down_at = time.monotonic()
 
@@ -209,8 +252,31 @@ def test_postgresql_down_30_seconds_then_due_work_runs_with_no_person_acting(
     remaining = RECOVERY_LIMIT_SECONDS - (time.monotonic() - up_at)
     wait_for(delivered, timeout=max(remaining, 1), what="the re-delivered SMS after the restart")
     sms_after = time.monotonic() - up_at
+
+    # The stoppage notice's retry and the "no news" update, each to the contact's phone.
+    phone = incident["phones"][str(phone_contact)]
+    expected = {first_key: incident["first_body"], update_key: incident["update_body"]}
+    incident_after: dict[str, float] = {}
+
+    def notices_sent() -> bool:
+        for sms in gateway.effects():
+            if sms.client_reference in expected and sms.client_reference not in incident_after:
+                assert (sms.to, sms.text) == (phone, expected[sms.client_reference])
+                incident_after[sms.client_reference] = time.monotonic() - up_at
+        return len(incident_after) == len(expected)
+
+    remaining = RECOVERY_LIMIT_SECONDS - (time.monotonic() - up_at)
+    wait_for(
+        notices_sent,
+        timeout=max(remaining, 1),
+        what="the stoppage notice's retry and the automatic update after the restart",
+    )
     assert breach_after < RECOVERY_LIMIT_SECONDS
     assert sms_after < RECOVERY_LIMIT_SECONDS
+    assert max(incident_after.values()) < RECOVERY_LIMIT_SECONDS
+    # Each went out once: nothing was sent twice on the way back.
+    keys = [r.client_reference for r in gateway.requests]
+    assert (keys.count(first_key), keys.count(update_key)) == (1, 1)
 
     # The same processes healed: none was restarted, and the desk answers again.
     _alive(topology, worker, clock)
@@ -222,5 +288,7 @@ def test_postgresql_down_30_seconds_then_due_work_runs_with_no_person_acting(
     )
     print(  # noqa: T201 (the figures docs/operations.md quotes)
         f"{tasks_backend}: outage {up_at - down_at:.1f} s; breach recorded "
-        f"{breach_after:.1f} s and SMS delivered {sms_after:.1f} s after the restart"
+        f"{breach_after:.1f} s, SMS delivered {sms_after:.1f} s, stoppage notice "
+        f"{incident_after[first_key]:.1f} s and automatic update "
+        f"{incident_after[update_key]:.1f} s after the restart"
     )
