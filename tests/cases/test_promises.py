@@ -3,17 +3,21 @@ compensation respects each step's authority limit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from kefu.cases import selectors, services
 from kefu.cases.models import Case, CompensationOffer
 from kefu.core.errors import DomainError
 from kefu.core.models import Notification, Team, User
+from kefu.core.roles import Role
 from tests.cases.builders import at, open_case
+from tests.core.factories import make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -155,3 +159,43 @@ def test_lead_cannot_approve_above_their_own_limit(
     assert refused.value.code == "beyond_authority"
     assert offer.decided_by == desk_manager
     assert Case.objects.get(pk=case.pk).events.filter(kind="compensation_decided").exists()
+
+
+def test_only_the_promises_owner_or_a_lead_records_it_kept(
+    team: Team,
+    desk_agent: User,
+    desk_lead: User,
+    bearer_for: Callable[[User], dict[str, str]],
+) -> None:
+    case = open_case(when="2026-11-02 10:00", team=team, owner=desk_agent)
+    promise = services.commitment_create(
+        actor=desk_agent,
+        case=case,
+        what="回电",
+        due_at=at("2026-11-03 12:00"),
+        at=at("2026-11-02 10:30"),
+    )
+    colleague = make_staff(
+        username="agent.sun", role=Role.AGENT, team=team, department=team.department
+    )
+    refused = Client().post(
+        f"/api/v1/commitments/{promise.pk}/close",
+        {"status": "kept"},
+        content_type="application/json",
+        headers={**bearer_for(colleague), "Accept-Language": "en"},
+    )
+    assert refused.status_code == 403, refused.content
+    assert refused.json()["code"] == "commitment_not_yours"
+    assert "Only the agent who owns this promise" in refused.json()["message"]
+    promise.refresh_from_db()
+    assert promise.status == "open"
+
+    kept = Client().post(
+        f"/api/v1/commitments/{promise.pk}/close",
+        {"status": "kept"},
+        content_type="application/json",
+        headers=bearer_for(desk_lead),
+    )
+    assert kept.status_code == 200, kept.content
+    promise.refresh_from_db()
+    assert promise.status == "kept"

@@ -19,6 +19,7 @@ class CaseErrorCode(StrEnum):
     SAME_DEPARTMENT = "same_department"
     BAD_DUE_TIME = "bad_due_time"
     COMMITMENT_CLOSED = "commitment_closed"
+    COMMITMENT_NOT_YOURS = "commitment_not_yours"
     BEYOND_AUTHORITY = "beyond_authority"
     OFFER_DECIDED = "offer_already_decided"
     BAD_AMOUNT = "bad_amount"

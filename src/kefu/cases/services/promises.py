@@ -96,8 +96,19 @@ def _refresh_case_flag(case: Case) -> None:
 def commitment_close(
     *, actor: User, commitment: Commitment, status: str, at: datetime
 ) -> Commitment:
-    """Record the promise as kept, broken or cancelled."""
+    """Record the promise as kept, broken or cancelled: by whoever owns or made it,
+    or a team lead or above (a colleague cannot mark someone else's promise kept)."""
     authorize(actor, Perm.WORK_CASES)
+    if actor.pk not in (commitment.owner_id, commitment.created_by_id) and not (
+        actor.has_role_perm(Perm.APPROVE_ESCALATIONS)
+    ):
+        raise PermissionDeniedError(
+            CaseErrorCode.COMMITMENT_NOT_YOURS,
+            _(
+                "Only the agent who owns this promise, or a team lead, may record whether "
+                "it was kept."
+            ),
+        )
     if status not in (
         Commitment.Status.KEPT,
         Commitment.Status.BROKEN,
