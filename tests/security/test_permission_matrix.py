@@ -150,7 +150,7 @@ PAGES: dict[str, str] = {
     "cases:queue": "LAAFFAA",
     "cases:summary": "LAAFFAA",
     "cases:saved_view_save": "MMMMMMM",
-    "cases:case": "LAAFFAA",
+    "cases:case": "LAAAFAA",  # the QA inspector reads (tests/cases/test_case_read_only.py)
     "cases:reply": "MMMMMMM",
     "cases:note": "MMMMMMM",
     "cases:status": "MMMMMMM",
@@ -355,3 +355,25 @@ def test_customer_with_a_survey_link_reaches_only_the_survey_pages(
     for method, template in api_operations():
         response = customer.generic(method, fill(template, world.values), "{}", "application/json")
         assert response.status_code == 401, (method, template)
+
+
+def test_menu_shows_each_role_exactly_the_pages_it_may_open(world: World) -> None:
+    """Every menu link a role sees answers 200 for it, and every entry it does not
+    see is one PAGES refuses it (so nothing openable is hidden either)."""
+    from kefu.core.navigation import NAVIGATION
+
+    for column, role in enumerate(COLUMNS):
+        if role == "anonymous":
+            continue
+        client = Client()
+        client.force_login(world.users[str(role)])
+        home = client.get("/")
+        assert home.status_code == 200
+        html = home.content.decode()
+        shown = {item.url_name for item in NAVIGATION if f'href="{item.url}"' in html}
+        for name in shown:
+            url = next(item.url for item in NAVIGATION if item.url_name == name)
+            # An agent's "People" is their own page (a redirect to it).
+            assert client.get(url, follow=True).status_code == 200, (role, name)
+        may_open = {item.url_name for item in NAVIGATION if PAGES[item.url_name][column] == "A"}
+        assert shown == may_open, (role, shown ^ may_open)

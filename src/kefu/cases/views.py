@@ -96,9 +96,16 @@ def _parse_query(query: str) -> dict[str, object]:
 
 def _case_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
     actor = _user(request)
-    case = selectors.access_case(actor, case_id)
+    # A QA inspector reads the cases it scores (no reply, status or notes); the
+    # actions stay behind WORK_CASES (case_action loads with the default perm).
+    can_work = actor.has_role_perm(Perm.WORK_CASES)
+    reads_only = not can_work and actor.has_role_perm(Perm.SCORE_QUALITY)
+    case = selectors.access_case(
+        actor, case_id, perm=Perm.SCORE_QUALITY if reads_only else Perm.WORK_CASES
+    )
     detail = selectors.case_detail(case)
     return {
+        "can_work": can_work,
         "case": case,
         **detail,
         "event_lines": [(event, event_text(event)) for event in detail["events"]],

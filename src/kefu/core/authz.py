@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 
 from kefu.core.errors import PermissionDeniedError
 from kefu.core.models import User
-from kefu.core.roles import Perm
+from kefu.core.roles import PERM_REFUSALS, Perm, whom_to_ask
 
 
 class AuthzErrorCode(StrEnum):
@@ -18,8 +19,15 @@ class AuthzErrorCode(StrEnum):
 def authorize(actor: User, perm: Perm) -> None:
     """Raise ``PermissionDeniedError`` unless ``actor``'s role grants ``perm``."""
     if not actor.has_role_perm(perm):
-        raise PermissionDeniedError(
-            AuthzErrorCode.NOT_ALLOWED,
-            _("Your role does not allow this (%(perm)s)."),
-            perm=str(perm),
-        )
+        raise not_allowed(actor, perm)
+
+
+def refusal_text(actor: User, perm: Perm) -> str | Promise:
+    """What ``perm`` is for and whom to ask, in the reader's language (lazy): the
+    words of a refusal, never the internal code."""
+    return format_lazy("{} {}", PERM_REFUSALS[perm], whom_to_ask(actor.role))
+
+
+def not_allowed(actor: User, perm: Perm) -> PermissionDeniedError:
+    """The refusal of ``perm`` to ``actor``: code ``not_allowed``, message in words."""
+    return PermissionDeniedError(AuthzErrorCode.NOT_ALLOWED, refusal_text(actor, perm))

@@ -78,7 +78,7 @@ class DomainErrorMiddleware:
         return render(
             request,
             "core/error.html",
-            {"code": str(exception.code), "message": exception.text()},
+            {"code": str(exception.code), "message": exception.text(), "status": exception.status},
             status=exception.status,
         )
 

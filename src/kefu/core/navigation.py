@@ -28,16 +28,19 @@ class NavItem:
         return SECTION_BLURBS.get(self.key, "")
 
 
+# Each entry's ``perm`` is the one its page checks (cases:queue and incidents:index
+# through their selectors, quality:insights and core:audit in the view); the
+# permission matrix test opens every entry shown to each role and expects 200.
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("home", _("Overview"), "core:home"),
-    NavItem("cases", _("Cases"), "cases:queue"),
+    NavItem("cases", _("Cases"), "cases:queue", Perm.WORK_CASES),
     NavItem("customers", _("Customers"), "customers:organisation_list"),
     NavItem("assist", _("Conflict coach"), "assist:index"),
-    NavItem("incidents", _("Stoppages and outages"), "incidents:index"),
+    NavItem("incidents", _("Stoppages and outages"), "incidents:index", Perm.WORK_CASES),
     NavItem("workforce", _("Workforce"), "workforce:index"),
     NavItem("floor", _("The floor"), "floor:index"),
     NavItem("quality", _("Quality"), "quality:index"),
-    NavItem("insights", _("Insights"), "quality:insights"),
+    NavItem("insights", _("Insights"), "quality:insights", Perm.VIEW_TEAM),
     NavItem("people", _("People"), "floor:people"),
     NavItem("audit", _("Audit log"), "core:audit", Perm.VIEW_AUDIT),
 )

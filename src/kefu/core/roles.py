@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,6 +65,51 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.DEPARTMENT_MANAGER: frozenset(_MANAGER),
     Role.ADMINISTRATOR: frozenset(set(Perm)),
 }
+
+
+# What each capability lets one do and who holds it, in words, for a refusal
+# (403 page and API message). tests/core/test_perm_refusals.py keeps the roles
+# named here equal to ROLE_PERMISSIONS.
+PERM_REFUSALS: dict[Perm, Promise] = {
+    Perm.WORK_CASES: _(
+        "Working cases (replies, notes, status changes) is for agents, team leads and "
+        "department managers."
+    ),
+    Perm.VIEW_TEAM: _(
+        "Team figures are for team leads, QA inspectors, real-time analysts and "
+        "department managers."
+    ),
+    Perm.VIEW_USERS: _(
+        "The staff list is for team leads, QA inspectors, real-time analysts and "
+        "department managers."
+    ),
+    Perm.VIEW_AUDIT: _("The audit log is for department managers and administrators."),
+    Perm.SCORE_QUALITY: _("Scoring quality is for QA inspectors and department managers."),
+    Perm.WATCH_FLOOR: _("Watching the floor is for real-time analysts and department managers."),
+    Perm.APPROVE_ESCALATIONS: _(
+        "Approving escalations and compensation is for team leads and department managers."
+    ),
+    Perm.REVEAL_PII: _("Revealing personal data is for team leads and department managers."),
+    Perm.MANAGE_USERS: _("Managing users is for administrators."),
+    Perm.MANAGE_TOKENS: _("Managing other people's API tokens is for administrators."),
+    Perm.MANAGE_SETTINGS: _("Changing the desk's settings is for administrators."),
+    Perm.RUN_INCIDENTS: _(
+        "Running stoppages and outages is for team leads and department managers."
+    ),
+    Perm.WAIVE_READINESS: _("Waiving a readiness check is for department managers."),
+    Perm.PLAN_WORKFORCE: _(
+        "Workforce planning (forecasts and schedules) is for real-time analysts and "
+        "department managers."
+    ),
+    Perm.MANAGE_COACH: _("Managing the conflict coach is for department managers."),
+}
+
+
+def whom_to_ask(role: str) -> Promise:
+    """Who can give ``role`` more: an agent's team lead, else an administrator."""
+    if role == Role.AGENT:
+        return _("Ask your team lead or an administrator if you need it.")
+    return _("Ask an administrator if you need it.")
 
 
 def role_grants(role: str, perm: Perm) -> bool:

@@ -14,10 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Min, Prefetch, QuerySet
-from django.utils.translation import gettext_lazy as _
 
-from kefu.core.authz import AuthzErrorCode
-from kefu.core.errors import PermissionDeniedError
+from kefu.core.authz import not_allowed
 from kefu.core.models import User
 from kefu.core.roles import Perm
 from kefu.workforce.errors import WorkforceNotFoundError
@@ -45,11 +43,7 @@ def can_view(actor: User) -> bool:
 def authorize_view(actor: User) -> None:
     """Raise unless ``actor`` may see forecasts and team schedules."""
     if not can_view(actor):
-        raise PermissionDeniedError(
-            AuthzErrorCode.NOT_ALLOWED,
-            _("Your role does not allow this (%(perm)s)."),
-            perm=str(Perm.VIEW_TEAM),
-        )
+        raise not_allowed(actor, Perm.VIEW_TEAM)
 
 
 def queue_list(*, actor: User) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,7 +16,7 @@ from kefu.core.audit import audit_record
 from kefu.core.authz import AuthzErrorCode
 from kefu.core.errors import PermissionDeniedError
 from kefu.core.models import User
-from kefu.core.roles import Perm
+from kefu.core.roles import Perm, whom_to_ask
 from kefu.customers import csv_io, selectors
 from kefu.customers.errors import CsvImportError, LineError
 from kefu.customers.masking import mask_email, mask_phone
@@ -67,8 +68,11 @@ def authorize_import(actor: User | None) -> None:
         return
     raise PermissionDeniedError(
         AuthzErrorCode.NOT_ALLOWED,
-        gettext_lazy("Your role does not allow this (%(perm)s)."),
-        perm=" / ".join(IMPORT_PERMS),
+        format_lazy(
+            "{} {}",
+            gettext_lazy("Importing customers is for team leads and department managers."),
+            whom_to_ask(actor.role),
+        ),
     )
 
 
