@@ -186,3 +186,37 @@ def test_worker_exits_75_when_the_database_stays_away(monkeypatch: pytest.Monkey
         call_command("worker", "--burst")
     assert raised.value.returncode == 75
     assert dead.refused >= 2
+
+
+@pytest.mark.django_db
+def test_a_job_the_database_cut_short_runs_at_the_next_tick_not_after_its_lease(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The database dies while a job runs, so even its error handler cannot write and
+    the job keeps its five-minute lease: the loop gives the lease back once the
+    database answers again, and the job runs in that round."""
+    ran.clear()
+    now = timezone.now()
+    clock.job_schedule(kind="test.heal", key="cut-short", due_at=now)
+    loop = clock.ClockLoop(idle_seconds=0.01, failure_limit=5, retry_max_seconds=0.01)
+    loop.started = True
+    real_run_job = clock.run_job
+
+    def database_dies(job: ScheduledJob, *, now: datetime) -> bool:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(clock, "run_job", database_dies)
+    with pytest.raises(OperationalError):
+        loop.run_once()
+    held = ScheduledJob.objects.get(key="cut-short")
+    assert held.locked_until is not None
+    assert held.locked_until > timezone.now()  # leased for minutes
+    assert [job.key for job in loop.held] == ["cut-short"]
+
+    monkeypatch.setattr(clock, "run_job", real_run_job)
+    result = loop.run_once()
+
+    assert result.ran == 1
+    assert ran == ["cut-short"]
+    assert ScheduledJob.objects.get(key="cut-short").done_at is not None
+    assert loop.held == []

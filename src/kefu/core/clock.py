@@ -169,11 +169,16 @@ class TickResult:
     failed: int
 
 
-def tick(*, now: datetime, limit: int = 10_000) -> TickResult:
+def tick(
+    *, now: datetime, limit: int = 10_000, holding: list[ScheduledJob] | None = None
+) -> TickResult:
     """Run every job due at ``now`` once (up to ``limit``), then return.
 
     A job that fails is pushed past ``now`` and so is not retried in the same
-    tick; a repeating job moves past ``now`` and so runs once.
+    tick; a repeating job moves past ``now`` and so runs once. ``holding``, when
+    given, holds the job being run while it runs: if the database dies under it,
+    even the error handler cannot write, and the caller releases the lease once
+    the database is back (see ``release_leases``).
     """
     ran = failed = 0
     seen: set[int] = set()
@@ -182,11 +187,29 @@ def tick(*, now: datetime, limit: int = 10_000) -> TickResult:
         if job is None or job.pk in seen:
             break
         seen.add(job.pk)
-        if run_job(job, now=now):
+        if holding is not None:
+            holding[:] = [job]
+        ok = run_job(job, now=now)
+        if holding is not None:
+            holding.clear()
+        if ok:
             ran += 1
         else:
             failed += 1
     return TickResult(ran=ran, failed=failed)
+
+
+def release_leases(jobs: list[ScheduledJob]) -> int:
+    """Give back the leases of ``jobs`` (claimed by this loop, whose run the database
+    cut short) so they run at the next tick instead of after the lease; a lease that
+    moved on meanwhile (another loop took the job) is left alone."""
+    released = 0
+    for job in jobs:
+        released += ScheduledJob.objects.filter(pk=job.pk, locked_until=job.locked_until).update(
+            locked_until=None
+        )
+    jobs.clear()
+    return released
 
 
 class ClockLoop:
@@ -205,6 +228,7 @@ class ClockLoop:
         self.failures = FailureRun(limit=failure_limit, cap=retry_max_seconds)
         self.stopping = threading.Event()
         self.started = False
+        self.held: list[ScheduledJob] = []
 
     def stop(self, signum: int | None = None, frame: FrameType | None = None) -> None:
         self.stopping.set()
@@ -212,10 +236,12 @@ class ClockLoop:
     def run_once(self) -> TickResult:
         """One round: create missing recurring rows on the first one, then ``tick``."""
         now = timezone.now()
+        if self.held:
+            release_leases(self.held)
         if not self.started:
             ensure_recurring(now=now)
             self.started = True
-        return tick(now=now, limit=100)
+        return tick(now=now, limit=100, holding=self.held)
 
     def run(self) -> int:
         """Loop until stopped (returns 0) or until the database stays out of reach
