@@ -8,8 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from kefu.core.models import AuditEntry, User
+from kefu.core.roles import PERM_REFUSALS, Perm
 from kefu.customers import csv_io
 from kefu.customers.models import Contact, Organisation
 from tests.customers.builders import make_contact, make_organisation, make_project
@@ -164,7 +166,10 @@ def test_reveal_as_agent_is_refused_with_a_403_page(client_for: ClientFor, agent
 
     assert response.status_code == 403
     assert PHONE not in response.content.decode()
-    assert "not_allowed" in response.content.decode()
+    # In words, what the role cannot do (tests/core/test_perm_refusals.py); no code.
+    assert "not_allowed" not in response.content.decode()
+    with translation.override(agent.language):
+        assert str(PERM_REFUSALS[Perm.REVEAL_PII]) in response.content.decode()
     assert not AuditEntry.objects.exists()
 
 
