@@ -40,13 +40,24 @@ def wang_case(team: Team) -> Case:
     contact = make_contact(
         name="王芳", phone=PHONE, email="wang.fang@huadong.cn", organisation=organisation
     )
-    return open_case(when="2026-11-02 10:00", contact=contact, team=team, subject="发票抬头错误")
+    case = open_case(when="2026-11-02 10:00", contact=contact, team=team, subject="发票抬头错误")
+    return _numbered(case, "KF-2026-004321")
 
 
 @pytest.fixture
 def other_case(team: Team) -> Case:
     contact = make_contact(name="李强", phone="13900001111", email="li@example.com")
-    return open_case(when="2026-11-02 10:05", contact=contact, team=team, subject="登录失败")
+    case = open_case(when="2026-11-02 10:05", contact=contact, team=team, subject="登录失败")
+    return _numbered(case, "KF-2026-004322")
+
+
+def _numbered(case: Case, reference: str) -> Case:
+    """Fixed references, so partial-reference searches do not depend on which ids
+    the database handed out earlier in the run (a sequence of 1 or 12 is also in
+    other numbers)."""
+    Case.objects.filter(pk=case.pk).update(reference=reference)
+    case.refresh_from_db()
+    return case
 
 
 # The pure parts: partial references.
