@@ -319,3 +319,36 @@ def test_merge_refusal_writes_nothing_even_through_the_service(
     assert refused.value.code == "merge_needs_lead"
     assert source.messages.count() == 1
     assert Case.objects.get(pk=source.pk).status == "new"
+
+
+def test_a_watcher_of_another_department_sees_the_hand_but_not_its_confidential_case(
+    client: Client,
+    client_for: Callable[[User], Client],
+    bearer_for: Bearer,
+    service: Team,
+    engineering: Team,
+) -> None:
+    engineer = make_staff(role=Role.AGENT, team=engineering, department=engineering.department)
+    hidden = _confidential(open_case(when="2026-11-02 10:00", team=engineering, owner=engineer))
+    raised = client.post(
+        "/api/v1/floor/hands",
+        {"case_id": hidden.pk, "note": "帮忙"},
+        content_type="application/json",
+        headers=bearer_for(engineer),
+    )
+    assert raised.status_code == 201, raised.content
+    outsider = make_staff(role=Role.DEPARTMENT_MANAGER, team=service, department=service.department)
+    insider = make_staff(
+        role=Role.DEPARTMENT_MANAGER, team=engineering, department=engineering.department
+    )
+
+    def listed(user: User) -> list[tuple[object, object]]:
+        hands = client.get("/api/v1/floor/hands", headers=bearer_for(user)).json()
+        return [(hand["case_id"], hand["case_reference"]) for hand in hands]
+
+    assert listed(outsider) == [(None, None)]
+    assert listed(insider) == [(hidden.pk, hidden.reference)]
+    page = client_for(outsider).get(reverse("floor:index")).content.decode()
+    assert "帮忙" in page or engineer.get_username() in page or str(engineer) in page
+    assert hidden.reference not in page
+    assert hidden.reference in client_for(insider).get(reverse("floor:index")).content.decode()

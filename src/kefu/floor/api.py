@@ -67,12 +67,14 @@ def _day(value: date | None) -> date:
 
 def _hand(hand: RaisedHand) -> dict[str, object]:
     now = timezone.now()
+    # Listed hands say whether the reader may see their case (floor.selectors).
+    shown = hand.case if getattr(hand, "case_visible", True) else None
     return {
         "id": hand.pk,
         "agent_id": hand.agent_id,
         "agent_name": str(hand.agent),
-        "case_id": hand.case_id,
-        "case_reference": hand.case.reference if hand.case else None,
+        "case_id": shown.pk if shown else None,
+        "case_reference": shown.reference if shown else None,
         "note": hand.note,
         "raised_at": hand.raised_at,
         "acknowledged_at": hand.acknowledged_at,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.authz import authorize
@@ -24,13 +24,24 @@ def _scope(actor: User, field: str = "agent") -> Q:
     return Q(**{f"{field}__team_id": actor.team_id}) if actor.team_id else Q(pk__in=[])
 
 
+def _with_case_visibility(actor: User, hands: QuerySet[RaisedHand]) -> QuerySet[RaisedHand]:
+    """Each hand with ``case_visible``: whether ``actor`` may see the case it names
+    (a confidential case only inside its department, as the desk's ``visible_cases``);
+    a lead of another department sees that a hand is up, not which case it is about."""
+    if actor.is_superuser or actor.role == "administrator":
+        return hands.annotate(case_visible=Value(True, output_field=BooleanField()))
+    visible = Q(case__is_confidential=False) | Q(case__department_id=actor.department_id)
+    return hands.annotate(case_visible=ExpressionWrapper(visible, output_field=BooleanField()))
+
+
 def hands_open_for(actor: User) -> QuerySet[RaisedHand]:
     """Open hands of the agents ``actor`` looks after, longest waiting first."""
     authorize(actor, Perm.VIEW_TEAM)
-    return (
+    return _with_case_visibility(
+        actor,
         RaisedHand.objects.filter(_scope(actor), closed_at__isnull=True)
         .select_related("agent", "case", "acknowledged_by")
-        .order_by("raised_at", "pk")
+        .order_by("raised_at", "pk"),
     )
 
 
@@ -38,11 +49,12 @@ def hands_recent_for(actor: User, *, day: date) -> QuerySet[RaisedHand]:
     """Hands closed on ``day`` with their time to help (the lead's own measure)."""
     authorize(actor, Perm.VIEW_TEAM)
     start, end = day_bounds(day)
-    return (
+    return _with_case_visibility(
+        actor,
         RaisedHand.objects.filter(_scope(actor), raised_at__gte=start, raised_at__lt=end)
         .exclude(closed_at__isnull=True)
         .select_related("agent", "case", "acknowledged_by")
-        .order_by("-raised_at")
+        .order_by("-raised_at"),
     )
 
 
