@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -36,6 +36,11 @@ class BearerToken(HttpBearer):
         user = services.api_token_authenticate(secret=token, at=timezone.now())
         if user is not None:
             request.user = user
+            # As for a signed-in page: the user's saved language wins, so messages
+            # and labels in the answer read in it.
+            if user.language:
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
         return user
 
 

@@ -201,7 +201,9 @@ def test_import_refuses_an_unknown_region_and_a_missing_file(tmp_path: Path) -> 
 def test_banner_for_an_administrator_in_december_with_no_schedule_for_next_year(
     tmp_path: Path,
 ) -> None:
-    admin = User.objects.create_user(username="admin.wu", password="x", role=Role.ADMINISTRATOR)
+    admin = User.objects.create_user(
+        username="admin.wu", password="x", role=Role.ADMINISTRATOR, language="en"
+    )
     agent = User.objects.create_user(username="agent.qian", password="x", role=Role.AGENT)
     with time_machine.travel(at("2026-12-07 10:00"), tick=True):
         for user, expected in ((admin, True), (agent, False)):

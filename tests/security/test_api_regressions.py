@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import translation
 
 from kefu.cases.models import SlaPolicy
 from kefu.core.models import User
@@ -229,11 +228,13 @@ def _customers_csv(*rows: str) -> dict[str, SimpleUploadedFile]:
     ],
 )
 def test_customer_csv_with_a_huge_cell_or_nul_names_the_line(
-    cell: str, reason: str, admin: dict[str, str]
+    cell: str, reason: str, make_user: Callable[..., User], bearer_for: Bearer
 ) -> None:
     upload = _customers_csv("华东物业,standard,李强,,,,,,,", f"东方,standard,{cell},,,,,,,")
-    with translation.override("en"):
-        response = Client().post("/api/v1/customers/import", upload, headers=admin)
+    english = make_user(Role.ADMINISTRATOR, username="reg.admin.en")
+    english.language = "en"  # the API answers in the user's saved language
+    english.save(update_fields=["language"])
+    response = Client().post("/api/v1/customers/import", upload, headers=bearer_for(english))
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid_csv"
