@@ -4,9 +4,11 @@ the Chinese font PDF exports need."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -19,6 +21,21 @@ from kefu.quality.exports import font_path
 from tests.core.factories import make_staff
 
 MakeUser = Callable[..., User]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _shifted_clock() -> Iterator[None]:
+    """``KEFU_TEST_CLOCK_SHIFT_DAYS=400`` runs the whole suite with the wall clock that
+    many days ahead (``make test`` does, once): a test that does not pin the clock it
+    depends on fails there, not on some later day. Tests that pin their own clock
+    travel inside it. Only the wall clock moves (time-machine); the monotonic clock
+    that timeouts and waits use does not."""
+    days = os.environ.get("KEFU_TEST_CLOCK_SHIFT_DAYS", "")
+    if not days:
+        yield
+        return
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=int(days)), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
