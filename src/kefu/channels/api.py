@@ -9,7 +9,7 @@ from ninja.security import APIKeyHeader
 
 from kefu.channels import chat, phone, selectors
 from kefu.channels.models import CallRecord
-from kefu.channels.schemas import CallIn, CallOut, CallQuery, ChatAccepted, ChatMessageIn
+from kefu.channels.schemas import PhoneCallIn, CallOut, CallQuery, ChatAccepted, ChatMessageIn
 from kefu.core.requests import request_user as actor_of
 
 router = Router(tags=["channels"])
@@ -56,7 +56,7 @@ def chat_message(request: HttpRequest, payload: ChatMessageIn) -> dict[str, str]
     response={200: CallOut, 201: CallOut},
     summary="Record a phone call (200 when the external id was seen before)",
 )
-def call_create(request: HttpRequest, payload: CallIn) -> Status[CallRecord]:
+def call_create(request: HttpRequest, payload: PhoneCallIn) -> Status[CallRecord]:
     result = phone.call_record(
         actor=actor_of(request),
         direction=payload.direction,

@@ -45,7 +45,7 @@ class ChatAccepted(Schema):
     message_id: str = Field(description="The chat message id, as sent.")
 
 
-class CallIn(StrictInput):
+class PhoneCallIn(StrictInput):
     """One phone call, reported by the telephony system or an agent."""
 
     direction: Literal["in", "out"]

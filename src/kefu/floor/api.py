@@ -47,7 +47,7 @@ from kefu.floor.schemas import (
     MealAlertOut,
     MealDelayOut,
     RetentionOut,
-    RevealOut,
+    CandidateRevealOut,
     StateIn,
     StateOut,
     SuggestionCloseIn,
@@ -406,7 +406,9 @@ def candidate_stage(
     )
 
 
-@router.post("/people/candidates/{candidate_id}/reveal", response=RevealOut, tags=["people"])
+@router.post(
+    "/people/candidates/{candidate_id}/reveal", response=CandidateRevealOut, tags=["people"]
+)
 def candidate_reveal(request: HttpRequest, candidate_id: int) -> dict[str, str]:
     actor = actor_of(request)
     candidate = people_selectors.access_candidate(actor, candidate_id)

@@ -160,7 +160,7 @@ class MealDelayOut(Schema):
     delay_minutes: int | None
 
 
-class CallIn(StrictInput):
+class QueueCallIn(StrictInput):
     queue: str = Field(min_length=1, max_length=100)
     arrived_at: datetime
     answered_at: datetime | None = None
@@ -171,7 +171,7 @@ class CallIn(StrictInput):
 
 
 class CallsIn(StrictInput):
-    calls: list[CallIn] = Field(max_length=10_000)
+    calls: list[QueueCallIn] = Field(max_length=10_000)
 
 
 class CallsImportedOut(Schema):
@@ -324,5 +324,5 @@ class CandidateOut(Schema):
     created_at: datetime
 
 
-class RevealOut(Schema):
+class CandidateRevealOut(Schema):
     national_id: str

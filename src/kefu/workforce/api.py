@@ -22,7 +22,7 @@ class RejectedOut(Schema):
     reason: str
 
 
-class ImportOut(Schema):
+class HistoryImportOut(Schema):
     imported: int
     updated: int
     rejected: list[RejectedOut]
@@ -31,7 +31,7 @@ class ImportOut(Schema):
 
 @router.post(
     "/workforce/history",
-    response={200: ImportOut, 422: ImportOut},
+    response={200: HistoryImportOut, 422: HistoryImportOut},
     summary="Import history intervals from CSV (body or multipart field 'file')",
 )
 def history_import(request: HttpRequest, queue: str = "default") -> Status[Any]:
