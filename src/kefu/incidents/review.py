@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -61,18 +61,22 @@ def review_report(incident: Incident, *, now: datetime) -> ReviewReport:
     timeline = [TimelineLine(incident.started_at, gettext("Work stopped"))]
     if incident.confirmed_at:
         timeline.append(TimelineLine(incident.confirmed_at, gettext("Incident confirmed")))
+    english = translation.get_language() == "en"
     timeline += [
-        TimelineLine(n.sent_at, f"{n.get_kind_display()}: {n.subject_zh}")
+        TimelineLine(
+            n.sent_at, f"{n.get_kind_display()}: {n.subject_en if english else n.subject_zh}"
+        )
         for n in notices
         if n.sent_at is not None
     ]
+    meeting = gettext("Meeting")
     timeline += [
-        TimelineLine(m.starts_at, f"{gettext('Meeting')}: {m.title}")
-        for m in incident.meetings.all()
+        TimelineLine(m.starts_at, f"{meeting}: {m.title}") for m in incident.meetings.all()
     ]
     cases = linked_cases(incident)
+    case_word = gettext("Case")
     timeline += [
-        TimelineLine(c.created_at, f"{gettext('Case')} {c.reference}: {c.subject}") for c in cases
+        TimelineLine(c.created_at, f"{case_word} {c.reference}: {c.subject}") for c in cases
     ]
     if incident.resumed_at:
         timeline.append(TimelineLine(incident.resumed_at, gettext("Resumption notice sent")))
@@ -97,57 +101,67 @@ def review_report(incident: Incident, *, now: datetime) -> ReviewReport:
     )
 
 
+def _item(label: str, value: object) -> str:
+    return f"- {label}: {value}"
+
+
+def _heading(text: str) -> list[str]:
+    return [f"## {text}", ""]
+
+
 def review_markdown(report: ReviewReport) -> str:
-    """The review as Markdown, in the active language."""
+    """The review as Markdown, in the active language.
+
+    Labels are translated outside the f-strings that lay them out, so that
+    makemessages extracts every one of them.
+    """
     incident = report.incident
     m = report.measures
+    title = gettext("Review %(reference)s %(title)s") % {
+        "reference": incident.reference,
+        "title": incident.title,
+    }
     lines = [
-        f"# {gettext('Review')} {incident.reference} {incident.title}",
+        f"# {title}",
         "",
-        f"- {gettext('Kind')}: {incident.get_kind_display()}",
-        f"- {gettext('Cause')}: {incident.cause}",
-        f"- {gettext('Started')}: {_local(incident.started_at)}",
-        f"- {gettext('Resumed on')}: {incident.resumed_on or '-'}",
+        _item(gettext("Kind"), incident.get_kind_display()),
+        _item(gettext("Cause"), incident.cause),
+        _item(gettext("Started"), _local(incident.started_at)),
+        _item(gettext("Resumed on"), incident.resumed_on or "-"),
         "",
-        f"## {gettext('Timeline')}",
-        "",
+        *_heading(gettext("Timeline")),
         *[f"- {_local(line.at)} {line.text}" for line in report.timeline],
         "",
-        f"## {gettext('Five whys')}",
-        "",
+        *_heading(gettext("Five whys")),
         *[
             f"{i}. {why}"
             for i, why in enumerate(report.review.five_whys if report.review else [], start=1)
         ],
         "",
-        f"## {gettext('Communication shortfalls')}",
-        "",
-        f"- {gettext('Late updates')}: {len(report.late_updates)}",
-        f"- {gettext('Missed updates')}: {m.adherence.missed}",
-        f"- {gettext('Unreached contacts')}: {m.affected - m.reached}",
+        *_heading(gettext("Communication shortfalls")),
+        _item(gettext("Late updates"), len(report.late_updates)),
+        _item(gettext("Missed updates"), m.adherence.missed),
+        _item(gettext("Unreached contacts"), m.affected - m.reached),
         *[f"  - {c.name}" for c in m.unreached],
-        f"- {gettext('Cases during the incident')}: {len(report.cases)}",
+        _item(gettext("Cases during the incident"), len(report.cases)),
         *[f"  - {c.reference} {c.subject}" for c in report.cases],
         "",
-        f"## {gettext('Measures')}",
+        *_heading(gettext("Measures")),
+        _item(gettext("Reach rate"), _percent(m.reach_rate)),
+        _item(gettext("First notice, median seconds"), _number(m.first_notice_seconds.median)),
+        _item(gettext("Update rhythm adherence"), _percent(m.adherence.rate)),
         "",
-        f"- {gettext('Reach rate')}: {_percent(m.reach_rate)}",
-        f"- {gettext('First notice, median seconds')}: {_number(m.first_notice_seconds.median)}",
-        f"- {gettext('Update rhythm adherence')}: {_percent(m.adherence.rate)}",
-        "",
-        f"## {gettext('Client feedback')}",
-        "",
-        f"- {gettext('Answers')}: {len(report.answers)}, {gettext('average rating')}: "
-        f"{_number(report.average_rating)}",
+        *_heading(gettext("Client feedback")),
+        gettext("- Answers: %(count)s, average rating: %(rating)s")
+        % {"count": len(report.answers), "rating": _number(report.average_rating)},
         *[f"  - {a.contact.name}: {a.rating}/5 {a.comment}" for a in report.answers],
         "",
-        f"## {gettext('Early-warning actions')}",
-        "",
+        *_heading(gettext("Early-warning actions")),
         *[f"- {a.description} ({a.owner}, {a.due_on:%Y-%m-%d})" for a in report.actions],
         "",
     ]
     if report.review and report.review.summary:
-        lines += [f"## {gettext('Summary')}", "", report.review.summary, ""]
+        lines += [*_heading(gettext("Summary")), report.review.summary, ""]
     return "\n".join(lines)
 
 
