@@ -27,6 +27,7 @@ from kefu.cases.tasks import deliver_message
 from kefu.core import clock
 from kefu.core.calendar_overrides import CALENDAR_CHANGED_JOB
 from kefu.core.models import ScheduledJob
+from kefu.core.timefmt import contact_time, iso
 
 REDELIVER_JOB = "cases.redeliver"
 
@@ -70,13 +71,14 @@ def sla_due(job: ScheduledJob, now: datetime) -> None:
         return  # Already recorded by an earlier run.
     Case.objects.filter(pk=case.pk).update(breach_count=F("breach_count") + 1)
     case.refresh_from_db()
-    when = f"{due_at.astimezone(now.tzinfo):%Y-%m-%d %H:%M}"
-    case_event_record(case=case, kind="sla_breached", at=now, actor=None, target=target, due=when)
-    # The explanation reaches the customer, so it is written in their language.
+    case_event_record(
+        case=case, kind="sla_breached", at=now, actor=None, target=target, due=iso(due_at)
+    )
+    # The explanation reaches the customer, so it is written in their language and zone.
     with translation.override(case.contact.language):
         explanation = _("the %(target)s target (due %(due)s) was missed") % {
             "target": str(SlaBreach.Target(target).label),
-            "due": when,
+            "due": str(contact_time(due_at, case.contact)),
         }
     case_escalate_for_breach(case=case, at=now, explanation=explanation)
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.notifications import notification_render
 from kefu.core.roles import Perm, Role, role_grants
 
 
@@ -273,6 +274,11 @@ class Notification(models.Model):
         User, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
     )
     created_at = models.DateTimeField(_("created at"))
+    # What happened, as a code plus parameters: rendered in the reader's language
+    # when read (kefu.core.notifications). ``subject`` and ``body`` keep the text
+    # as first written, shown for rows without a code (written before codes).
+    code = models.CharField(_("kind"), max_length=64, blank=True, default="")
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
@@ -292,4 +298,18 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.subject
+        return self.shown_subject
+
+    def _rendered(self) -> tuple[str, str]:
+        rendered = notification_render(self.code, self.params) if self.code else None
+        return rendered if rendered is not None else (self.subject, self.body)
+
+    @property
+    def shown_subject(self) -> str:
+        """The subject in the active language (the stored text for rows without a code)."""
+        return self._rendered()[0]
+
+    @property
+    def shown_body(self) -> str:
+        """The body in the active language (the stored text for rows without a code)."""
+        return self._rendered()[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -11,7 +12,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +21,9 @@ from kefu.core.authz import authorize
 from kefu.core.errors import DomainError, NotFoundError, RateLimitedError
 from kefu.core.locks import lock_keys
 from kefu.core.models import ApiToken, LoginFailure, Notification, User
+from kefu.core.notifications import notification_kind, notification_render, params_store
 from kefu.core.roles import Perm
+from kefu.core.timefmt import zone_of
 
 TOKEN_PREFIX_LENGTH = 8
 
@@ -220,25 +223,31 @@ def login_failures_prune(*, before: datetime) -> int:
 def notification_send(
     *,
     recipient: User,
-    subject: str | Promise,
-    body: str | Promise,
     link: str,
     at: datetime,
-    params: dict[str, object] | None = None,
+    code: str = "",
+    params: Mapping[str, object] | None = None,
+    subject: str | Promise = "",
+    body: str | Promise = "",
 ) -> Notification:
     """Notify a staff member in the product and, through a task, by email.
 
-    ``subject`` and ``body`` are lazily translated strings (filled from
-    ``params``) or plain text; they are rendered in the recipient's language
-    before they are stored.
+    ``code`` names a registered kind (:mod:`kefu.core.notifications`); the row
+    keeps the code and ``params`` and is rendered in the reader's language when
+    read. The subject and body are also stored as first rendered in the
+    recipient's language, the fallback should the code ever go away. Without a
+    code, ``subject`` and ``body`` are plain text shown as written.
     """
-    values = params or {}
-    with translation.override(recipient.language):
-        rendered = {key: str(value) for key, value in values.items()}
-        subject_text = str(subject) % rendered if rendered else str(subject)
-        body_text = str(body) % rendered if rendered and isinstance(body, Promise) else str(body)
+    stored = params_store(params or {})
+    if code and notification_kind(code) is None:
+        raise ValueError(f"unknown notification kind {code!r}")
+    with translation.override(recipient.language), timezone.override(zone_of(recipient)):
+        rendered = notification_render(code, stored) if code else None
+        subject_text, body_text = rendered or (str(subject), str(body))
         notification = Notification.objects.create(
             recipient=recipient,
+            code=code,
+            params=stored,
             subject=subject_text[:200],
             body=body_text,
             link=link,

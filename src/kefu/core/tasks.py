@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from kefu.core.models import Notification
+from kefu.core.timefmt import zone_of
 
 
 @task()
@@ -23,12 +24,15 @@ def notification_email(*, notification_id: int) -> bool:
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
-    body = notification.body
+    # Rendered now, in the recipient's language as it is when the mail goes out.
+    recipient = notification.recipient
+    with translation.override(recipient.language), timezone.override(zone_of(recipient)):
+        subject, body = notification.shown_subject, notification.shown_body
     if notification.link:
         body = f"{body}\n\n{settings.SITE_URL}{notification.link}"
     try:
         send_mail(
-            notification.subject,
+            subject,
             body,
             settings.DEFAULT_FROM_EMAIL,
             [notification.recipient.email],

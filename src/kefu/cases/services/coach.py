@@ -17,10 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.assist.engine import PLAYBOOK_STEPS, Reading, playbook_evidence, read_customer
 from kefu.assist.selectors import active_lexicon
+from kefu.cases import notification_kinds
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.events import case_event_record
 from kefu.cases.models import Case, Commitment, Message, PlaybookStep
-from kefu.cases.playbook import threat_kinds_text
 from kefu.cases.services._common import person_for
 from kefu.cases.services.sla import sla_tighten
 from kefu.core.authz import authorize
@@ -112,7 +112,6 @@ def message_read(*, message: Message, at: datetime) -> Reading:
 def _alert_lead(case: Case, reading: Reading, *, at: datetime) -> None:
     """A threat to escalate: the team lead hears of it at once, not at the next breach."""
     lead = person_for(case, "team_lead") or person_for(case, "department_manager")
-    kinds = threat_kinds_text(reading.threat_kinds)
     case_event_record(
         case=case, kind="coach_threat", at=at, actor=None, kinds=list(reading.threat_kinds)
     )
@@ -120,14 +119,10 @@ def _alert_lead(case: Case, reading: Reading, *, at: datetime) -> None:
         return
     notification_send(
         recipient=lead,
-        subject=_("%(reference)s: the customer threatens to escalate"),
-        body=_(
-            "The customer on %(reference)s threatens to escalate (%(kinds)s). Call them "
-            "before they do: listen, acknowledge the feeling, agree the next step and a time."
-        ),
+        code=notification_kinds.THREAT,
         link=f"/cases/{case.pk}/",
         at=at,
-        params={"reference": case.reference, "kinds": kinds},
+        params={"reference": case.reference, "kinds": list(reading.threat_kinds)},
     )
 
 

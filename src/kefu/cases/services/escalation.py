@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from kefu.cases import ladder
+from kefu.cases import ladder, notification_kinds
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.events import case_event_record
 from kefu.cases.models import Case, Escalation, Transfer
@@ -19,6 +19,7 @@ from kefu.core.errors import DomainError
 from kefu.core.models import Department, Team, User
 from kefu.core.roles import Perm
 from kefu.core.services import notification_send
+from kefu.core.timefmt import contact_time
 
 TRANSFER_LOOP_AFTER = 2
 
@@ -74,9 +75,8 @@ def _escalate(
     )
     notification_send(
         recipient=owner,
-        subject=_("Case %(ref)s escalated to you"),
-        params={"ref": case.reference},
-        body=explanation,
+        code=notification_kinds.ESCALATED,
+        params={"ref": case.reference, "body": explanation},
         link=_link(case),
         at=at,
     )
@@ -233,7 +233,6 @@ def case_transfer(
         before={"department": from_department.code},
         after={"department": to_department.code},
     )
-    local = expected_by.astimezone(at.tzinfo)
     notice = render_in(
         case.contact.language,
         _(
@@ -244,7 +243,7 @@ def case_transfer(
         department=to_department.name,
         why=why,
         next=next_steps,
-        by=f"{local:%Y-%m-%d %H:%M}",
+        by=contact_time(expected_by, case.contact),
         agent=contact_person,
     )
     customer_notice(case=case, body=notice, at=at, author=actor)
@@ -266,9 +265,8 @@ def case_transfer(
     if receiver is not None:
         notification_send(
             recipient=receiver,
-            subject=_("Case %(ref)s transferred to your department"),
-            params={"ref": case.reference},
-            body=f"{why}\n{next_steps}",
+            code=notification_kinds.TRANSFERRED,
+            params={"ref": case.reference, "body": f"{why}\n{next_steps}"},
             link=_link(case),
             at=at,
         )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from kefu.cases import ladder
+from kefu.cases import ladder, notification_kinds
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.events import case_event_record
 from kefu.cases.models import AuthorityLimit, Case, Commitment, CompensationOffer
@@ -20,6 +20,7 @@ from kefu.core.errors import DomainError, PermissionDeniedError
 from kefu.core.models import User
 from kefu.core.roles import Perm
 from kefu.core.services import notification_send
+from kefu.core.timefmt import iso
 
 REMINDER_JOB = "cases.commitment_reminder"
 OVERDUE_JOB = "cases.commitment_overdue"
@@ -31,10 +32,6 @@ DEFAULT_LIMITS = {
     "department_manager": Decimal(20000),
     "administrator": Decimal(20000),
 }
-
-
-def _when(value: datetime, reference: datetime) -> str:
-    return f"{value.astimezone(reference.tzinfo):%Y-%m-%d %H:%M}"
 
 
 @transaction.atomic
@@ -80,7 +77,7 @@ def commitment_create(
         payload={"commitment_id": commitment.pk},
     )
     case_event_record(
-        case=case, kind="commitment_made", at=at, actor=actor, what=text, due=_when(due_at, at)
+        case=case, kind="commitment_made", at=at, actor=actor, what=text, due=iso(due_at)
     )
     return commitment
 
@@ -153,9 +150,12 @@ def commitment_remind(*, commitment_id: int, at: datetime) -> None:
     commitment = Commitment.objects.select_related("case", "owner").get(pk=commitment_id)
     notification_send(
         recipient=commitment.owner,
-        subject=_("Promise due at %(due)s: %(what)s"),
-        params={"due": _when(commitment.due_at, at), "what": commitment.what},
-        body=commitment.case.reference,
+        code=notification_kinds.PROMISE_DUE,
+        params={
+            "due": commitment.due_at,
+            "what": commitment.what,
+            "body": commitment.case.reference,
+        },
         link=f"/cases/{commitment.case_id}/",
         at=at,
     )
@@ -175,9 +175,8 @@ def commitment_mark_overdue(*, commitment_id: int, at: datetime) -> None:
     )
     notification_send(
         recipient=commitment.owner,
-        subject=_("Promise overdue: %(what)s"),
-        params={"what": commitment.what},
-        body=commitment.case.reference,
+        code=notification_kinds.PROMISE_OVERDUE,
+        params={"what": commitment.what, "body": commitment.case.reference},
         link=f"/cases/{commitment.case_id}/",
         at=at,
     )
@@ -251,9 +250,8 @@ def compensation_offer(
         if approver is not None:
             notification_send(
                 recipient=approver,
-                subject=_("Approve compensation of %(amount)s on %(ref)s"),
-                params={"amount": str(amount), "ref": case.reference},
-                body=text,
+                code=notification_kinds.COMPENSATION_APPROVAL,
+                params={"amount": str(amount), "ref": case.reference, "body": text},
                 link=f"/cases/{case.pk}/",
                 at=at,
             )

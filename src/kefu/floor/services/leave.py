@@ -14,6 +14,7 @@ from kefu.core.errors import ConflictError, DomainError
 from kefu.core.models import User
 from kefu.core.roles import Perm
 from kefu.core.services import notification_send
+from kefu.floor import notification_kinds
 from kefu.floor.absence import Absence, Pattern, absence_patterns
 from kefu.floor.days import local_day
 from kefu.floor.errors import FloorErrorCode
@@ -21,16 +22,6 @@ from kefu.floor.models import CheckInSuggestion, Leave
 from kefu.floor.services._common import leads_of, require_watch
 
 _LIVE = (Leave.Status.REQUESTED, Leave.Status.APPROVED)
-_SUPPORT = _("This is not a penalty: a friendly talk may find the real cause and what would help.")
-_PATTERN_BODY = {
-    Pattern.FREQUENT_SICK: _(
-        "%(agent)s has had %(count)s sick days in the last %(days)s days. %(support)s"
-    ),
-    Pattern.WEEKEND_ADJACENT: _(
-        "%(agent)s has had %(count)s absences next to a weekend in the last %(days)s days. "
-        "%(support)s"
-    ),
-}
 _PATTERN_TEXT = {
     Pattern.FREQUENT_SICK: _("%(count)s sick days in the last %(days)s days"),
     Pattern.WEEKEND_ADJACENT: _(
@@ -191,9 +182,8 @@ def absence_check(*, agent: User, at: datetime) -> list[CheckInSuggestion]:
         for lead in leads_of(agent):
             notification_send(
                 recipient=lead,
-                subject=_("A check-in with %(agent)s may help"),
-                body=_PATTERN_BODY[found.pattern],
-                params={"agent": str(agent), "support": _SUPPORT, **params},
+                code=notification_kinds.CHECK_IN[found.pattern],
+                params={"agent": str(agent), **params},
                 link=reverse("floor:leave"),
                 at=at,
             )

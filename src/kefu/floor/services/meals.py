@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.authz import authorize
@@ -14,7 +13,7 @@ from kefu.core.errors import NotFoundError
 from kefu.core.models import User
 from kefu.core.roles import Perm
 from kefu.core.services import notification_send
-from kefu.floor import plan
+from kefu.floor import notification_kinds, plan
 from kefu.floor.days import local_day
 from kefu.floor.errors import FloorErrorCode
 from kefu.floor.meals import MealRisk, MoveKind, meal_risks
@@ -25,10 +24,6 @@ from kefu.floor.services._common import floor_watchers
 HORIZON = timedelta(hours=3)
 # A meal may end this much later than planned and still be inside its window.
 MEAL_SLACK = timedelta(minutes=30)
-
-
-def _hm(at: datetime) -> str:
-    return formats.time_format(timezone.localtime(at), "H:i")
 
 
 def _proposals(risk: MealRisk) -> list[dict[str, object]]:
@@ -96,16 +91,11 @@ def meal_protection_run(*, at: datetime) -> list[MealAlert]:
         for watcher in floor_watchers():
             notification_send(
                 recipient=watcher,
-                subject=_("Meal at risk: %(agent)s at %(start)s"),
-                body=_(
-                    "On the current traffic, %(agent)s's meal planned at %(start)s would not "
-                    "end by %(window_end)s. Could swap a break: %(swap)s. Could take calls: "
-                    "%(take)s."
-                ),
+                code=notification_kinds.MEAL_AT_RISK,
                 params={
                     "agent": risk.name,
-                    "start": _hm(risk.meal.start),
-                    "window_end": _hm(risk.window_end),
+                    "start": risk.meal.start,
+                    "window_end": risk.window_end,
                     "swap": _names(risk, MoveKind.SWAP_BREAK),
                     "take": _names(risk, MoveKind.TAKE_CALLS),
                 },

@@ -24,7 +24,7 @@ from kefu.core.models import User
 from kefu.core.roles import Perm, Role
 from kefu.core.services import notification_send
 from kefu.customers.models import Contact
-from kefu.incidents import rhythm, texts
+from kefu.incidents import notification_kinds, rhythm, texts
 from kefu.incidents.errors import IncidentErrorCode
 from kefu.incidents.models import Incident, IncidentContact, Notice
 from kefu.incidents.services._common import bump_updates_sent, link, require_status, require_text
@@ -112,14 +112,10 @@ def update_draft_due(*, incident: Incident, due: datetime, at: datetime) -> Noti
     )
     notification_send(
         recipient=incident.owner,
-        subject=_("Update due for %(ref)s"),
-        body=_(
-            "The update for %(ref)s is due. A draft is ready; edit and send it, or it "
-            "goes out as written at %(auto)s."
-        ),
+        code=notification_kinds.UPDATE_DUE,
         link=link(incident),
         at=at,
-        params={"ref": incident.reference, "auto": (at + rhythm.AUTO_SEND_AFTER).strftime("%H:%M")},
+        params={"ref": incident.reference, "auto": at + rhythm.AUTO_SEND_AFTER},
     )
     if incident.auto_send_updates:
         clock.job_schedule(
@@ -222,13 +218,9 @@ def update_check_missed(*, incident: Incident, due: datetime, at: datetime) -> i
     for lead in leads:
         notification_send(
             recipient=lead,
-            subject=_("Missed update on %(ref)s"),
-            body=_(
-                "The update on %(ref)s due at %(due)s has not gone out. Customers are "
-                "waiting; please send it or find out why."
-            ),
+            code=notification_kinds.UPDATE_MISSED,
             link=link(incident),
             at=at,
-            params={"ref": incident.reference, "due": due.strftime("%Y-%m-%d %H:%M")},
+            params={"ref": incident.reference, "due": due},
         )
     return len(leads)

@@ -21,13 +21,12 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from kefu.cases.models import Case
 from kefu.core.models import User
 from kefu.core.roles import Role
 from kefu.core.services import notification_send
-from kefu.quality import warning
+from kefu.quality import notification_kinds, warning
 from kefu.quality.models import WarningAlarm
 
 WINDOW = 14
@@ -203,17 +202,12 @@ def _notify(alarm: WarningAlarm, *, at: datetime) -> None:
     for manager in managers:
         notification_send(
             recipient=manager,
-            subject=_("Early warning: complaints up in %(series)s %(value)s"),
-            body=_(
-                "%(count)s complaints in the period from %(start)s (%(method)s above its "
-                "limit; baseline %(mu0)s per period). The cases behind it are listed on the "
-                "alarm page."
-            ),
+            code=notification_kinds.EARLY_WARNING,
             link=reverse("quality:alarm", args=[alarm.pk]),
             at=at,
             params={
-                "series": alarm.get_series_display(),
-                "value": series_label(alarm),
+                "series": alarm.series,
+                "key": alarm.key,
                 "count": alarm.count,
                 "start": alarm.period_start.isoformat(),
                 "method": alarm.method.upper(),

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 from kefu.core.models import Notification, User
 from kefu.core.roles import Role
 from kefu.core.services import notification_send
+from kefu.quality import notification_kinds
 from kefu.quality.metrics import Insights, insights
 
 
@@ -47,14 +47,7 @@ def digest_send(*, at: datetime) -> list[Notification]:
     return [
         notification_send(
             recipient=manager,
-            subject=_("Weekly service digest: %(cases)s cases, CSAT %(csat)s"),
-            body=_(
-                "Last seven days: %(cases)s cases opened; service level %(service_level)s; "
-                "answer rate %(answer_rate)s; median first response %(first_response)s min; "
-                "median resolution %(resolution)s h; backlog %(backlog)s; escalations "
-                "%(escalations)s (over heads %(over_heads)s); commitments kept %(kept)s; "
-                "CSAT %(csat)s from %(responses)s answers; NPS %(nps)s."
-            ),
+            code=notification_kinds.DIGEST,
             link=link,
             at=at,
             params=params,

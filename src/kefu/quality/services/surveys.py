@@ -28,6 +28,7 @@ from kefu.core.errors import DomainError
 from kefu.core.models import User
 from kefu.core.roles import Role
 from kefu.core.services import notification_send
+from kefu.quality import notification_kinds
 from kefu.quality.errors import QualityErrorCode
 from kefu.quality.models import CsatSurvey, SurveyCursor
 
@@ -227,12 +228,7 @@ def _follow_up(survey: CsatSurvey, *, at: datetime) -> None:
     if lead is not None:
         notification_send(
             recipient=lead,
-            subject=_("%(reference)s: the customer rated the service %(score)s/5"),
-            body=_(
-                "The customer of %(reference)s answered the satisfaction survey with "
-                "%(score)s/5. Follow-up case %(follow)s is yours: call them, listen, "
-                "and agree what happens next."
-            ),
+            code=notification_kinds.LOW_SCORE,
             link=reverse("cases:case", args=[follow.pk]),
             at=at,
             params={"reference": case.reference, "score": survey.csat, "follow": follow.reference},

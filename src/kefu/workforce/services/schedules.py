@@ -20,7 +20,7 @@ from kefu.core.errors import ConflictError
 from kefu.core.models import Team, User
 from kefu.core.roles import Perm
 from kefu.core.services import notification_send
-from kefu.workforce import scheduling
+from kefu.workforce import notification_kinds, scheduling
 from kefu.workforce.errors import (
     ScheduleProblemsError,
     WorkforceErrorCode,
@@ -357,8 +357,7 @@ def schedule_publish(*, actor: User, schedule: Schedule, at: datetime) -> Schedu
     for agent in agents:
         notification_send(
             recipient=agent,
-            subject=_("Your schedule for the week of %(week)s is published"),
-            body=_("Open My schedule to see your shifts, breaks and meal."),
+            code=notification_kinds.SCHEDULE_PUBLISHED,
             link=link,
             at=at,
             params={"week": schedule.week_start.isoformat()},

@@ -1,0 +1,55 @@
+"""The notifications the floor sends, as codes rendered for the reader when read
+(:mod:`kefu.core.notifications`)."""
+
+from __future__ import annotations
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from kefu.core.notifications import Params, notification_kind_register
+from kefu.core.timefmt import parse_instant
+from kefu.floor.absence import Pattern
+
+SUPPORT = _("This is not a penalty: a friendly talk may find the real cause and what would help.")
+
+
+def _with_support(params: Params) -> Params:
+    return {**params, "support": str(SUPPORT)}
+
+
+def _clock_times(params: Params) -> Params:
+    shown = dict(params)
+    for key in ("start", "window_end"):
+        instant = parse_instant(params.get(key))
+        if instant is not None:
+            shown[key] = formats.time_format(timezone.localtime(instant), "H:i")
+    return shown
+
+
+CHECK_IN = {
+    Pattern.FREQUENT_SICK: notification_kind_register(
+        "floor.check_in_frequent_sick",
+        subject=_("A check-in with %(agent)s may help"),
+        body=_("%(agent)s has had %(count)s sick days in the last %(days)s days. %(support)s"),
+        prepare=_with_support,
+    ),
+    Pattern.WEEKEND_ADJACENT: notification_kind_register(
+        "floor.check_in_weekend_adjacent",
+        subject=_("A check-in with %(agent)s may help"),
+        body=_(
+            "%(agent)s has had %(count)s absences next to a weekend in the last %(days)s days. "
+            "%(support)s"
+        ),
+        prepare=_with_support,
+    ),
+}
+MEAL_AT_RISK = notification_kind_register(
+    "floor.meal_at_risk",
+    subject=_("Meal at risk: %(agent)s at %(start)s"),
+    body=_(
+        "On the current traffic, %(agent)s's meal planned at %(start)s would not "
+        "end by %(window_end)s. Could swap a break: %(swap)s. Could take calls: "
+        "%(take)s."
+    ),
+    prepare=_clock_times,
+)
