@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 
 from kefu.cases.models import Case, CaseEvent, SlaBreach
 from kefu.cases.playbook import step_label, threat_kinds_text
+from kefu.core.labels import field_label
 from kefu.core.models import User
+from kefu.core.timefmt import display_value
 from kefu.customers.models import Channel
 
 
@@ -26,10 +28,18 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "replied": lambda d: _("Replied to the customer by %(channel)s") % d,
     "customer_wrote": lambda d: _("The customer wrote by %(channel)s") % d,
     "note": lambda d: _("Internal note added"),
-    "call_logged": lambda d: _("Phone call (%(direction)s), %(minutes)s min") % d,
-    "status_changed": lambda d: _("Status: %(before)s → %(after)s") % d,
+    "call_logged": lambda d: (
+        _("Phone call (%(direction)s), %(minutes)s min")
+        % {**d, "direction": _direction_label(str(d.get("direction", "")))}
+    ),
+    "status_changed": lambda d: (
+        _("Status: %(before)s → %(after)s")
+        % {"before": _status_label(d["before"]), "after": _status_label(d["after"])}
+    ),
     "assigned": lambda d: _("Owner: %(owner)s") % d,
-    "updated": lambda d: _("Details changed: %(fields)s") % d,
+    "updated": lambda d: (
+        _("Details changed: %(fields)s") % {"fields": _field_labels(str(d.get("fields", "")))}
+    ),
     "escalated": lambda d: _("Escalated to %(owner)s (level %(level)s): %(reason)s") % d,
     "escalation_unstaffed": lambda d: _("Could not escalate: nobody holds the %(role)s step") % d,
     "over_heads": lambda d: _("Customer went over heads; the manager was told at once"),
@@ -89,6 +99,24 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
 }
 
 
+def _status_label(value: object) -> str:
+    try:
+        return str(Case.Status(str(value)).label)
+    except ValueError:
+        return str(value)
+
+
+def _direction_label(value: str) -> str:
+    # The call directions of channels.CallRecord (cases does not import channels).
+    labels = {"in": _("Inbound"), "out": _("Outbound")}
+    return labels.get(value, value)
+
+
+def _field_labels(names: str) -> str:
+    parts = (part.strip() for part in names.split(","))
+    return ", ".join(field_label(Case, name) for name in parts if name)
+
+
 def _priority_label(value: str) -> str:
     try:
         return str(Case.Priority(value).label)
@@ -115,7 +143,11 @@ def event_text(event: CaseEvent) -> str:
     render = _TEXTS.get(event.kind)
     if render is None:
         return event.kind
-    data = dict(event.data)
+    # Instants are stored as ISO strings and read in the reader's time zone.
+    data = {
+        key: display_value(value) if isinstance(value, str) else value
+        for key, value in event.data.items()
+    }
     if "channel" in data:
         data["channel"] = _channel_label(str(data["channel"]))
     try:
