@@ -1,12 +1,21 @@
 from django.urls import path
 
-from kefu.cases import views, views_coach
+from kefu.cases import views, views_coach, views_manage
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("summary/", views.summary, name="summary"),
+    path("new/", views_manage.case_new, name="new"),
+    path("new/contacts/", views_manage.contact_pick, name="contact_pick"),
+    path("bulk/", views_manage.queue_bulk, name="bulk"),
+    path("<int:case_id>/details/", views_manage.case_details, name="details"),
+    path("<int:case_id>/assign/", views_manage.case_assign_owner, name="assign"),
+    path("<int:case_id>/assign-team/", views_manage.case_assign_team, name="assign_team"),
+    path("<int:case_id>/merge/", views_manage.case_merge_into, name="merge"),
+    path("<int:case_id>/link/", views_manage.case_link_to, name="link"),
+    path("<int:case_id>/watch/", views_manage.case_watch_toggle, name="watch"),
     path("views/save/", views.saved_view_save, name="saved_view_save"),
     path("<int:case_id>/", views.case_page, name="case"),
     path("<int:case_id>/reply/", views.reply, name="reply"),
