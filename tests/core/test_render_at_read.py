@@ -21,6 +21,7 @@ from kefu.core.audit_labels import action_label, audit_changes
 from kefu.core.models import AuditEntry, Notification, Team, User
 from kefu.core.roles import Role
 from kefu.core.tasks import notification_email
+from kefu.workforce.labels import method_label, solver_status_label
 from tests.cases.builders import at, make_contact, nine_to_six_team, open_case
 from tests.core.factories import make_department, make_staff
 
@@ -165,3 +166,11 @@ def test_an_unknown_notification_code_is_refused(desk_agent: User) -> None:
         )
 
     assert not Notification.objects.exists()
+
+
+def test_solver_and_forecast_method_codes_read_as_labels() -> None:
+    with translation.override("en"):
+        assert method_label("holt_winters") == "Holt-Winters (trend and weekly season)"
+        assert solver_status_label("feasible").startswith("Good schedule")
+        assert solver_status_label("optimal") == "Best possible schedule"
+        assert method_label("a_new_method") == "a_new_method"

@@ -6,10 +6,12 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from icalendar import Calendar
 
 from kefu.core.models import User
 from kefu.core.roles import Role
+from kefu.workforce.labels import method_label
 from kefu.workforce.models import Forecast, Schedule, ScheduledShift
 from tests.workforce.builders import WEEK, queue_with_history, small_team, solved_schedule
 
@@ -43,7 +45,11 @@ def test_forecast_page_runs_and_shows_method_chart_and_table(
     assert response.status_code == 302
     forecast = Forecast.objects.get()
     page = client.get(response["Location"]).content.decode()
-    assert forecast.method in page
+    with translation.override("zh-hans"):
+        method = method_label(forecast.method)
+    chosen = page.split('data-testid="method"')[1].split("</p>")[0]
+    assert method in chosen
+    assert forecast.method not in chosen
     assert 'role="img"' in page
     assert '<title id="forecast-chart-title">' in page
     assert '<desc id="forecast-chart-desc">' in page

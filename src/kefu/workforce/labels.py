@@ -1,0 +1,33 @@
+"""Names people read for the planners' internal codes: forecast methods and the
+scheduling solver's status (the cores return codes such as ``holt_winters`` and
+``feasible``; pages, exports and the API text show these labels)."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+METHOD_LABELS: dict[str, Promise] = {
+    "weekday_profile": _("Weekday profile"),
+    "seasonal_naive": _("Same day last week"),
+    "holt_winters": _("Holt-Winters (trend and weekly season)"),
+}
+
+SOLVER_STATUS_LABELS: dict[str, Promise] = {
+    "optimal": _("Best possible schedule"),
+    "feasible": _("Good schedule (the solver's time ran out before proving it the best)"),
+    "infeasible": _("No schedule meets every rule"),
+    "unknown": _("No schedule found in the time allowed"),
+}
+
+
+def method_label(method: str) -> str:
+    """A forecast method in the active language, or its code when unknown."""
+    label = METHOD_LABELS.get(method)
+    return str(label) if label is not None else method
+
+
+def solver_status_label(status: str) -> str:
+    """The solver's status in the active language, or its code when unknown."""
+    label = SOLVER_STATUS_LABELS.get(status)
+    return str(label) if label is not None else status
