@@ -6,10 +6,11 @@ and PDFs open in the browser; everything else is a download
 (``Content-Disposition: attachment``). A type that a browser would run as a
 page or script (HTML, SVG, XML, JavaScript) is served as
 ``application/octet-stream``, so not even a browser that ignores the
-disposition renders it. Every file is sent with ``nosniff`` and a
-Content-Security-Policy ``sandbox`` (no script, no same origin), except PDFs,
-which Chromium refuses to show inside a sandboxed document: they get a policy
-that loads nothing from anywhere and may not be framed.
+disposition renders it. Every file is sent with ``nosniff`` and the
+Content-Security-Policy ``POLICY``: sandboxed (no script, no forms, an opaque
+origin) and loading nothing. Chromium still shows images and PDFs (in its own
+viewer) under it: tests/browser/test_attachment_journey.py opens one. Older
+Chromium refused a PDF in a sandboxed document; there "Download" reads it.
 
 Pure: no Django import.
 """
@@ -26,18 +27,15 @@ DOWNLOAD_TYPE = "application/octet-stream"
 _ACTIVE = ("html", "javascript", "ecmascript", "xsl", "shockwave-flash")
 _MEDIA_TYPE = re.compile(r"^[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}$")
 
-SANDBOX_POLICY = "sandbox; default-src 'none'"
-PDF_POLICY = "default-src 'none'; object-src 'self'; frame-ancestors 'none'"
+POLICY = "sandbox; default-src 'none'; frame-ancestors 'none'"
 
 
 @dataclass(frozen=True)
 class Serving:
-    """How to send one file: its ``content_type``, whether it opens ``inline``, and
-    the Content-Security-Policy ``policy`` of the response."""
+    """How to send one file: its ``content_type`` and whether it opens ``inline``."""
 
     content_type: str
     inline: bool
-    policy: str
 
 
 def media_type(stored: str) -> str:
@@ -59,10 +57,10 @@ def serving_for(stored: str, *, download: bool = False) -> Serving:
     """
     kind = media_type(stored)
     if kind in INLINE_TYPES and not download:
-        return Serving(kind, True, PDF_POLICY if kind == "application/pdf" else SANDBOX_POLICY)
+        return Serving(kind, inline=True)
     if _is_active(kind):
         kind = DOWNLOAD_TYPE
-    return Serving(kind, False, SANDBOX_POLICY)
+    return Serving(kind, inline=False)
 
 
 def _is_active(kind: str) -> bool:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from kefu.cases.errors import CaseErrorCode
-from kefu.cases.filetypes import serving_for
+from kefu.cases.filetypes import POLICY, serving_for
 from kefu.cases.selectors_files import access_attachment
 from kefu.cases.services.files import attachment_opened
 from kefu.core.errors import NotFoundError
@@ -43,7 +43,7 @@ def attachment_file(request: HttpRequest, attachment_id: int) -> FileResponse:
         content_type=serving.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = serving.policy
+    response["Content-Security-Policy"] = POLICY
     # Personal data: kept by no shared cache, and not after the tab is gone.
     response["Cache-Control"] = "private, no-store"
     return response
