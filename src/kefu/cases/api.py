@@ -42,6 +42,8 @@ from kefu.cases.schemas import (
     MessageOut,
     OverHeadsIn,
     RenderedOut,
+    ReplyIn,
+    ResendIn,
     SavedViewIn,
     SavedViewOut,
     SlaPolicyIn,
@@ -53,7 +55,7 @@ from kefu.cases.schemas import (
     TransferOut,
     WatchIn,
 )
-from kefu.cases.services import workspace
+from kefu.cases.services import replies, workspace
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.core.models import Department, User
 from kefu.core.pagination import CappedLimitOffsetPagination
@@ -154,15 +156,30 @@ def case_events(request: HttpRequest, case_id: int) -> list[dict[str, object]]:
 
 
 @router.post("/cases/{case_id}/replies", response={201: MessageOut})
-def case_reply(request: HttpRequest, case_id: int, payload: TextIn) -> Status[Any]:
+def case_reply(request: HttpRequest, case_id: int, payload: ReplyIn) -> Status[Any]:
     message = services.case_reply(
         actor=actor_of(request),
         case=_case(request, case_id),
         body=payload.body,
         at=timezone.now(),
         version=payload.version,
+        channel=payload.channel or None,
     )
     return Status(201, message)
+
+
+@router.post("/cases/{case_id}/messages/{message_id}/resend", response={201: MessageOut})
+def message_resend(
+    request: HttpRequest, case_id: int, message_id: int, payload: ResendIn
+) -> Status[Any]:
+    """Resend an undelivered reply as a new message on ``channel`` (its own or another
+    reachable one); the failed message reads ``resent``."""
+    case = _case(request, case_id)
+    message = get_object_or_404(Message, pk=message_id, case=case)
+    resend = replies.message_resend(
+        actor=actor_of(request), message=message, channel=payload.channel, at=timezone.now()
+    )
+    return Status(201, resend)
 
 
 @router.post("/cases/{case_id}/notes", response={201: MessageOut})

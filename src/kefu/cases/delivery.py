@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
     from kefu.cases.models import Message
@@ -18,11 +21,28 @@ if TYPE_CHECKING:
 
 
 class DeliveryError(Exception):
-    """The channel refused or failed; ``permanent`` means retrying will not help."""
+    """The channel refused or failed; ``permanent`` means retrying will not help.
 
-    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+    ``reason`` is the technical detail (for administrators); ``code`` is one of
+    :class:`FailureCode`, what the agent reads, rendered in their language.
+    """
+
+    def __init__(self, reason: str, *, permanent: bool = False, code: str = "") -> None:
         super().__init__(reason)
         self.permanent = permanent
+        self.code = code or (FailureCode.REJECTED if permanent else FailureCode.UNAVAILABLE)
+
+
+class FailureCode(StrEnum):
+    """Why a delivery failed, in terms an agent can act on (stored on the message)."""
+
+    NOT_CONFIGURED = "not_configured"
+    NO_ADDRESS = "no_address"
+    REFUSED = "refused"
+    REJECTED = "rejected"
+    UNAVAILABLE = "unavailable"
+    NO_ADAPTER = "no_adapter"
+    INTERRUPTED = "interrupted"
 
 
 @dataclass(frozen=True)
@@ -75,3 +95,75 @@ def reachable_channels(contact: Contact, *, prefer: str | None = None) -> list[s
         if channel and channel not in order and channel in _ADAPTERS:
             order.append(channel)
     return [c for c in order if _ADAPTERS[c][1](contact)]
+
+
+def is_registered(channel: str) -> bool:
+    return channel in _ADAPTERS
+
+
+@dataclass(frozen=True)
+class ChannelOption:
+    """One channel the agent may (or may not) reply on; ``why_not`` says why not."""
+
+    channel: str
+    reachable: bool
+    why_not: str
+
+
+def channel_options(contact: Contact, *, prefer: str | None = None) -> list[ChannelOption]:
+    """Every registered channel for ``contact``, reachable ones first in the order of
+    :func:`reachable_channels`; the others carry a sentence saying why not (in the
+    active language)."""
+    reachable = reachable_channels(contact, prefer=prefer)
+    options = [ChannelOption(channel, True, "") for channel in reachable]
+    options.extend(
+        ChannelOption(channel, False, _no_address_text(channel))
+        for channel in _ADAPTERS
+        if channel not in reachable
+    )
+    return options
+
+
+def _no_address_text(channel: str) -> str:
+    texts = {
+        "email": _("no e-mail address on file"),
+        "sms": _("no mobile number on file"),
+        "chat": _("no IM handle on file"),
+    }
+    return texts.get(channel, _("no address on file for this channel"))
+
+
+def failure_text(code: str, *, channel: str, attempts: int) -> str:
+    """What the agent reads about a failed delivery, in the active language.
+
+    ``channel`` is the channel's label. Unknown codes (rows from before codes
+    were stored) read as the general sentence.
+    """
+    params = {"channel": channel, "attempts": attempts}
+    texts: dict[str, str] = {
+        FailureCode.NOT_CONFIGURED: _(
+            "%(channel)s sending is not set up on this desk yet; ask an administrator, "
+            "or send by another channel."
+        ),
+        FailureCode.NO_ADDRESS: _(
+            "The customer has no address for %(channel)s; send by another channel."
+        ),
+        FailureCode.REFUSED: _(
+            "The customer's %(channel)s address was refused; check it, or send by another channel."
+        ),
+        FailureCode.REJECTED: _(
+            "The %(channel)s service rejected this message; send by another channel."
+        ),
+        FailureCode.UNAVAILABLE: _(
+            "The %(channel)s service could not be reached after %(attempts)s attempts; "
+            "resend later or send by another channel."
+        ),
+        FailureCode.NO_ADAPTER: _("This desk cannot send by %(channel)s; send by another channel."),
+        FailureCode.INTERRUPTED: _(
+            "Sending by %(channel)s was interrupted %(attempts)s times; resend it."
+        ),
+    }
+    text = texts.get(code)
+    if text is None:
+        text = _("The message could not be delivered by %(channel)s.")
+    return text % params

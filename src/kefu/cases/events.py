@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kefu.cases.delivery import failure_text
 from kefu.cases.models import Case, CaseEvent, SlaBreach
 from kefu.cases.playbook import step_label, threat_kinds_text
 from kefu.core.labels import field_label
@@ -71,7 +72,19 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
         else _("This mail named a case its sender is not on, so it was opened as a new case.")
     ),
     "delivery_failed": lambda d: (
-        _("Not delivered by %(channel)s after %(attempts)s attempts, given up: %(reason)s") % d
+        _("Not delivered by %(channel)s: %(why)s")
+        % {
+            **d,
+            "why": failure_text(
+                str(d.get("code", "")), channel=d["channel"], attempts=d.get("attempts", 1)
+            ),
+        }
+    ),
+    # Read in place of "replied" when that reply's delivery failed (selectors_replies).
+    "reply_not_delivered": lambda d: _("Replied to the customer by %(channel)s; not delivered") % d,
+    "resent": lambda d: (
+        _("Resent the undelivered %(from_channel)s reply by %(channel)s")
+        % {**d, "from_channel": _channel_label(str(d.get("from_channel", "")))}
     ),
     "thread_refused_elsewhere": lambda d: (
         _(

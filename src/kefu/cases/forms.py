@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kefu.cases.forms_files import ReplyFilesField
 from kefu.cases.models import Case, Commitment, CompensationOffer, Escalation
 from kefu.core.models import Department
 
@@ -36,6 +37,22 @@ class ReplyForm(forms.Form):
         label=_("Reply to the customer"), widget=forms.Textarea(attrs={"rows": 5})
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+    # One of the contact's reachable channels (the service refuses any other); empty:
+    # the case's channel or the next reachable one.
+    channel = forms.CharField(label=_("Send by"), required=False, max_length=20)
+    # When the agent loaded the page: on a collision, what changed since is shown.
+    loaded_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    # Sent with the e-mail (cases.services.files); as large as an inbound file may be.
+    files = ReplyFilesField(label=_("Attach files"))
+
+
+class ResendForm(forms.Form):
+    channel = forms.CharField(label=_("Send by"), max_length=20)
+
+
+class DraftForm(forms.Form):
+    body = forms.CharField(required=False, strip=False)
+    channel = forms.CharField(required=False, max_length=20)
 
 
 class NoteForm(forms.Form):

@@ -81,6 +81,23 @@ class TextIn(StrictInput):
     version: int | None = None
 
 
+class ReplyIn(TextIn):
+    channel: str | None = Field(
+        None,
+        description=(
+            "Channel to reply on (email, sms, chat): one the contact can be reached on, "
+            "else 400 channel_unreachable. Omitted: the case's channel, else the next "
+            "reachable one."
+        ),
+    )
+
+
+class ResendIn(StrictInput):
+    channel: str = Field(
+        description="Channel to resend the undelivered message on: its own or another reachable one"
+    )
+
+
 class StatusIn(StrictInput):
     status: Literal["new", "open", "waiting_customer", "waiting_department", "resolved", "closed"]
     version: int | None = None
@@ -170,6 +187,11 @@ class MessageOut(Schema):
     delivery_status: str
     # Why the latest delivery attempt failed, as the channel put it ("" when none did).
     delivery_error: str
+    # What the agent reads about a failure (a FailureCode: not_configured, no_address,
+    # refused, rejected, unavailable, no_adapter, interrupted; "" when none).
+    delivery_failure: str = Field("", alias="delivery_error_code")
+    # The undelivered message this one resends, if it is a resend.
+    resent_from: int | None = Field(None, alias="resent_from_id")
 
 
 class EventOut(Schema):

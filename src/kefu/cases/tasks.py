@@ -37,10 +37,15 @@ def deliver_message(*, message_id: int) -> str:
         # Still queued with no attempt left: the worker stopped mid-send each time.
         exhausted = Message.objects.filter(
             pk=message_id, delivery_status="queued", delivery_attempts__gte=limit
-        ).values_list("delivery_error", flat=True)
-        for previous in exhausted:
+        ).values_list("delivery_error", "delivery_error_code")
+        for previous, previous_code in exhausted:
             reason = previous or f"the worker stopped while sending, {limit} times"
-            message_delivery_fail(message_id=message_id, reason=reason, at=timezone.now())
+            message_delivery_fail(
+                message_id=message_id,
+                reason=reason,
+                at=timezone.now(),
+                code=previous_code or delivery.FailureCode.INTERRUPTED,
+            )
             return "failed"
         return "skipped"
     message = Message.objects.select_related("case", "contact").get(pk=message_id)
@@ -48,23 +53,38 @@ def deliver_message(*, message_id: int) -> str:
     if adapter is None:
         logger.error("no adapter for channel %s (message %s)", message.channel, message_id)
         reason = f"no adapter for channel {message.channel}"
-        message_delivery_fail(message_id=message_id, reason=reason, at=timezone.now())
+        message_delivery_fail(
+            message_id=message_id,
+            reason=reason,
+            at=timezone.now(),
+            code=delivery.FailureCode.NO_ADAPTER,
+        )
         return "failed"
     try:
         external_id = adapter(message)
     except Exception as exc:
         permanent = isinstance(exc, delivery.DeliveryError) and exc.permanent
         reason = str(exc) if isinstance(exc, delivery.DeliveryError) else _describe(exc)
+        code = (
+            exc.code
+            if isinstance(exc, delivery.DeliveryError)
+            else delivery.FailureCode.UNAVAILABLE
+        )
         if permanent or message.delivery_attempts >= limit:
             logger.warning("message %s not delivered: %s", message_id, reason)
-            message_delivery_fail(message_id=message_id, reason=reason, at=timezone.now())
+            message_delivery_fail(
+                message_id=message_id, reason=reason, at=timezone.now(), code=code
+            )
             return "failed"
         Message.objects.filter(pk=message_id, delivery_status="sending").update(
-            delivery_status="queued", delivery_error=reason[:300]
+            delivery_status="queued", delivery_error=reason[:300], delivery_error_code=code
         )
         raise
     Message.objects.filter(pk=message_id).update(
-        delivery_status="sent", external_id=external_id or None, delivery_error=""
+        delivery_status="sent",
+        external_id=external_id or None,
+        delivery_error="",
+        delivery_error_code="",
     )
     return "sent"
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.cases import views, views_coach, views_manage
+from kefu.cases import views, views_coach, views_files, views_manage, views_reply
 
 app_name = "cases"
 
@@ -18,7 +18,11 @@ urlpatterns = [
     path("<int:case_id>/watch/", views_manage.case_watch_toggle, name="watch"),
     path("views/save/", views.saved_view_save, name="saved_view_save"),
     path("<int:case_id>/", views.case_page, name="case"),
-    path("<int:case_id>/reply/", views.reply, name="reply"),
+    path("files/<int:attachment_id>/", views_files.attachment_file, name="attachment"),
+    path("<int:case_id>/reply/", views_reply.reply, name="reply"),
+    path("<int:case_id>/draft/", views_reply.draft_save, name="draft"),
+    path("<int:case_id>/presence/", views_reply.presence, name="presence"),
+    path("<int:case_id>/messages/<int:message_id>/resend/", views_reply.resend, name="resend"),
     path("<int:case_id>/note/", views.note, name="note"),
     path("<int:case_id>/status/", views.status, name="status"),
     path("<int:case_id>/take/", views.take, name="take"),

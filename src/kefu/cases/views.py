@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kefu.cases import selectors, services
+from kefu.cases import selectors, services, views_reply
 from kefu.cases.events import event_text
 from kefu.cases.forms import (
     CommitmentCloseForm,
@@ -24,7 +24,6 @@ from kefu.cases.forms import (
     NoteForm,
     OverHeadsForm,
     QueueFilterForm,
-    ReplyForm,
     SavedViewForm,
     StatusForm,
     TransferForm,
@@ -108,9 +107,7 @@ def _case_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
         "can_work": can_work,
         "case": case,
         **detail,
-        "event_lines": [(event, event_text(event)) for event in detail["events"]],
-        "reply_form": ReplyForm(initial={"version": case.version}),
-        "note_form": NoteForm(),
+        "note_form": NoteForm(auto_id="id_note_%s"),
         "status_form": StatusForm(initial={"status": case.status, "version": case.version}),
         "escalate_form": EscalateForm(),
         "over_heads_form": OverHeadsForm(),
@@ -123,6 +120,11 @@ def _case_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
         "can_approve": actor.has_role_perm(Perm.APPROVE_ESCALATIONS),
         "active": "cases",
         "now": timezone.now(),
+        **(
+            views_reply.reply_context(request, actor=actor, case=case, detail=detail)
+            if can_work
+            else {"event_lines": [(event, event_text(event)) for event in detail["events"]]}
+        ),
     }
 
 
@@ -140,14 +142,6 @@ def case_action(form_class: type | None = None) -> Callable[[Action], View]:
         name="case",
         form_class=form_class,
     )
-
-
-@case_action(ReplyForm)
-def reply(request: HttpRequest, *, actor: User, case: Any, data: dict[str, Any]) -> None:
-    services.case_reply(
-        actor=actor, case=case, body=data["body"], at=timezone.now(), version=data["version"]
-    )
-    messages.success(request, _("Reply sent."))
 
 
 @case_action(NoteForm)

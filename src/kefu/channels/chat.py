@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from kefu.cases.delivery import DeliveryError, Notice
+from kefu.cases.delivery import DeliveryError, FailureCode, Notice
 from kefu.cases.models import Case, Message
 from kefu.cases.services import case_open, message_receive
 from kefu.channels.contacts import contact_for_im_handle
@@ -180,10 +180,14 @@ def _post_chat(
     secret: str = settings.KEFU_CHAT_WEBHOOK_SECRET
     if not url or not secret:
         raise DeliveryError(
-            "KEFU_CHAT_OUTBOUND_URL and KEFU_CHAT_WEBHOOK_SECRET must both be set", permanent=True
+            "KEFU_CHAT_OUTBOUND_URL and KEFU_CHAT_WEBHOOK_SECRET must both be set",
+            permanent=True,
+            code=FailureCode.NOT_CONFIGURED,
         )
     if not contact.im_handle:
-        raise DeliveryError("the contact has no IM handle", permanent=True)
+        raise DeliveryError(
+            "the contact has no IM handle", permanent=True, code=FailureCode.NO_ADDRESS
+        )
     body = json.dumps(
         {
             "message_id": message_id,

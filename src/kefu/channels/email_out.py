@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils.crypto import salted_hmac
 
-from kefu.cases.delivery import DeliveryError, Notice
+from kefu.cases.delivery import DeliveryError, FailureCode, Notice
 from kefu.cases.models import Case, Message
 from kefu.channels.email_in import CASE_REFERENCE
 from kefu.channels.email_parse import clean_line
@@ -87,7 +87,9 @@ def send_email(message: Message) -> str:
     case = message.case
     contact = message.contact or case.contact
     if not contact.email:
-        raise DeliveryError("the contact has no email address", permanent=True)
+        raise DeliveryError(
+            "the contact has no email address", permanent=True, code=FailureCode.NO_ADDRESS
+        )
     message_id = outbound_message_id(message)
     headers = {"Message-ID": message_id}
     parent, references = thread_ids(case)
@@ -104,8 +106,22 @@ def send_email(message: Message) -> str:
         to=[contact.email],
         headers=headers,
     )
+    _attach_files(mail, message)
     _send(mail)
     return message_id
+
+
+def _attach_files(mail: EmailMessage, message: Message) -> None:
+    """Attach the message's files (a reply's, cases.services.files) under their names."""
+    for attachment in message.attachments.all():
+        try:
+            with attachment.file.open("rb") as handle:
+                content = handle.read()
+        except (OSError, ValueError) as exc:
+            raise DeliveryError(
+                f"attachment {attachment.pk} cannot be read: {exc}", permanent=True
+            ) from exc
+        mail.attach(attachment.filename, content, attachment.content_type)
 
 
 def _send(mail: EmailMessage) -> None:
@@ -115,7 +131,9 @@ def _send(mail: EmailMessage) -> None:
         # BadHeaderError or an address Django cannot write: resending cannot help.
         raise DeliveryError(f"the mail cannot be written: {exc}", permanent=True) from exc
     except smtplib.SMTPRecipientsRefused as exc:
-        raise DeliveryError(f"recipient refused: {exc}", permanent=True) from exc
+        raise DeliveryError(
+            f"recipient refused: {exc}", permanent=True, code=FailureCode.REFUSED
+        ) from exc
     except smtplib.SMTPResponseException as exc:
         # 5xx is a final answer from the server; 4xx asks to try again later.
         raise DeliveryError(f"SMTP {exc.smtp_code}", permanent=exc.smtp_code >= 500) from exc
@@ -127,7 +145,9 @@ def send_email_notice(notice: Notice) -> str:
     """Deliver a notice that belongs to no case; its Message-ID derives from the
     notice's key, so a resend after a crash carries the same id."""
     if not notice.contact.email:
-        raise DeliveryError("the contact has no email address", permanent=True)
+        raise DeliveryError(
+            "the contact has no email address", permanent=True, code=FailureCode.NO_ADDRESS
+        )
     key = re.sub(r"[^A-Za-z0-9.-]", "-", notice.key)
     message_id = f"<{key}@{settings.KEFU_EMAIL_DOMAIN}>"
     mail = EmailMessage(

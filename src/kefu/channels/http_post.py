@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 
-from kefu.cases.delivery import DeliveryError
+from kefu.cases.delivery import DeliveryError, FailureCode
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,9 @@ def post_bytes(
 ) -> dict[str, object]:
     """POST an already encoded JSON ``body`` (so a signature can cover the exact bytes)."""
     if not url.startswith(("http://", "https://")):
-        raise DeliveryError(f"not an http(s) URL: {url!r}", permanent=True)
+        raise DeliveryError(
+            f"not an http(s) URL: {url!r}", permanent=True, code=FailureCode.NOT_CONFIGURED
+        )
     request = urllib.request.Request(  # noqa: S310  (scheme checked above)
         url,
         data=body,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from kefu.cases.delivery import DeliveryError, Notice
+from kefu.cases.delivery import DeliveryError, FailureCode, Notice
 from kefu.cases.models import Message
 from kefu.channels.http_post import post_json
 from kefu.customers.models import Contact
@@ -35,9 +35,13 @@ def send_sms_notice(notice: Notice) -> str:
 def _post(contact: Contact, text: str, reference: str, key: str = "") -> str:
     url: str = settings.KEFU_SMS_GATEWAY_URL
     if not url:
-        raise DeliveryError("KEFU_SMS_GATEWAY_URL is not set", permanent=True)
+        raise DeliveryError(
+            "KEFU_SMS_GATEWAY_URL is not set", permanent=True, code=FailureCode.NOT_CONFIGURED
+        )
     if not contact.phone:
-        raise DeliveryError("the contact has no phone number", permanent=True)
+        raise DeliveryError(
+            "the contact has no phone number", permanent=True, code=FailureCode.NO_ADDRESS
+        )
     api_key: str = settings.KEFU_SMS_GATEWAY_KEY
     headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
     payload = {"to": contact.phone, "text": text, "reference": reference}

@@ -2,6 +2,7 @@
 commitments, compensation, reply templates and saved views."""
 
 from kefu.cases.models.case import Attachment, Case, CaseEvent, CaseLink, Message
+from kefu.cases.models.drafts import CasePresence, ReplyDraft
 from kefu.cases.models.promises import Commitment, CompensationOffer
 from kefu.cases.models.routing import AuthorityLimit, Escalation, SlaBreach, SlaPolicy, Transfer
 from kefu.cases.models.workspace import PlaybookStep, ReplyTemplate, SavedView
@@ -12,11 +13,13 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseLink",
+    "CasePresence",
     "Commitment",
     "CompensationOffer",
     "Escalation",
     "Message",
     "PlaybookStep",
+    "ReplyDraft",
     "ReplyTemplate",
     "SavedView",
     "SlaBreach",

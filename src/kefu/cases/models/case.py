@@ -217,6 +217,17 @@ class Message(models.Model):
     delivery_attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0)
     # Why the latest attempt failed, as the channel put it (shown to the agent).
     delivery_error = models.CharField(_("delivery error"), max_length=300, blank=True)
+    # What the agent reads about the failure (delivery.FailureCode), rendered at read time.
+    delivery_error_code = models.CharField(_("delivery failure"), max_length=40, blank=True)
+    # A resend of a failed message (same or another channel) points at the failed one.
+    resent_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resends",
+        verbose_name=_("resent from"),
+    )
     # The coach's reading of a customer's message (assist.engine Reading.to_json()
     # and the lexicon version), and the figures reports count on.
     reading = models.JSONField(_("reading"), null=True, blank=True)

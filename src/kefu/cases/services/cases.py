@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.cases import delivery, search
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.events import case_event_record
-from kefu.cases.models import Case, CaseLink, Message
+from kefu.cases.models import Case, CaseLink, Message, ReplyDraft
 from kefu.cases.services._common import (
     cas_update,
     case_search_terms_add,
@@ -38,7 +38,7 @@ from kefu.core.authz import authorize
 from kefu.core.errors import DomainError, PermissionDeniedError
 from kefu.core.models import Department, Team, User
 from kefu.core.roles import Perm
-from kefu.customers.models import Contact, Organisation, Project
+from kefu.customers.models import Channel, Contact, Organisation, Project
 
 INTAKE_DEPARTMENT_CODE = "service"
 
@@ -264,14 +264,25 @@ def customer_notice(
 
 @transaction.atomic
 def case_reply(
-    *, actor: User, case: Case, body: str, at: datetime, version: int | None = None
+    *,
+    actor: User,
+    case: Case,
+    body: str,
+    at: datetime,
+    version: int | None = None,
+    channel: str | None = None,
 ) -> Message:
-    """Reply to the customer on the case's channel (or the next reachable one).
+    """Reply to the customer on ``channel`` (one of the contact's reachable channels,
+    else ``channel_unreachable``); without one, on the case's channel or the next
+    reachable one.
 
     Meets the first response and restarts the update cadence. A new case
-    becomes open and, without an owner, the replying agent takes it.
+    becomes open and, without an owner, the replying agent takes it. The
+    agent's saved draft on the case is cleared.
     """
     authorize(actor, Perm.WORK_CASES)
+    if channel:
+        require_reachable(case, channel)
     if version is None:
         # No version given (an API client that did not read the case first): wait for
         # any other writer instead of refusing, so two replies at once both go out.
@@ -288,9 +299,36 @@ def case_reply(
     fields.update(sla_after_reply(case, at=at))
     cas_update(case, at=at, version=version, **fields)
     case_search_terms_add(case=case, text=text)
-    (message,) = customer_notice(case=case, body=text, at=at, author=actor, required=True)
-    case_event_record(case=case, kind="replied", at=at, actor=actor, channel=message.channel)
+    (message,) = customer_notice(
+        case=case, body=text, at=at, author=actor, prefer=channel or None, required=True
+    )
+    ReplyDraft.objects.filter(case=case, user=actor).delete()
+    case_event_record(
+        case=case,
+        kind="replied",
+        at=at,
+        actor=actor,
+        channel=message.channel,
+        message=message.pk,
+    )
     return message
+
+
+def require_reachable(case: Case, channel: str) -> None:
+    """Refuse ``channel`` unless the case's contact can be reached on it."""
+    if channel not in delivery.reachable_channels(case.contact):
+        raise DomainError(
+            CaseErrorCode.CHANNEL_UNREACHABLE,
+            _("The customer cannot be reached by %(channel)s; choose another channel."),
+            channel=channel_label(channel),
+        )
+
+
+def channel_label(channel: str) -> str:
+    try:
+        return str(Channel(channel).label)
+    except ValueError:
+        return channel
 
 
 @transaction.atomic
