@@ -83,6 +83,13 @@ def test_agent_logs_a_phone_call_as_a_new_case_for_a_new_contact(
     expect(page.get_by_test_id("owner")).to_contain_text("王磊")
     expect(page.get_by_test_id("case-manage")).to_be_visible()
     screenshot(page, f"desk-day-one-phone-case-opened-{language}")
+    manage = page.get_by_test_id("case-manage")
+    manage.locator("details summary").first.click()
+    manage.locator("details summary").nth(1).click()
+    expect(page.get_by_test_id("details-form")).to_be_visible()
+    page.get_by_test_id("case-manage").screenshot(
+        path=str(screenshot(page, f"desk-day-one-manage-{language}"))
+    )
     case = Case.objects.get(subject="空调不制冷")
     assert (case.channel, case.priority, case.owner) == ("phone", "high", agent)
     assert case.contact == Contact.objects.get(name="陈静", phone="13912345678")
