@@ -134,3 +134,6 @@ def test_a_failed_sms_is_resent_by_email(
             "Replied to the customer by SMS; not delivered"
         )
     screenshot(page, f"reply-sms-resent-{language}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_test_id(f"delivery-failure-{failed.pk}")).to_be_visible()
+    screenshot(page, f"reply-sms-resent-phone-{language}")
