@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from kefu.cases.models import Case, CaseEvent, CaseLink
+from kefu.channels.models import CallRecord
 from kefu.core.models import AuditEntry, Team, User
 from kefu.core.roles import Role
 from kefu.customers.models import Contact
@@ -92,6 +93,14 @@ def test_agent_logs_a_phone_call_as_a_new_case_for_a_new_contact(
     assert case.messages.get().body.startswith("客户来电")
     call = CaseEvent.objects.get(case=case, kind="call_logged")
     assert call.data == {"direction": "in", "minutes": 6}
+    record = CallRecord.objects.get(case=case)
+    assert (record.direction, record.duration_seconds, record.from_number, record.agent) == (
+        "in",
+        360,
+        "13912345678",
+        agent,
+    )
+    assert AuditEntry.objects.filter(action="call.recorded", target_id=str(record.pk)).count() == 1
     assert (
         AuditEntry.objects.filter(action="contact.created", target_id=str(contact.pk)).count() == 1
     )

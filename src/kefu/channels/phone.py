@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from kefu.cases.calls import LoggedCall
 from kefu.cases.events import case_event_record
 from kefu.cases.models import Case
 from kefu.cases.selectors import OPEN_STATUSES, access_case_by_reference, visible_cases
@@ -220,3 +221,34 @@ def _agent(username: str) -> User:
             ChannelErrorCode.UNKNOWN_AGENT, _("No active staff member %(name)r."), name=username
         )
     return agent
+
+
+def desk_call_keep(call: LoggedCall) -> None:
+    """Store a call an agent logged on the desk's new-case page as a call record
+    (registered with ``cases.calls``). The case's history already has it; the audit
+    entry names no phone number."""
+    inbound = call.direction == CallRecord.Direction.INBOUND
+    number = call.customer_number
+    record = CallRecord.objects.create(
+        case=call.case,
+        direction=call.direction,
+        from_number=number if inbound else "",
+        to_number="" if inbound else number,
+        started_at=call.at - timedelta(minutes=call.minutes),
+        duration_seconds=call.minutes * 60,
+        agent=call.actor,
+        notes="",
+        created_at=call.at,
+    )
+    audit_record(
+        actor=call.actor,
+        action="call.recorded",
+        target=record,
+        at=call.at,
+        after={
+            "case": call.case.reference,
+            "direction": call.direction,
+            "duration_seconds": record.duration_seconds,
+            "agent": call.actor.get_username(),
+        },
+    )

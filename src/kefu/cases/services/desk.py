@@ -14,6 +14,7 @@ from enum import StrEnum
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from kefu.cases import calls
 from kefu.cases.events import case_event_record
 from kefu.cases.models import Case
 from kefu.cases.services._common import cas_update
@@ -103,7 +104,8 @@ def case_open_at_desk(
     ``contact`` is an existing contact, or ``new_contact`` is created first (with the
     validation of ``contact_create``; an invalid phone or email raises and nothing is
     stored). ``body`` is the customer's first message or the agent's note of the call;
-    a phone case needs ``call`` and records it in the history (``call_logged``).
+    a phone case needs ``call`` and records it in the history (``call_logged``) and,
+    through ``cases.calls``, with the telephony's call records.
     """
     authorize(actor, Perm.WORK_CASES)
     _check_choices(channel=channel, category=category, priority=priority, call=call)
@@ -147,6 +149,17 @@ def case_open_at_desk(
             actor=actor,
             direction=call.direction,
             minutes=call.minutes,
+        )
+        # Kept with the telephony's calls, so answer rates and intraday counts see it.
+        calls.keep(
+            calls.LoggedCall(
+                case=case,
+                actor=actor,
+                direction=call.direction,
+                minutes=call.minutes,
+                customer_number=contact.phone,
+                at=at,
+            )
         )
     return case
 

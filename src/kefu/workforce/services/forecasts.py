@@ -61,19 +61,8 @@ def queue_region(queue: Queue) -> str:
 
 
 @transaction.atomic
-def forecast_run(
-    *,
-    actor: User,
-    queue: Queue,
-    start: date,
-    days: int,
-    at: datetime,
-    region: str | None = None,
-) -> Forecast:
+def forecast_run(*, actor: User, queue: Queue, start: date, days: int, at: datetime) -> Forecast:
     """Forecast ``days`` days of ``queue`` from ``start`` and staff every interval.
-
-    ``region`` replaces the queue's holiday region (``none``: no holidays), for a
-    year the holiday calendar does not know yet.
 
     The forecasting core picks its method by backtest WAPE on the stored
     history; each forecast interval gets an AHT (the history's, by weekday and
@@ -86,15 +75,14 @@ def forecast_run(
         .order_by("interval_start")
         .values_list("interval_start", "offered")
     )
-    region = region or queue_region(queue)
     try:
         result = forecasting.forecast(
             [(when, float(offered)) for when, offered in history],
             start=start,
             days=days,
-            region=region,
+            region=queue_region(queue),
             tz=LOCAL,
-            holidays=holiday_region("cn") if region == "cn" else None,
+            holidays=holiday_region("cn") if queue_region(queue) == "cn" else None,
         )
     except forecasting.ForecastInputError as exc:
         raise CoreInputError(exc.code, exc.params) from None
