@@ -180,3 +180,22 @@ def test_the_case_page_polls_for_presence(
     assert f'hx-get="{reverse("cases:presence", args=[case.pk])}"' in page
     assert 'hx-trigger="load, every 5s"' in page
     assert f'hx-post="{reverse("cases:draft", args=[case.pk])}"' in page
+
+
+def test_a_blank_reply_is_refused_in_words_and_a_mangled_form_still_keeps_the_text(
+    client_for: ClientFor, team: Team, desk_agent: User, clock: object
+) -> None:
+    User.objects.filter(pk=desk_agent.pk).update(language="en")
+    case = open_case(when="2026-12-01 09:00", team=team, owner=desk_agent)
+    client = client_for(desk_agent)
+    url = reverse("cases:reply", args=[case.pk])
+
+    blank = client.post(url, {"body": "   ", "version": case.version}, follow=True)
+    mangled = client.post(url, {"body": DRAFT, "version": "x", "loaded_at": "yesterday"})
+    page = _page(client, case)
+
+    assert blank.status_code == 200
+    assert "Reply to the customer: This field is required." in blank.content.decode()
+    assert mangled.status_code == 302
+    assert not Message.objects.filter(case=case, direction="out").exists()
+    assert f">{DRAFT}</textarea>" in page

@@ -41,7 +41,8 @@ class ReplyForm(forms.Form):
     # the case's channel or the next reachable one.
     channel = forms.CharField(label=_("Send by"), required=False, max_length=20)
     # When the agent loaded the page: on a collision, what changed since is shown.
-    loaded_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    # Read leniently (views_reply): a mangled value never stops a reply going out.
+    loaded_at = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     # Sent with the e-mail (cases.services.files); as large as an inbound file may be.
     files = ReplyFilesField(label=_("Attach files"))
 

@@ -3,7 +3,7 @@ delivered, drafts saved as the agent types, and who else has the case open."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -68,10 +68,18 @@ def reply_context(
 
 
 def _since(query: QueryDict) -> datetime | None:
+    return _parse_instant(query.get("since", ""))
+
+
+def _parse_instant(text: str) -> datetime | None:
+    """An ISO instant with its offset, else None (a naive one reads as UTC)."""
     try:
-        return parse_datetime(query.get("since", ""))
+        parsed = parse_datetime(text)
     except ValueError:
         return None
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, UTC)
+    return parsed
 
 
 def _case_url(case_id: int, **query: str) -> str:
@@ -111,7 +119,7 @@ def reply(request: HttpRequest, case_id: int) -> HttpResponse:
             files=attachments_from(data["files"]),
         )
     except CaseConflictError:
-        loaded_at: datetime | None = data.get("loaded_at")
+        loaded_at = _parse_instant(data.get("loaded_at") or "")
         messages.warning(
             request,
             _(
