@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -14,7 +15,7 @@ from django.utils import timezone, translation
 
 from kefu.cases import services
 from kefu.cases.events import event_text
-from kefu.cases.models import Case, CaseEvent, Message
+from kefu.cases.models import Case, CaseEvent, CompensationOffer, Message
 from kefu.cases.services.promises import commitment_remind
 from kefu.core import services as core_services
 from kefu.core.audit_labels import action_label, audit_changes
@@ -174,3 +175,30 @@ def test_solver_and_forecast_method_codes_read_as_labels() -> None:
         assert solver_status_label("feasible").startswith("Good schedule")
         assert solver_status_label("optimal") == "Best possible schedule"
         assert method_label("a_new_method") == "a_new_method"
+
+
+def test_promise_and_compensation_lines_store_codes_and_read_labels(
+    clock: None, team: Team, desk_agent: User
+) -> None:
+    case = open_case(when="2026-11-02 10:00", team=team, owner=desk_agent)
+    promise = services.commitment_create(
+        actor=desk_agent, case=case, what="回电", due_at=at("2026-11-02 17:00"), at=timezone.now()
+    )
+    services.commitment_close(
+        actor=desk_agent, commitment=promise, status="kept", at=timezone.now()
+    )
+    services.compensation_offer(
+        actor=desk_agent,
+        case=case,
+        kind=CompensationOffer.Kind.VOUCHER,
+        amount=Decimal(50),
+        reason="上门延误",
+        at=timezone.now(),
+    )
+
+    closed = CaseEvent.objects.get(case=case, kind="commitment_closed")
+    with translation.override("en"):
+        lines = [_history(case, "commitment_closed"), _history(case, "compensation_offered")]
+    assert closed.data["status"] == "kept"
+    assert lines[0] == "Promise Kept: 回电"
+    assert lines[1] == "Compensation Voucher 50: Approved"

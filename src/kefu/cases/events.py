@@ -6,10 +6,18 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from kefu.cases.delivery import failure_text
-from kefu.cases.models import Case, CaseEvent, SlaBreach
+from kefu.cases.models import (
+    Case,
+    CaseEvent,
+    Commitment,
+    CompensationOffer,
+    Escalation,
+    SlaBreach,
+)
 from kefu.cases.playbook import step_label, threat_kinds_text
 from kefu.core.labels import field_label
 from kefu.core.models import User
@@ -41,7 +49,13 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
     "updated": lambda d: (
         _("Details changed: %(fields)s") % {"fields": _field_labels(str(d.get("fields", "")))}
     ),
-    "escalated": lambda d: _("Escalated to %(owner)s (level %(level)s): %(reason)s") % d,
+    "escalated": lambda d: (
+        _("Escalated to %(owner)s (level %(level)s): %(reason)s")
+        % {
+            **d,
+            "reason": d.get("reason") or _choice(Escalation.Reason, d.get("reason_code", "")),
+        }
+    ),
     "escalation_unstaffed": lambda d: _("Could not escalate: nobody holds the %(role)s step") % d,
     "over_heads": lambda d: _("Customer went over heads; the manager was told at once"),
     "transferred": lambda d: _("Transferred to %(department)s; %(agent)s stays the contact") % d,
@@ -56,9 +70,23 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "commitment_made": lambda d: _("Promised: %(what)s by %(due)s") % d,
     "commitment_overdue": lambda d: _("Promise overdue: %(what)s") % d,
-    "commitment_closed": lambda d: _("Promise %(status)s: %(what)s") % d,
-    "compensation_offered": lambda d: _("Compensation %(type)s %(amount)s: %(status)s") % d,
-    "compensation_decided": lambda d: _("Compensation %(amount)s %(status)s") % d,
+    # Statuses and kinds are stored as codes and read as labels; rows written before
+    # that hold the label, which reads as it was written.
+    "commitment_closed": lambda d: (
+        _("Promise %(status)s: %(what)s") % {**d, "status": _choice(Commitment.Status, d["status"])}
+    ),
+    "compensation_offered": lambda d: (
+        _("Compensation %(type)s %(amount)s: %(status)s")
+        % {
+            **d,
+            "type": _choice(CompensationOffer.Kind, d["type"]),
+            "status": _choice(CompensationOffer.Status, d["status"]),
+        }
+    ),
+    "compensation_decided": lambda d: (
+        _("Compensation %(amount)s %(status)s")
+        % {**d, "status": _choice(CompensationOffer.Status, d["status"])}
+    ),
     "merged": lambda d: _("Merged into %(reference)s") % d,
     "merged_from": lambda d: _("Merged in %(reference)s") % d,
     "linked": lambda d: _("Linked to %(reference)s") % d,
@@ -110,6 +138,13 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
         % {"step": step_label(d.get("step", ""))}
     ),
 }
+
+
+def _choice(choices: type[models.TextChoices], value: object) -> str:
+    try:
+        return str(choices(str(value)).label)
+    except ValueError:
+        return str(value)
 
 
 def _status_label(value: object) -> str:

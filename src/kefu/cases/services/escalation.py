@@ -55,7 +55,6 @@ def _escalate(
         reason=reason,
         explanation=explanation,
     )
-    reason_label = str(Escalation.Reason(reason).label)
     case_event_record(
         case=case,
         kind="escalated",
@@ -63,7 +62,8 @@ def _escalate(
         actor=actor,
         owner=str(owner),
         level=int(step.level),
-        reason=explanation or reason_label,
+        reason=explanation,
+        reason_code=str(reason),
     )
     audit_record(
         actor=actor,

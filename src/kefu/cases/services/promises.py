@@ -127,7 +127,7 @@ def commitment_close(
         at=at,
         actor=actor,
         what=commitment.what,
-        status=str(Commitment.Status(status).label),
+        status=str(status),
     )
     audit_record(
         actor=actor,
@@ -232,9 +232,9 @@ def compensation_offer(
         kind="compensation_offered",
         at=at,
         actor=actor,
-        type=str(CompensationOffer.Kind(kind).label),
+        type=str(kind),
         amount=str(amount),
-        status=str(CompensationOffer.Status(offer.status).label),
+        status=str(offer.status),
     )
     audit_record(
         actor=actor,
@@ -283,7 +283,7 @@ def compensation_decide(
         at=at,
         actor=actor,
         amount=str(offer.amount),
-        status=str(CompensationOffer.Status(status).label),
+        status=str(status),
     )
     audit_record(
         actor=actor,
