@@ -10,6 +10,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from pytest_django import Settings
 
 from kefu.cases import services
@@ -19,6 +20,7 @@ from kefu.cases.tasks import deliver_message
 from kefu.core.errors import DomainError, PermissionDeniedError
 from kefu.core.models import Team, User
 from kefu.core.roles import Role
+from kefu.customers.timeline import customer_timeline
 from tests.cases.builders import at, make_contact
 from tests.core.factories import make_staff
 
@@ -211,6 +213,7 @@ def test_resending_a_failed_sms_by_email_delivers_it_and_the_history_says_so(
     assert "Resent the undelivered SMS reply by Email" in page
     assert "Reply saved; it is going out by Email." in page
     assert "Resent; see the message below." in page
+    assert " · not delivered, resent</div>" in page
 
 
 def test_a_failed_message_is_resent_once_even_when_two_agents_click(
@@ -264,3 +267,21 @@ def test_the_api_resends_an_undelivered_reply(
     assert (answer.json()["channel"], answer.json()["resent_from"]) == ("email", failed.pk)
     assert again.status_code == 400
     assert again.json()["code"] == "message_not_resendable"
+
+
+def test_the_api_history_and_the_customer_timeline_say_the_sms_was_not_delivered(
+    client_for: ClientFor, team: Team, english_agent: User, settings: Settings
+) -> None:
+    case = _phone_case(team, english_agent)
+    client = client_for(english_agent)
+    _failed_sms(settings, client, case)
+
+    events = client.get(f"/api/v1/cases/{case.pk}/events").json()
+    with translation.override("en"):
+        titles = [
+            item.title for item in customer_timeline(actor=english_agent, contact=case.contact)
+        ]
+
+    replied = [event for event in events if event["kind"] == "replied"]
+    assert [event["text"] for event in replied] == ["Replied to the customer by SMS; not delivered"]
+    assert f"Not delivered to the customer by SMS, case {case.reference}" in titles

@@ -73,6 +73,7 @@ def delivery_label(status: str) -> str:
         "sending": _("sending"),
         "sent": _("sent"),
         "failed": _("not delivered"),
+        "resent": _("not delivered, resent"),
         "undeliverable": _("no channel reaches the customer: call them"),
     }
     return str(labels.get(status, status))
