@@ -226,3 +226,22 @@ def test_qa_inspector_cannot_create_a_contact(client_for: ClientFor, db: None) -
 
     assert response.status_code == 403
     assert not Contact.objects.exists()
+
+
+def test_qa_inspector_is_not_offered_create_or_edit_links(client_for: ClientFor, db: None) -> None:
+    inspector = make_staff(username="qa.en", role=Role.QA_INSPECTOR, language="en")
+    contact = make_contact(name="王芳", organisation=make_organisation(name="华东物业"))
+    client = client_for(inspector)
+
+    pages = [
+        client.get(reverse("customers:contact_list")).content.decode(),
+        client.get(reverse("customers:contact", args=[contact.pk])).content.decode(),
+        client.get(
+            reverse("customers:organisation", args=[contact.organisation_id])
+        ).content.decode(),
+    ]
+
+    for page in pages:
+        assert reverse("customers:contact_new") not in page
+        assert reverse("cases:new") not in page
+        assert "/edit/" not in page

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 
+from kefu.core.models import User
+from kefu.core.roles import Perm
 from kefu.customers import masking
 from kefu.customers.models import Channel, Contact
 from kefu.customers.validation import format_quiet_hours
@@ -54,3 +56,10 @@ def pii_value(context: template.Context, contact: Contact, field: str) -> dict[s
         "can_reveal": bool(context.get("can_reveal")) and bool(value),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def works_cases(user: object) -> bool:
+    """Whether ``user`` may create and edit customers (``WORK_CASES``): the pages offer
+    those links only to the roles that may open them."""
+    return isinstance(user, User) and user.has_role_perm(Perm.WORK_CASES)
