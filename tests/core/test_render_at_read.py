@@ -19,6 +19,7 @@ from kefu.cases.models import Case, CaseEvent, CompensationOffer, Message
 from kefu.cases.services.promises import commitment_remind
 from kefu.core import services as core_services
 from kefu.core.audit_labels import action_label, audit_changes
+from kefu.core.errors import DomainError
 from kefu.core.models import AuditEntry, Notification, Team, User
 from kefu.core.roles import Role
 from kefu.core.tasks import notification_email
@@ -202,3 +203,22 @@ def test_promise_and_compensation_lines_store_codes_and_read_labels(
     assert closed.data["status"] == "kept"
     assert lines[0] == "Promise Kept: 回电"
     assert lines[1] == "Compensation Voucher 50: Approved"
+
+
+def test_a_refused_status_change_names_the_statuses_in_words(team: Team, desk_agent: User) -> None:
+    case = open_case(when="2026-11-02 10:00", team=team, owner=desk_agent)
+    services.case_set_status(
+        actor=desk_agent, case=case, status=Case.Status.CLOSED, at=at("2026-11-02 11:00")
+    )
+    case.refresh_from_db()
+
+    with pytest.raises(DomainError) as refused:
+        services.case_set_status(
+            actor=desk_agent,
+            case=case,
+            status=Case.Status.WAITING_CUSTOMER,
+            at=at("2026-11-02 12:00"),
+        )
+
+    with translation.override("en"):
+        assert refused.value.text() == "A case cannot go from Closed to Waiting on customer."

@@ -81,7 +81,7 @@ def quarantine_discard(
             ChannelErrorCode.NOT_HELD,
             _("Quarantined message #%(id)s is not held (it is %(status)s)."),
             id=item.pk,
-            status=item.status,
+            status=item.get_status_display(),
         )
     audit_record(
         actor=actor,

@@ -350,6 +350,10 @@ def case_note(*, actor: User, case: Case, body: str, at: datetime) -> Message:
     return message
 
 
+def _status_label(value: str) -> str | Promise:
+    return Case.Status(value).label if value in Case.Status.values else value
+
+
 @transaction.atomic
 def case_set_status(
     *, actor: User, case: Case, status: str, at: datetime, version: int | None = None
@@ -361,8 +365,8 @@ def case_set_status(
         raise DomainError(
             CaseErrorCode.INVALID_STATUS,
             _("A case cannot go from %(before)s to %(after)s."),
-            before=before,
-            after=status,
+            before=_status_label(before),
+            after=_status_label(status),
         )
     fields: dict[str, object] = {"status": status}
     if status == Case.Status.WAITING_CUSTOMER:
