@@ -466,3 +466,22 @@ def test_queue_rows_carry_checkboxes_for_the_bulk_form(
     assert f'name="cases" value="{case.pk}" form="bulk-form"' in page
     assert reverse("cases:bulk") in page
     assert reverse("cases:new") in page
+
+
+def test_bulk_assign_leaves_a_case_already_theirs_alone(
+    client_for: ClientFor, team: Team, lead: User, colleague: User
+) -> None:
+    theirs = open_case(when="2026-11-02 08:00", team=team, owner=colleague)
+    other = open_case(when="2026-11-02 09:00", team=team)
+    data = {
+        "cases": [str(theirs.pk), str(other.pk)],
+        "action": "assign",
+        "owner": str(colleague.pk),
+        "confirm": "1",
+    }
+
+    page = client_for(lead).post(reverse("cases:bulk"), data).content.decode()
+
+    assert "Already so; unchanged" in page
+    assert not AuditEntry.objects.filter(target_id=str(theirs.pk), action="case.assigned").exists()
+    assert AuditEntry.objects.filter(target_id=str(other.pk), action="case.assigned").count() == 1

@@ -121,7 +121,20 @@ def merge_target(cases: Sequence[Case]) -> Case:
     return min(cases, key=lambda case: (case.created_at, case.pk))
 
 
+def _unchanged(case: Case, change: BulkChange) -> bool:
+    """Whether ``case`` already is as ``change`` asks (then nothing is written)."""
+    return {
+        BulkAction.ASSIGN: change.owner is not None and case.owner_id == change.owner.pk,
+        BulkAction.STATUS: case.status == change.status,
+        BulkAction.PRIORITY: case.priority == change.priority,
+        BulkAction.TAG: change.tag in case.tags,
+        BulkAction.MERGE: False,
+    }[change.action]
+
+
 def _describe(case: Case, change: BulkChange, target: Case | None) -> str:
+    if _unchanged(case, change):
+        return _("Already so; unchanged")
     if change.action == BulkAction.ASSIGN:
         return _("Owner: %(before)s → %(after)s") % {
             "before": case.owner or _("Unassigned"),
@@ -138,8 +151,6 @@ def _describe(case: Case, change: BulkChange, target: Case | None) -> str:
             "after": Case.Priority(change.priority).label,
         }
     if change.action == BulkAction.TAG:
-        if change.tag in case.tags:
-            return _("Already tagged %(tag)s; unchanged") % {"tag": change.tag}
         return _("Tag %(tag)s added") % {"tag": change.tag}
     if target is None or case.pk == target.pk:
         return _("Kept: the other cases' messages move here")
@@ -162,13 +173,14 @@ def bulk_plan(*, actor: User, cases: Sequence[Case], change: BulkChange) -> list
 def _apply_one(
     *, actor: User, case: Case, change: BulkChange, target: Case | None, at: datetime
 ) -> None:
+    if _unchanged(case, change):
+        return
     if change.action == BulkAction.ASSIGN:
         if change.owner is None:
             return
         case_assign(actor=actor, case=case, owner=change.owner, at=at)
     elif change.action == BulkAction.STATUS:
-        if case.status != change.status:
-            case_set_status(actor=actor, case=case, status=change.status, at=at)
+        case_set_status(actor=actor, case=case, status=change.status, at=at)
     elif change.action == BulkAction.PRIORITY:
         case_update(
             actor=actor,
@@ -178,14 +190,13 @@ def _apply_one(
             changes={"priority": change.priority},
         )
     elif change.action == BulkAction.TAG:
-        if change.tag not in case.tags:
-            case_update(
-                actor=actor,
-                case=case,
-                at=at,
-                version=case.version,
-                changes={"tags": [*case.tags, change.tag]},
-            )
+        case_update(
+            actor=actor,
+            case=case,
+            at=at,
+            version=case.version,
+            changes={"tags": [*case.tags, change.tag]},
+        )
     else:
         if target is not None and case.pk != target.pk:
             target.refresh_from_db()

@@ -7,6 +7,13 @@
       part.hidden = part.getAttribute("data-bulk") !== action.value;
     });
   }
+  // The header's box ticks every case on this page (rows come and go with htmx).
+  document.addEventListener("change", function (event) {
+    if (!event.target.hasAttribute || !event.target.hasAttribute("data-select-all")) { return; }
+    document.querySelectorAll('input[name="cases"][form="bulk-form"]').forEach(function (box) {
+      box.checked = event.target.checked;
+    });
+  });
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("bulk-form");
     if (!form) { return; }
