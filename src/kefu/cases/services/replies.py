@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +14,7 @@ from kefu.cases.events import case_event_record
 from kefu.cases.models import Case, CasePresence, Message, ReplyDraft
 from kefu.cases.services._common import require_open
 from kefu.cases.services.cases import require_reachable
+from kefu.cases.services.files import attachments_carry_over
 from kefu.cases.tasks import deliver_message
 from kefu.core.audit import audit_record
 from kefu.core.authz import authorize
@@ -36,7 +37,8 @@ def message_resend(*, actor: User, message: Message, channel: str, at: datetime)
     and the SLA clocks are not touched (the reply was made when it was first
     written), so a resend never counts as a second response. Compare-and-swap on
     the failed message: two agents resending at once send once; the second gets
-    ``message_not_resendable``.
+    ``message_not_resendable``. The failed message's files go with the resend, which
+    must then be by e-mail (``files_need_email``).
     """
     authorize(actor, Perm.WORK_CASES)
     case = message.case
@@ -60,6 +62,7 @@ def message_resend(*, actor: User, message: Message, channel: str, at: datetime)
         delivery_status="queued",
         resent_from=message,
     )
+    attachments_carry_over(source=message, target=resend)
     # A new message on the case: an agent's open reply form now reads as stale.
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=at)
     case_event_record(
@@ -101,14 +104,30 @@ def reply_draft_save(
     if not body.strip():
         ReplyDraft.objects.filter(case=case, user=actor).delete()
         return None
-    draft, _created = ReplyDraft.objects.update_or_create(
-        case=case,
-        user=actor,
-        defaults={"body": body[:DRAFT_MAX_CHARS], "channel": channel[:20], "updated_at": at},
-    )
-    return draft
+    fields = {"body": body[:DRAFT_MAX_CHARS], "channel": channel[:20], "updated_at": at}
+    _upsert(ReplyDraft, case=case, user=actor, fields=fields)
+    return ReplyDraft.objects.get(case=case, user=actor)
 
 
 def case_presence_touch(*, actor: User, case: Case, at: datetime) -> None:
     """Note that ``actor`` has ``case`` open now (the page polls every few seconds)."""
-    CasePresence.objects.update_or_create(case=case, user=actor, defaults={"seen_at": at})
+    _upsert(CasePresence, case=case, user=actor, fields={"seen_at": at})
+
+
+def _upsert(
+    model: type[ReplyDraft] | type[CasePresence],
+    *,
+    case: Case,
+    user: User,
+    fields: dict[str, object],
+) -> None:
+    """Write the one row of ``user`` on ``case``. Update first, then create; a create
+    that loses to another request's (two tabs polling, an autosave racing the send)
+    updates the row that won instead of failing."""
+    if model.objects.filter(case=case, user=user).update(**fields):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(case=case, user=user, **fields)
+    except IntegrityError:
+        model.objects.filter(case=case, user=user).update(**fields)
