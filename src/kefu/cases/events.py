@@ -21,6 +21,7 @@ from kefu.cases.models import (
 from kefu.cases.playbook import step_label, threat_kinds_text
 from kefu.core.labels import field_label
 from kefu.core.models import User
+from kefu.core.roles import Role
 from kefu.core.timefmt import display_value
 from kefu.customers.models import Channel
 
@@ -56,7 +57,10 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
             "reason": d.get("reason") or _choice(Escalation.Reason, d.get("reason_code", "")),
         }
     ),
-    "escalation_unstaffed": lambda d: _("Could not escalate: nobody holds the %(role)s step") % d,
+    "escalation_unstaffed": lambda d: (
+        _("Could not escalate: nobody holds the %(role)s step")
+        % {"role": _choice(Role, d.get("role", ""))}
+    ),
     "over_heads": lambda d: _("Customer went over heads; the manager was told at once"),
     "transferred": lambda d: _("Transferred to %(department)s; %(agent)s stays the contact") % d,
     "transfer_loop": lambda d: _("Moved %(count)s times: flagged as a transfer loop") % d,
