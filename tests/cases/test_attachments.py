@@ -20,9 +20,13 @@ from django.urls import reverse
 from pytest_django import Settings
 
 from kefu.cases import filetypes
+from kefu.cases.errors import CaseErrorCode
 from kefu.cases.models import Attachment, Case, Message
 from kefu.cases.services import IncomingAttachment, case_open
+from kefu.cases.services.files import case_reply_with_files
+from kefu.cases.services.replies import message_resend
 from kefu.cases.tasks import deliver_message
+from kefu.core.errors import DomainError
 from kefu.core.models import AuditEntry, Team, User
 from kefu.core.roles import Role
 from tests.cases.builders import at, make_contact
@@ -346,3 +350,45 @@ def test_files_on_another_channel_are_refused_and_nothing_is_sent(
     assert "Plan attached.</textarea>" in page
     assert not Message.objects.filter(case=case, direction=Message.Direction.OUTBOUND).exists()
     assert not Attachment.objects.filter(message__case=case).exists()
+
+
+def _failed_reply_with_files(team: Team, agent: User) -> Message:
+    case = _case_with_files(team, email="wang@example.cn")
+    reply = case_reply_with_files(
+        actor=agent,
+        case=case,
+        body="维修方案见附件。",
+        at=NOW,
+        files=[IncomingAttachment("维修方案.pdf", "application/pdf", PDF)],
+    )
+    Message.objects.filter(pk=reply.pk).update(delivery_status="failed")
+    reply.refresh_from_db()
+    return reply
+
+
+def test_a_resend_by_email_carries_the_failed_replys_files(team: Team, desk_agent: User) -> None:
+    failed = _failed_reply_with_files(team, desk_agent)
+
+    resend = message_resend(actor=desk_agent, message=failed, channel="email", at=NOW)
+    deliver_message.call(message_id=resend.pk)
+
+    (carried,) = resend.attachments.all()
+    assert (carried.filename, carried.file.name) == (
+        "维修方案.pdf",
+        failed.attachments.get().file.name,
+    )
+    parts = {str(part.get_filename()): part for part in _sent_mail().iter_attachments()}
+    assert parts["维修方案.pdf"].get_content() == PDF
+
+
+def test_a_resend_of_files_by_sms_is_refused_and_changes_nothing(
+    team: Team, desk_agent: User
+) -> None:
+    failed = _failed_reply_with_files(team, desk_agent)
+
+    with pytest.raises(DomainError) as refused:
+        message_resend(actor=desk_agent, message=failed, channel="sms", at=NOW)
+
+    assert refused.value.code == CaseErrorCode.FILES_NEED_EMAIL
+    assert Message.objects.get(pk=failed.pk).delivery_status == "failed"
+    assert not Message.objects.filter(resent_from=failed).exists()

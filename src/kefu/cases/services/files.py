@@ -102,6 +102,33 @@ def _files_need_email() -> DomainError:
     )
 
 
+def attachments_carry_over(*, source: Message, target: Message) -> None:
+    """Put ``source``'s files on ``target``, a resend of it (the stored files are shared,
+    not copied). A resend on a channel that cannot carry files is refused
+    (``files_need_email``); the caller's transaction then writes nothing."""
+    files = list(source.attachments.all())
+    if not files:
+        return
+    if target.channel != FILES_CHANNEL:
+        raise DomainError(
+            CaseErrorCode.FILES_NEED_EMAIL,
+            _(
+                "This reply carries files, which only e-mail can deliver: resend it by "
+                "e-mail, or write a new reply without them."
+            ),
+        )
+    Attachment.objects.bulk_create(
+        Attachment(
+            message=target,
+            filename=item.filename,
+            content_type=item.content_type,
+            size=item.size,
+            file=item.file.name,
+        )
+        for item in files
+    )
+
+
 def attachment_opened(*, actor: User, attachment: Attachment, at: datetime) -> None:
     """Record in the audit log that ``actor`` opened or downloaded ``attachment`` (a
     customer's files are personal data, like the contact details a reveal logs)."""
