@@ -75,6 +75,11 @@ def test_stoppage_notice_rhythm_resumption_and_review(
     page.get_by_test_id("picker").get_by_role("button").click()
     expect(page.get_by_test_id("affected")).to_contain_text("王芳")
     expect(page.get_by_test_id("affected")).to_contain_text("Anna Smith")
+    # The first notice is previewed, in both languages, before anything goes.
+    page.get_by_test_id("preview-first-notice").click()
+    expect(page.get_by_test_id("preview-zh-hans")).to_contain_text("甲方付款审批延迟")
+    expect(page.get_by_test_id("preview-en")).to_contain_text("Work stopped: 三号楼停工")
+    screenshot(page, "incidents-0-first-notice-preview")
     page.get_by_test_id("confirm").click()
 
     grid = page.get_by_test_id("delivery-grid")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.models import User
 from kefu.incidents.models import CallTask, ContinuationPlan, ImpactEntry, Incident
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -85,6 +86,34 @@ class CallForm(forms.Form):
 class UpdateForm(forms.Form):
     body_zh = forms.CharField(label=_("Text (Chinese)"), widget=forms.Textarea(attrs={"rows": 6}))
     body_en = forms.CharField(label=_("Text (English)"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class UpdateNowForm(forms.Form):
+    """An update sent before it is due; empty texts send the standard update."""
+
+    body_zh = forms.CharField(
+        label=_("Your message (Chinese)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Leave empty to send the standard update."),
+    )
+    body_en = forms.CharField(
+        label=_("Your message (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Leave empty to send the standard update."),
+    )
+
+
+class StaffChoiceField(forms.ModelChoiceField[User]):
+    """Staff picked by the name colleagues know them by, never the login."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return str(obj.display_name or obj.username)
+
+
+def _active_staff() -> Any:
+    return User.objects.filter(is_active=True).order_by("display_name", "username")
 
 
 class EvidenceForm(forms.Form):
@@ -173,7 +202,14 @@ class ReviewForm(forms.Form):
 
 class ActionForm(forms.Form):
     description = forms.CharField(label=_("Action"), max_length=300)
-    owner = forms.CharField(label=_("Owner (username)"), max_length=150)
+    owner = StaffChoiceField(label=_("Owner"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        assert isinstance(owner, StaffChoiceField)  # noqa: S101
+        owner.queryset = _active_staff()
+
     due_on = forms.DateField(label=_("Due on"), widget=_DATE)
 
 

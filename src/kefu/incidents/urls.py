@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.incidents import views, views_review
+from kefu.incidents import views, views_notice, views_review
 
 app_name = "incidents"
 
@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:incident_id>/", views.incident_page, name="incident"),
     path("<int:incident_id>/grid", views.grid, name="grid"),
     path("<int:incident_id>/pick", views.pick, name="pick"),
+    path("<int:incident_id>/pick/search", views_notice.pick_search, name="pick_search"),
+    path("<int:incident_id>/confirm/preview", views_notice.confirm_preview, name="confirm_preview"),
     path("<int:incident_id>/confirm", views.confirm, name="confirm"),
     path("<int:incident_id>/cancel", views.cancel, name="cancel"),
     path("<int:incident_id>/evidence", views.evidence, name="evidence"),

@@ -19,7 +19,7 @@ from kefu.core.errors import DomainError
 from kefu.core.models import User
 from kefu.core.requests import request_user as _user
 from kefu.core.roles import Perm
-from kefu.customers.models import Organisation, Project
+from kefu.customers.models import Organisation
 from kefu.incidents import selectors, services
 from kefu.incidents.forms import (
     CallForm,
@@ -34,6 +34,7 @@ from kefu.incidents.forms import (
     ResumeForm,
     TextForm,
     UpdateForm,
+    UpdateNowForm,
 )
 from kefu.incidents.models import (
     CallTask,
@@ -121,15 +122,12 @@ def _incident_page(
         "update_form": UpdateForm(initial={"body_zh": draft.body_zh, "body_en": draft.body_en})
         if draft
         else None,
+        "update_now_form": UpdateNowForm(),
         "cases": selectors.linked_cases(incident),
         "measures": selectors.incident_measures(incident, now=now),
         "readiness": list(
             ReadinessItem.objects.filter(incident=incident).select_related("done_by", "waived_by")
         ),
-        "projects": Project.objects.select_related("organisation").order_by(
-            "organisation__name", "name"
-        )[:500],
-        "organisations": Organisation.objects.order_by("name")[:500],
         "tags": _tags(),
         "regions": sorted(
             set(Organisation.objects.exclude(region="").values_list("region", flat=True))
@@ -238,11 +236,18 @@ def send_update(
     messages.success(request, _("Update sent."))
 
 
-@incident_action()
+@incident_action(UpdateNowForm)
 def send_update_now(
     request: HttpRequest, *, actor: User, incident: Incident, data: dict[str, Any]
 ) -> None:
-    services.update_send(actor=actor, incident=incident, at=timezone.now())
+    # An empty text keeps the standard update's text in that language.
+    services.update_send(
+        actor=actor,
+        incident=incident,
+        body_zh=data["body_zh"].strip() or None,
+        body_en=data["body_en"].strip() or None,
+        at=timezone.now(),
+    )
     messages.success(request, _("Update sent."))
 
 

@@ -79,10 +79,7 @@ def review_action(request: HttpRequest, incident_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the action, its owner and a due date."))
         return _back_to_review(incident_id)
-    owner = User.objects.filter(username=form.cleaned_data["owner"], is_active=True).first()
-    if owner is None:
-        messages.error(request, _("No active user with that username."))
-        return _back_to_review(incident_id)
+    owner: User = form.cleaned_data["owner"]
     try:
         services.review_action_add(
             actor=actor,

@@ -20,10 +20,17 @@ WARN = "#c0392b"
 FONT = 'font-family="system-ui, sans-serif"'
 
 
+# The smallest label, in px. Charts keep their drawn size (a smaller screen scrolls
+# the chart in its own box, not the page), so no label shrinks below it.
+MIN_FONT = 11
+_CLOSE = "</svg></div>"
+
+
 def _open(width: int, height: int, title: str, desc: str) -> str:
     return (
+        '<div class="chart-scroll">'
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {width} {height}" '
-        f'width="100%" style="max-width:{width}px" class="chart">'
+        f'width="{width}" height="{height}" class="chart">'
         f"<title>{escape(title)}</title><desc>{escape(desc)}</desc>"
     )
 
@@ -36,6 +43,21 @@ def _text(
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" '
         f'fill="{INK}" {FONT}{attrs}>{escape(text)}</text>'
     )
+
+
+def _fit(text: str, room: float, *, size: int) -> str:
+    """``text`` cut (with an ellipsis) to about ``room`` px at ``size`` px: a CJK
+    character takes about one em, others about 0.6 (the table beside has the full text)."""
+
+    def width(part: str) -> float:
+        return sum(size if ord(ch) > 0x2E80 else size * 0.6 for ch in part)
+
+    if width(text) <= room:
+        return text
+    cut = text
+    while cut and width(cut) + size > room:
+        cut = cut[:-1]
+    return cut + "…"
 
 
 def _fmt(value: float) -> str:
@@ -67,7 +89,7 @@ def radar(labels: Sequence[str], values: Sequence[float | None], *, title: str, 
             f'<polygon points="{ring_points}" fill="none" stroke="{MUTED}" stroke-width="{width}"/>'
         )
         x, y = point(0, ring)
-        parts.append(_text(x + 4, y + 4, _fmt(ring), size=10, anchor="start"))
+        parts.append(_text(x + 4, y + 4, _fmt(ring), size=MIN_FONT, anchor="start"))
     for i, label in enumerate(labels):
         x, y = point(i, hi)
         parts.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="{MUTED}"/>')
@@ -79,7 +101,7 @@ def radar(labels: Sequence[str], values: Sequence[float | None], *, title: str, 
         f'fill="{ACCENT}" fill-opacity="0.25" stroke="{ACCENT}" stroke-width="2"/>'
     )
     parts.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{ACCENT}"/>' for x, y in shape)
-    parts.append("</svg>")
+    parts.append(_CLOSE)
     return "".join(parts)
 
 
@@ -123,16 +145,16 @@ def scatter(
         parts.append(_text(x, y + 4, label, size=11, fill_opacity="0.6"))
     for tick in (0, 0.5, 1):
         x, y = px(tick, 0)
-        parts.append(_text(x, y + 16, _fmt(tick), size=10))
+        parts.append(_text(x, y + 16, _fmt(tick), size=MIN_FONT))
         x, y = px(0, tick)
-        parts.append(_text(x - 6, y + 4, _fmt(tick), size=10, anchor="end"))
+        parts.append(_text(x - 6, y + 4, _fmt(tick), size=MIN_FONT, anchor="end"))
     parts.append(_text(left + mid, top + plot + 36, x_label))
     parts.append(_text(16, top + mid, y_label, transform=f"rotate(-90 16 {top + mid})"))
     for point in points:
         x, y = px(point.x, point.y)
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{ACCENT}"/>')
         parts.append(_text(x + 8, y - 6, point.label, size=11, anchor="start"))
-    parts.append("</svg>")
+    parts.append(_CLOSE)
     return "".join(parts)
 
 
@@ -160,7 +182,7 @@ def bars(
         )
         shown = "—" if value is None else f"{_fmt(value)}{unit}"
         parts.append(_text(left + length + 6, y + 15, shown, anchor="start"))
-    parts.append("</svg>")
+    parts.append(_CLOSE)
     return "".join(parts)
 
 
@@ -184,8 +206,8 @@ def columns(
     parts.append(
         f'<line x1="{left}" y1="{bottom}" x2="{width - 30}" y2="{bottom}" stroke="{MUTED}"/>'
     )
-    parts.append(_text(left - 6, top + 4, _fmt(peak), size=10, anchor="end"))
-    parts.append(_text(left - 6, bottom + 4, "0", size=10, anchor="end"))
+    parts.append(_text(left - 6, top + 4, _fmt(peak), size=MIN_FONT, anchor="end"))
+    parts.append(_text(left - 6, bottom + 4, "0", size=MIN_FONT, anchor="end"))
 
     def y_of(value: float) -> float:
         return bottom - (bottom - top) * value / peak
@@ -198,7 +220,8 @@ def columns(
             f'height="{bottom - y_of(value):.1f}" fill="{colour}"/>'
         )
         if n <= 16 or i % math.ceil(n / 16) == 0:
-            parts.append(_text(x + step / 2, bottom + 16, labels[i], size=10))
+            label = _fit(labels[i], step * 0.95, size=MIN_FONT)
+            parts.append(_text(x + step / 2, bottom + 16, label, size=MIN_FONT))
     if limit:
         line = " ".join(f"{left + (i + 0.5) * step:.1f},{y_of(v):.1f}" for i, v in enumerate(limit))
         parts.append(
@@ -215,8 +238,8 @@ def columns(
             f'<line x1="{left}" y1="{eighty:.1f}" x2="{width - 30}" y2="{eighty:.1f}" '
             f'stroke="{WARN}" stroke-dasharray="2 4"/>'
         )
-        parts.append(_text(width - 28, eighty + 4, "80%", size=10, anchor="start"))
-    parts.append("</svg>")
+        parts.append(_text(width - 28, eighty + 4, "80%", size=MIN_FONT, anchor="start"))
+    parts.append(_CLOSE)
     return "".join(parts)
 
 
@@ -256,5 +279,5 @@ def fishbone(problem: str, bones: Sequence[tuple[str, Sequence[str]]], *, title:
                 f'<line x1="{x - 70:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="{MUTED}"/>'
             )
             parts.append(_text(x - 72, y + 4, text, size=11, anchor="end"))
-    parts.append("</svg>")
+    parts.append(_CLOSE)
     return "".join(parts)
