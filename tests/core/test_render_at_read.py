@@ -222,3 +222,25 @@ def test_a_refused_status_change_names_the_statuses_in_words(team: Team, desk_ag
 
     with translation.override("en"):
         assert refused.value.text() == "A case cannot go from Closed to Waiting on customer."
+
+
+def test_switching_to_english_turns_the_history_and_the_notifications_english(
+    clock: None, team: Team, desk_agent: User, client_for: Callable[[User], Client]
+) -> None:
+    case = open_case(when="2026-11-02 10:00", team=team, owner=desk_agent)
+    promise = services.commitment_create(
+        actor=desk_agent, case=case, what="回电", due_at=at("2026-11-02 17:00"), at=timezone.now()
+    )
+    services.case_set_status(
+        actor=desk_agent, case=case, status=Case.Status.RESOLVED, at=timezone.now()
+    )
+    commitment_remind(commitment_id=promise.pk, at=timezone.now())
+    client = client_for(desk_agent)
+
+    client.post("/language/", {"language": "en", "next": "/"})
+    home = client.get("/").content.decode()
+    case_page = client.get(f"/cases/{case.pk}/").content.decode()
+
+    assert "Promise due at 2026-11-02 17:00: 回电" in home
+    assert "Promised: 回电 by 2026-11-02 17:00" in case_page
+    assert "Status: New → Resolved" in case_page
