@@ -485,3 +485,19 @@ def test_bulk_assign_leaves_a_case_already_theirs_alone(
     assert "Already so; unchanged" in page
     assert not AuditEntry.objects.filter(target_id=str(theirs.pk), action="case.assigned").exists()
     assert AuditEntry.objects.filter(target_id=str(other.pk), action="case.assigned").count() == 1
+
+
+def test_a_contact_gone_meanwhile_is_said_on_the_form_which_keeps_the_text(
+    client_for: ClientFor, agent: User
+) -> None:
+    client = client_for(agent)
+
+    shown = client.get(reverse("cases:new"), {"contact": "999999"})
+    posted = client.post(reverse("cases:new"), {**_phone_case_data(), "contact": "999999"})
+
+    assert shown.status_code == 200
+    assert "No such contact." in shown.content.decode()
+    assert posted.status_code == 422
+    assert "No such contact." in posted.content.decode()
+    assert "客厅空调开了半小时仍不制冷" in posted.content.decode()
+    assert not Case.objects.exists()

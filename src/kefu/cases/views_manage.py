@@ -37,7 +37,7 @@ from kefu.cases.services import bulk, desk
 from kefu.cases.services._common import CaseConflictError
 from kefu.cases.views import _case_context
 from kefu.core.authz import authorize
-from kefu.core.errors import DomainError
+from kefu.core.errors import DomainError, NotFoundError
 from kefu.core.models import User
 from kefu.core.requests import request_user as _user
 from kefu.core.roles import Perm
@@ -91,7 +91,15 @@ def case_new(request: HttpRequest) -> HttpResponse:
         form = NewCaseForm(request.POST)
         contact_id = request.POST.get("contact", "")
     if contact_id.isdigit():
-        contact = customer_selectors.contact_get(actor=actor, contact_id=int(contact_id))
+        try:
+            contact = customer_selectors.contact_get(actor=actor, contact_id=int(contact_id))
+        except NotFoundError as exc:
+            # Said on the page instead of a 404 that would lose what was typed.
+            if form.is_bound:
+                form.is_valid()
+                form.add_error(None, exc.text())
+            else:
+                messages.error(request, exc.text())
     status = 200
     if request.method == "POST" and "find" not in request.POST:
         if form.is_valid():
