@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.timefmt import contact_time
 from kefu.incidents.models import Evidence, Incident
 
 LANGUAGES = ("zh-hans", "en")
@@ -21,7 +22,8 @@ def _day(value: date) -> str:
 
 
 def _moment(value: datetime) -> str:
-    return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+    # Customers read these: the desk's time, with its zone named (北京时间).
+    return str(contact_time(value, None))
 
 
 def expected_text(incident: Incident) -> str:

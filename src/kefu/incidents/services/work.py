@@ -17,6 +17,7 @@ from kefu.core.authz import authorize
 from kefu.core.errors import DomainError
 from kefu.core.models import User
 from kefu.core.roles import Perm
+from kefu.core.timefmt import contact_time
 from kefu.customers.models import Contact
 from kefu.incidents.errors import IncidentErrorCode
 from kefu.incidents.models import (
@@ -180,7 +181,7 @@ def meeting_schedule(
         for email in recipients:
             mail = EmailMessage(
                 subject=f"{meeting.title} [{incident.reference}]",
-                body=f"{meeting.title}\n{meeting.starts_at:%Y-%m-%d %H:%M}\n"
+                body=f"{meeting.title}\n{contact_time(meeting.starts_at, None)}\n"
                 f"{meeting.online_link}\n",
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[email],

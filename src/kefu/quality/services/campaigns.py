@@ -29,6 +29,7 @@ from kefu.core.authz import authorize
 from kefu.core.errors import ConflictError, DomainError
 from kefu.core.models import User
 from kefu.core.roles import Perm
+from kefu.core.timefmt import zone_of
 from kefu.customers.models import Contact, Organisation
 from kefu.quality import servqual
 from kefu.quality.errors import QualityErrorCode
@@ -238,7 +239,7 @@ def invitation_send(*, invitation: CampaignInvitation, at: datetime) -> bool:
                     contact=contact.name,
                     name=campaign.name,
                     link=invitation_url(invitation),
-                    closes=f"{campaign.closes_at:%Y-%m-%d}",
+                    closes=f"{campaign.closes_at.astimezone(zone_of(contact)):%Y-%m-%d}",
                 ),
                 reference=f"Q{campaign.pk}",
                 key=f"campaign-{campaign.pk}-invitation-{invitation.pk}",
