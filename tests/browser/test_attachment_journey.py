@@ -94,11 +94,16 @@ def desk(db: None, settings: Settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(
+    ("language", "screen"), [("zh-hans", "desktop"), ("en", "desktop"), ("zh-hans", "phone")]
+)
 def test_agent_opens_the_customers_files_and_replies_by_email_with_a_file(
-    page: Page, live_server: LiveServer, desk: None, language: str
+    page: Page, live_server: LiveServer, desk: None, language: str, screen: str
 ) -> None:
     words = WORDS[language]
+    if screen == "phone":
+        page.set_viewport_size({"width": 390, "height": 844})
+    shot = f"{language}-{screen}"
     service = make_department()
     agent: User = make_staff(
         username="agent.wang",
@@ -144,7 +149,7 @@ def test_agent_opens_the_customers_files_and_replies_by_email_with_a_file(
             FilePayload(name="报价单.png", mimeType="image/png", buffer=PNG),
         ]
     )
-    screenshot(page, f"attachment-reply-form-{language}")
+    screenshot(page, f"attachment-reply-form-{shot}")
     page.get_by_role("button", name=words["send"]).click()
 
     reply = Message.objects.get(case=case, direction=Message.Direction.OUTBOUND, author=agent)
@@ -155,7 +160,7 @@ def test_agent_opens_the_customers_files_and_replies_by_email_with_a_file(
     )
     expect(last.get_by_role("link", name="报价单.png", exact=True)).to_be_visible()
     last.scroll_into_view_if_needed()
-    screenshot(page, f"attachment-reply-sent-{language}")
+    screenshot(page, f"attachment-reply-sent-{shot}")
 
     # The PDF opens in a new tab, in Chromium's own viewer, under the sandbox policy.
     with page.context.expect_page() as tab_info:
@@ -168,7 +173,7 @@ def test_agent_opens_the_customers_files_and_replies_by_email_with_a_file(
         tab.wait_for_timeout(100)
     assert any(frame.url.startswith("chrome-extension://") for frame in tab.frames), "no viewer"
     tab.wait_for_timeout(1000)
-    screenshot(tab, f"attachment-pdf-inline-{language}")
+    screenshot(tab, f"attachment-pdf-inline-{shot}")
     tab.close()
 
     sent = mail.outbox[-1]
