@@ -14,7 +14,7 @@ from kefu.cases.models import Case, CaseEvent, CaseLink
 from kefu.channels.models import CallRecord
 from kefu.core.models import AuditEntry, Team, User
 from kefu.core.roles import Role
-from kefu.customers.models import Contact
+from kefu.customers.models import Contact, Organisation
 from tests.cases.builders import at, make_contact, open_case
 from tests.core.factories import make_staff
 
@@ -501,3 +501,19 @@ def test_a_contact_gone_meanwhile_is_said_on_the_form_which_keeps_the_text(
     assert "No such contact." in posted.content.decode()
     assert "客厅空调开了半小时仍不制冷" in posted.content.decode()
     assert not Case.objects.exists()
+
+
+def test_a_new_contact_joins_the_organisation_named_and_an_unknown_name_is_said(
+    client_for: ClientFor, agent: User
+) -> None:
+    organisation = Organisation.objects.create(name="华东物业", created_at=at("2026-01-01 09:00"))
+    client = client_for(agent)
+
+    unknown = client.post(reverse("cases:new"), _phone_case_data(new_organisation="华东物"))
+    known = client.post(reverse("cases:new"), _phone_case_data(new_organisation="华东物业"))
+
+    assert unknown.status_code == 422
+    assert "No organisation is called “华东物”" in unknown.content.decode()
+    assert known.status_code == 302
+    assert Contact.objects.get(name="陈静").organisation == organisation
+    assert Case.objects.get().organisation == organisation

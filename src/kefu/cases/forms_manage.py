@@ -83,6 +83,12 @@ class NewCaseForm(forms.Form):
     new_name = forms.CharField(label=_("Name"), required=False, max_length=100)
     new_phone = forms.CharField(label=_("Phone"), required=False, max_length=40)
     new_email = forms.CharField(label=_("Email"), required=False, max_length=254)
+    new_organisation = forms.CharField(
+        label=_("Organisation (optional)"),
+        required=False,
+        max_length=200,
+        help_text=_("Its name exactly as on file."),
+    )
     channel = forms.ChoiceField(
         label=_("Channel"), choices=CHANNEL_CHOICES, initial="phone", widget=forms.RadioSelect
     )

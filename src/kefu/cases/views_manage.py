@@ -43,6 +43,7 @@ from kefu.core.requests import request_user as _user
 from kefu.core.roles import Perm
 from kefu.customers import selectors as customer_selectors
 from kefu.customers.masking import mask_phone
+from kefu.customers.models import Organisation
 
 CONTACT_RESULTS = 10
 
@@ -52,9 +53,13 @@ class PickErrorCode(StrEnum):
 
     NOT_FOUND = "case_not_found"
     AMBIGUOUS = "case_ambiguous"
+    NO_ORGANISATION = "organisation_not_found"
 
 
-NEW_CONTACT_FIELD_OF = {code: f"new_{field}" for code, field in CONTACT_FIELD_OF.items()}
+NEW_CONTACT_FIELD_OF: dict[str, str] = {
+    **{code: f"new_{field}" for code, field in CONTACT_FIELD_OF.items()},
+    "organisation_not_found": "new_organisation",
+}
 
 
 # -- a new case ----------------------------------------------------------------------------
@@ -73,6 +78,25 @@ def _contact_choices(actor: User, query: str) -> list[dict[str, Any]]:
         }
         for contact in found
     ]
+
+
+def _organisation_named(actor: User, name: str) -> Organisation | None:
+    """The organisation called ``name`` (any case); None for an empty name."""
+    name = name.strip()
+    if not name:
+        return None
+    found = (
+        customer_selectors.organisation_list(actor=actor, query=name)
+        .filter(name__iexact=name)
+        .first()
+    )
+    if found is None:
+        raise DomainError(
+            PickErrorCode.NO_ORGANISATION,
+            _("No organisation is called “%(name)s”; check the name, or leave it empty."),
+            name=name[:60],
+        )
+    return found
 
 
 @require_http_methods(["GET", "POST"])
@@ -105,13 +129,17 @@ def case_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
+                organisation = _organisation_named(actor, data["new_organisation"])
                 case = desk.case_open_at_desk(
                     actor=actor,
                     contact=contact,
                     new_contact=None
                     if contact
                     else desk.NewContact(
-                        name=data["new_name"], phone=data["new_phone"], email=data["new_email"]
+                        name=data["new_name"],
+                        phone=data["new_phone"],
+                        email=data["new_email"],
+                        organisation=organisation,
                     ),
                     channel=data["channel"],
                     subject=data["subject"],
