@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from kefu.core.errors import ConflictError
 from kefu.core.models import User
@@ -95,6 +96,10 @@ def test_contact_without_any_channel_is_flagged_until_someone_records_the_contac
     flagged = {o.contact_id for o in ManualOutreach.objects.filter(resolved_at=None)}
     assert flagged == {silent.pk, only_sms.pk}
     assert reachable.pk not in flagged
+    why = ManualOutreach.objects.get(contact=silent)
+    assert why.reason == "no_reachable_channel"  # a code, worded when read
+    with translation.override("en"):
+        assert why.reason_text == "no reachable channel"
     page = client_for(agent).get(f"/incidents/{incident.pk}/")
     assert "无渠道联系人" in page.content.decode()
 

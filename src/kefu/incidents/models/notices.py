@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from kefu.customers.models import Contact
@@ -211,6 +214,7 @@ class ManualOutreach(models.Model):
         related_name="+",
         verbose_name=_("notice"),
     )
+    # A code from REASONS (read in the reader's language); older rows hold text.
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("flagged at"))
     resolved_at = models.DateTimeField(_("contacted at"), null=True, blank=True)
@@ -223,6 +227,11 @@ class ManualOutreach(models.Model):
         verbose_name=_("contacted by"),
     )
     note = models.TextField(_("note"), blank=True)
+
+    REASONS: ClassVar[dict[str, Promise]] = {
+        "no_reachable_channel": _("no reachable channel"),
+        "every_channel_failed": _("every channel failed"),
+    }
 
     class Meta:
         verbose_name = _("manual outreach")
@@ -239,3 +248,9 @@ class ManualOutreach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} ({self.incident_id})"
+
+    @property
+    def reason_text(self) -> str:
+        """Why the contact needs a call, in the active language."""
+        label = self.REASONS.get(self.reason)
+        return str(label) if label is not None else self.reason

@@ -90,7 +90,7 @@ def notice_publish(
                     incident_id=notice.incident_id,
                     contact=contact,
                     notice=notice,
-                    reason=str(_("no reachable channel")),
+                    reason="no_reachable_channel",
                     created_at=at,
                 )
             )
@@ -281,7 +281,7 @@ def delivery_fall_back(*, delivery: Delivery, at: datetime) -> Delivery | None:
                     incident_id=delivery.notice.incident_id,
                     contact_id=delivery.contact_id,
                     notice_id=delivery.notice_id,
-                    reason=str(_("every channel failed")),
+                    reason="every_channel_failed",
                     created_at=at,
                 )
             ],
