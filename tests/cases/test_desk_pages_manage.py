@@ -517,3 +517,22 @@ def test_a_new_contact_joins_the_organisation_named_and_an_unknown_name_is_said(
     assert known.status_code == 302
     assert Contact.objects.get(name="陈静").organisation == organisation
     assert Case.objects.get().organisation == organisation
+
+
+def test_lead_moves_a_case_to_another_team_of_the_department_and_an_agent_cannot(
+    client_for: ClientFor, team: Team, agent: User, lead: User
+) -> None:
+    night = Team.objects.create(department=team.department, name="夜班组")
+    case = open_case(when="2026-11-02 09:00", team=team, owner=agent)
+
+    refused = client_for(agent).post(
+        reverse("cases:assign_team", args=[case.pk]), {"team": str(night.pk)}
+    )
+    moved = client_for(lead).post(
+        reverse("cases:assign_team", args=[case.pk]), {"team": str(night.pk)}
+    )
+
+    case.refresh_from_db()
+    assert (refused.status_code, moved.status_code) == (403, 302)
+    assert case.team == night
+    assert AuditEntry.objects.get(action="case.team_assigned").after == {"team": "夜班组"}
