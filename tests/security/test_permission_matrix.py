@@ -151,6 +151,9 @@ PAGES: dict[str, str] = {
     "cases:summary": "LAAFFAA",
     "cases:saved_view_save": "MMMMMMM",
     "cases:case": "LAAAFAA",  # the QA inspector reads (tests/cases/test_case_read_only.py)
+    # A file's view answers as its case page does (tests/cases/test_attachments.py);
+    # the world has no file, so every signed-in role gets the same 404.
+    "cases:attachment": "LNNNNNN",
     "cases:reply": "MMMMMMM",
     "cases:note": "MMMMMMM",
     "cases:status": "MMMMMMM",
