@@ -392,3 +392,16 @@ def test_a_resend_of_files_by_sms_is_refused_and_changes_nothing(
     assert refused.value.code == CaseErrorCode.FILES_NEED_EMAIL
     assert Message.objects.get(pk=failed.pk).delivery_status == "failed"
     assert not Message.objects.filter(resent_from=failed).exists()
+
+
+def test_a_role_that_may_not_read_cases_is_refused_the_file_as_the_case_page(
+    client_for: ClientFor, team: Team
+) -> None:
+    case = _case_with_files(team, ("a.pdf", "application/pdf", PDF))
+    analyst = make_staff(role=Role.REALTIME_ANALYST, department=team.department)
+    client = client_for(analyst)
+
+    response = client.get(reverse("cases:attachment", args=[_file(case, "a.pdf").pk]))
+
+    assert response.status_code == 403
+    assert client.get(reverse("cases:case", args=[case.pk])).status_code == 403
