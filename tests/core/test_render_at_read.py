@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -23,6 +24,7 @@ from kefu.core.errors import DomainError
 from kefu.core.models import AuditEntry, Notification, Team, User
 from kefu.core.roles import Role
 from kefu.core.tasks import notification_email
+from kefu.core.timefmt import contact_time, format_instant, zone_of
 from kefu.workforce.labels import method_label, solver_status_label
 from tests.cases.builders import at, make_contact, nine_to_six_team, open_case
 from tests.core.factories import make_department, make_staff
@@ -244,3 +246,19 @@ def test_switching_to_english_turns_the_history_and_the_notifications_english(
     assert "Promise due at 2026-11-02 17:00: 回电" in home
     assert "Promised: 回电 by 2026-11-02 17:00" in case_page
     assert "Status: New → Resolved" in case_page
+
+
+def test_a_time_for_a_customer_names_the_contacts_own_zone() -> None:
+    london = SimpleNamespace(time_zone="Europe/London")
+    due = at("2026-11-04 17:00")
+
+    with translation.override("en"):
+        for_london = str(contact_time(due, london))
+        for_default = str(contact_time(due, SimpleNamespace(time_zone="")))
+        other_zone = format_instant(due, zone=zone_of(london), viewer_zone=zone_of(None))
+        own_zone = format_instant(due, zone=zone_of(None), viewer_zone=zone_of(None))
+
+    assert for_london == "2026-11-04 09:00 (London time)"
+    assert for_default == "2026-11-04 17:00 (Beijing time)"
+    assert other_zone == "2026-11-04 09:00 (London time)"
+    assert own_zone == "2026-11-04 17:00"

@@ -13,6 +13,7 @@ from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -49,13 +50,27 @@ def _zone(name: str) -> ZoneInfo | None:
 
 
 def zone_of(who: object | None) -> ZoneInfo:
-    """The saved time zone of a user or contact (a ``time_zone`` attribute), else
-    their team's, else the desk's."""
-    for holder in (who, getattr(who, "team", None)):
-        found = _zone(str(getattr(holder, "time_zone", "") or ""))
-        if found is not None:
-            return found
-    return default_zone()
+    """The saved time zone of a user or contact (a ``time_zone`` field), else their
+    team's, else the desk's."""
+    found = _zone(str(getattr(who, "time_zone", "") or ""))
+    if found is None and _team_has_zone(who):
+        found = _zone(str(getattr(getattr(who, "team", None), "time_zone", "") or ""))
+    return found or default_zone()
+
+
+def _team_has_zone(who: object | None) -> bool:
+    # Only follow the team relation when teams keep a zone: no query otherwise.
+    meta = getattr(who, "_meta", None)
+    if meta is None:
+        return False
+    try:
+        team = meta.get_field("team")
+    except FieldDoesNotExist:
+        return False
+    related = getattr(team, "related_model", None)
+    return related is not None and any(
+        field.name == "time_zone" for field in related._meta.get_fields()
+    )
 
 
 def zone_label(zone: tzinfo) -> str:
