@@ -143,7 +143,7 @@ def test_agent_opens_the_customers_files_and_replies_by_email_with_a_file(
 
     page.get_by_test_id("reply-channel").select_option("email")
     page.get_by_label(words["reply"]).fill(words["text"])
-    page.locator("#id_files").set_input_files(
+    page.locator("#id_attachments").set_input_files(
         [
             FilePayload(name="维修方案.pdf", mimeType="application/pdf", buffer=PDF),
             FilePayload(name="报价单.png", mimeType="image/png", buffer=PNG),

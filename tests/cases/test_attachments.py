@@ -232,7 +232,7 @@ def test_the_case_page_links_each_file_to_the_download_view(
     assert f'href="{pdf_url}?download=1" download' in page
     assert f'<a href="{html_url}" download>invoice.html</a>' in page
     assert 'enctype="multipart/form-data"' in page
-    assert 'type="file" name="files"' in page
+    assert 'type="file" name="attachments"' in page
 
 
 def _sent_mail() -> ParsedMail:
@@ -253,7 +253,7 @@ def test_a_reply_with_files_stores_them_and_the_email_carries_them(
 
     response = client_for(desk_agent).post(
         reverse("cases:reply", args=[case.pk]),
-        {"body": "维修方案见附件，请查收。", "version": case.version, "files": upload},
+        {"body": "维修方案见附件，请查收。", "version": case.version, "attachments": upload},
     )
 
     assert response.status_code == 302
@@ -301,7 +301,7 @@ def test_a_too_large_file_is_refused_in_words_and_the_typed_reply_is_kept(
 
     response = client_for(english_agent).post(
         reverse("cases:reply", args=[case.pk]),
-        {"body": "The revised plan is attached.", "version": case.version, "files": [big]},
+        {"body": "The revised plan is attached.", "version": case.version, "attachments": [big]},
         follow=True,
     )
 
@@ -323,7 +323,7 @@ def test_more_files_than_a_reply_carries_are_refused(
 
     response = client_for(english_agent).post(
         reverse("cases:reply", args=[case.pk]),
-        {"body": "Photos attached.", "version": case.version, "files": upload},
+        {"body": "Photos attached.", "version": case.version, "attachments": upload},
         follow=True,
     )
 
@@ -339,7 +339,12 @@ def test_files_on_another_channel_are_refused_and_nothing_is_sent(
 
     response = client_for(english_agent).post(
         reverse("cases:reply", args=[case.pk]),
-        {"body": "Plan attached.", "version": case.version, "channel": "sms", "files": upload},
+        {
+            "body": "Plan attached.",
+            "version": case.version,
+            "channel": "sms",
+            "attachments": upload,
+        },
         follow=True,
     )
 

@@ -44,7 +44,7 @@ class ReplyForm(forms.Form):
     # Read leniently (views_reply): a mangled value never stops a reply going out.
     loaded_at = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     # Sent with the e-mail (cases.services.files); as large as an inbound file may be.
-    files = ReplyFilesField(label=_("Attach files"))
+    attachments = ReplyFilesField(label=_("Attach files"))
 
 
 class ResendForm(forms.Form):

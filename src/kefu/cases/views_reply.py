@@ -116,7 +116,7 @@ def reply(request: HttpRequest, case_id: int) -> HttpResponse:
             at=now,
             version=data["version"],
             channel=data["channel"] or None,
-            files=attachments_from(data["files"]),
+            files=attachments_from(data["attachments"]),
         )
     except CaseConflictError:
         loaded_at = _parse_instant(data.get("loaded_at") or "")
