@@ -25,7 +25,7 @@ from kefu.core.models import AuditEntry, Notification, Team, User
 from kefu.core.roles import Role
 from kefu.core.tasks import notification_email
 from kefu.core.timefmt import contact_time, format_instant, zone_of
-from kefu.workforce.labels import method_label, solver_status_label
+from kefu.workforce.labels import method_label, solver_status_label, violation_text
 from tests.cases.builders import at, make_contact, nine_to_six_team, open_case
 from tests.core.factories import make_department, make_staff
 
@@ -262,3 +262,18 @@ def test_a_time_for_a_customer_names_the_contacts_own_zone() -> None:
     assert for_default == "2026-11-04 17:00 (Beijing time)"
     assert other_zone == "2026-11-04 09:00 (London time)"
     assert own_zone == "2026-11-04 17:00"
+
+
+def test_a_broken_schedule_rule_reads_in_words_and_old_lines_as_stored() -> None:
+    where = {"agent": "wf.agent0", "start": "2026-11-23 08:00"}
+
+    with translation.override("en"):
+        overlap = violation_text(
+            ["activities_overlap", {**where, "first": "break", "second": "meal"}]
+        )
+        rest = violation_text(["rest_too_short", {**where, "hours": "10.00"}])
+        old = violation_text("wf.agent0: more than 6 days in a row")
+
+    assert overlap == "wf.agent0, shift at 2026-11-23 08:00: the break and the meal overlap."
+    assert rest == "wf.agent0: only 10.00 h rest before the shift at 2026-11-23 08:00."
+    assert old == "wf.agent0: more than 6 days in a row"

@@ -215,7 +215,8 @@ def test_validate_catches_broken_rules() -> None:
     )
     next_day = ShiftPlan("a", start + timedelta(hours=18), start + timedelta(hours=26), ())
     problems = validate([short_meal, next_day], team, RULES)
-    text = " | ".join(problems)
-    assert "meal" in text
-    assert "rest" in text
-    assert "days in the 7 days" in text
+    codes = {code for code, _params in problems}
+    assert "activity_short_or_outside_window" in codes  # the 20-minute meal
+    assert "rest_too_short" in codes
+    assert "week_days_exceeded" in codes
+    assert all(isinstance(params, dict) for _code, params in problems)

@@ -7,6 +7,9 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kefu.workforce.messages import explain
+from kefu.workforce.models import ShiftActivity
+
 METHOD_LABELS: dict[str, Promise] = {
     "weekday_profile": _("Weekday profile"),
     "seasonal_naive": _("Same day last week"),
@@ -31,3 +34,23 @@ def solver_status_label(status: str) -> str:
     """The solver's status in the active language, or its code when unknown."""
     label = SOLVER_STATUS_LABELS.get(status)
     return str(label) if label is not None else status
+
+
+def _activity(value: object) -> str:
+    text = str(value)
+    return str(ShiftActivity.Type(text).label) if text in ShiftActivity.Type.values else text
+
+
+def violation_text(item: object) -> str:
+    """One broken rule of a solved schedule in the active language: a stored
+    ``[code, params]`` pair, or the English line older schedules kept."""
+    if not isinstance(item, list | tuple) or len(item) != 2 or not isinstance(item[1], dict):
+        return str(item)
+    code, params = str(item[0]), dict(item[1])
+    for key in ("activity", "first", "second"):
+        if key in params:
+            params[key] = _activity(params[key]).lower()
+    for key in ("got", "wanted"):
+        if isinstance(params.get(key), list):
+            params[key] = ", ".join(_activity(kind).lower() for kind in params[key]) or "—"
+    return explain(code, params)

@@ -153,6 +153,31 @@ MESSAGES: dict[str, Promise] = {
     "bad_rules": _("The rules could not be read."),
     "bad_json": _("The rules file is not valid JSON."),
     "missing_key": _("A required key is missing from the rules."),
+    # The re-check of a solved schedule (scheduling.check.validate)
+    "shift_unknown_agent": _("%(agent)s, shift at %(start)s: not an agent of this plan."),
+    "shift_length_not_allowed": _(
+        "%(agent)s, shift at %(start)s: %(minutes)s minutes is not an allowed shift length."
+    ),
+    "shift_on_day_off": _("%(agent)s, shift at %(start)s: on a day off."),
+    "shift_outside_availability": _("%(agent)s, shift at %(start)s: outside their availability."),
+    "activities_wrong": _(
+        "%(agent)s, shift at %(start)s: breaks and meal are %(got)s instead of %(wanted)s."
+    ),
+    "activity_outside_shift": _(
+        "%(agent)s, shift at %(start)s: the %(activity)s at %(at)s is outside the shift."
+    ),
+    "activity_short_or_outside_window": _(
+        "%(agent)s, shift at %(start)s: the %(activity)s %(at)s–%(until)s is too short or "
+        "outside its window."
+    ),
+    "activities_overlap": _(
+        "%(agent)s, shift at %(start)s: the %(first)s and the %(second)s overlap."
+    ),
+    "shifts_same_day": _("%(agent)s: %(count)s shifts on %(day)s."),
+    "rest_too_short": _("%(agent)s: only %(hours)s h rest before the shift at %(start)s."),
+    "too_many_days_in_a_row": _("%(agent)s: more than %(days)s days in a row."),
+    "week_hours_exceeded": _("%(agent)s: %(hours)s h in the 7 days from %(day)s."),
+    "week_days_exceeded": _("%(agent)s: %(days)s working days in the 7 days from %(day)s."),
 }
 
 GENERIC = _("The input was refused (%(code)s).")

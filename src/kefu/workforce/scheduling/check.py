@@ -16,16 +16,20 @@ from typing import Any
 from kefu.workforce.erlang import evaluate
 from kefu.workforce.scheduling.rules import AgentContract, Rules, ShiftPlan, local_midnight
 
-__all__ = ["coverage", "delivered_service_level", "validate"]
+__all__ = ["Violation", "coverage", "delivered_service_level", "validate"]
+
+# One broken rule: a code (worded by kefu.workforce.messages) and its parameters,
+# kept as JSON values so the schedule's metrics can store it.
+Violation = tuple[str, dict[str, Any]]
 
 _EPS = timedelta(seconds=1)
 
 
 def validate(
     result_shifts: Sequence[ShiftPlan], agents: Sequence[AgentContract], rules: Rules
-) -> list[str]:
-    """Every broken hard rule, in plain English (empty when the schedule is sound)."""
-    problems: list[str] = []
+) -> list[Violation]:
+    """Every broken hard rule as a code and parameters (empty when the schedule is sound)."""
+    problems: list[Violation] = []
     contracts = {c.agent: c for c in agents}
     lengths = {round(h * 60) for h in rules.shift_lengths_hours}
     expected = sorted(
@@ -36,23 +40,23 @@ def validate(
     by_agent: dict[str, list[ShiftPlan]] = defaultdict(list)
     for shift in result_shifts:
         by_agent[shift.agent].append(shift)
-        where = f"{shift.agent} {shift.start.isoformat()}"
+        where = {"agent": shift.agent, "start": _hm(shift.start)}
         contract = contracts.get(shift.agent)
         if contract is None:
-            problems.append(f"{where}: unknown agent")
+            problems.append(("shift_unknown_agent", where))
             continue
         length = round((shift.end - shift.start).total_seconds() / 60)
         if length not in lengths:
-            problems.append(f"{where}: shift of {length} min is not an allowed length")
+            problems.append(("shift_length_not_allowed", {**where, "minutes": length}))
         local_start = shift.start
         day = local_start.date()
         if day in contract.days_off:
-            problems.append(f"{where}: on a day off")
+            problems.append(("shift_on_day_off", where))
         begin, finish = contract.window()
         start_min = local_start.hour * 60 + local_start.minute
         end_min = start_min + length
         if start_min < begin or end_min > finish:
-            problems.append(f"{where}: outside availability")
+            problems.append(("shift_outside_availability", where))
         problems.extend(_activities(shift, rules, expected, where))
     for name, shifts in by_agent.items():
         contract = contracts.get(name)
@@ -61,20 +65,27 @@ def validate(
     return problems
 
 
+def _hm(instant: datetime) -> str:
+    return instant.strftime("%Y-%m-%d %H:%M")
+
+
 def _activities(
-    shift: ShiftPlan, rules: Rules, expected: list[tuple[str, Any]], where: str
-) -> list[str]:
-    problems: list[str] = []
+    shift: ShiftPlan, rules: Rules, expected: list[tuple[str, Any]], where: dict[str, Any]
+) -> list[Violation]:
+    problems: list[Violation] = []
     got = sorted(shift.activities, key=lambda a: a.start)
     kinds = sorted(a.type for a in got)
     if kinds != sorted(k for k, _ in expected):
-        problems.append(f"{where}: activities {kinds} instead of {sorted(k for k, _ in expected)}")
+        wanted = sorted(k for k, _ in expected)
+        problems.append(("activities_wrong", {**where, "got": kinds, "wanted": wanted}))
         return problems
     # Match each activity to a rule of its kind it satisfies (bipartite by trying rules in order).
     unmatched = list(expected)
     for act in got:
         if act.start < shift.start or act.end > shift.end:
-            problems.append(f"{where}: {act.type} at {act.start.isoformat()} outside the shift")
+            problems.append(
+                ("activity_outside_shift", {**where, "activity": act.type, "at": _hm(act.start)})
+            )
         minutes = (act.end - act.start).total_seconds() / 60
         after = (act.start - shift.start).total_seconds() / 3600
         until = (act.end - shift.start).total_seconds() / 3600
@@ -91,31 +102,42 @@ def _activities(
         )
         if fit is None:
             problems.append(
-                f"{where}: {act.type} {act.start.isoformat()}-{act.end.isoformat()} "
-                "is shorter than its minutes or outside its window"
+                (
+                    "activity_short_or_outside_window",
+                    {**where, "activity": act.type, "at": _hm(act.start), "until": _hm(act.end)},
+                )
             )
         else:
             unmatched.remove(fit)
     for earlier, later in pairwise(got):
         if later.start < earlier.end:
-            problems.append(f"{where}: {earlier.type} and {later.type} overlap")
+            problems.append(
+                ("activities_overlap", {**where, "first": earlier.type, "second": later.type})
+            )
     return problems
 
 
-def _week(name: str, shifts: list[ShiftPlan], contract: AgentContract, rules: Rules) -> list[str]:
-    problems: list[str] = []
+def _week(
+    name: str, shifts: list[ShiftPlan], contract: AgentContract, rules: Rules
+) -> list[Violation]:
+    problems: list[Violation] = []
     rest = timedelta(hours=rules.min_rest_hours)
     days: dict[date, list[ShiftPlan]] = defaultdict(list)
     for shift in shifts:
         days[shift.start.date()].append(shift)
     for day, on_day in days.items():
         if len(on_day) > 1:
-            problems.append(f"{name} {day.isoformat()}: {len(on_day)} shifts on one day")
+            problems.append(
+                ("shifts_same_day", {"agent": name, "day": day.isoformat(), "count": len(on_day)})
+            )
     for earlier, later in pairwise(shifts):
         if later.start - earlier.end < rest - _EPS:
+            hours = (later.start - earlier.end).total_seconds() / 3600
             problems.append(
-                f"{name}: only {(later.start - earlier.end).total_seconds() / 3600:.2f} h rest "
-                f"before {later.start.isoformat()}"
+                (
+                    "rest_too_short",
+                    {"agent": name, "hours": f"{hours:.2f}", "start": _hm(later.start)},
+                )
             )
     worked = sorted(days)
     if not worked:
@@ -124,7 +146,9 @@ def _week(name: str, shifts: list[ShiftPlan], contract: AgentContract, rules: Ru
     for a, b in pairwise(worked):
         run = run + 1 if (b - a).days == 1 else 1
         if run > rules.max_consecutive_days:
-            problems.append(f"{name}: more than {rules.max_consecutive_days} days in a row")
+            problems.append(
+                ("too_many_days_in_a_row", {"agent": name, "days": rules.max_consecutive_days})
+            )
             break
     first, last = worked[0], worked[-1]
     day = first - timedelta(days=6)
@@ -132,9 +156,19 @@ def _week(name: str, shifts: list[ShiftPlan], contract: AgentContract, rules: Ru
         window = [d for d in worked if day <= d < day + timedelta(days=7)]
         hours = sum((s.end - s.start).total_seconds() / 3600 for d in window for s in days[d])
         if hours > contract.max_hours_per_week + 1e-6:
-            problems.append(f"{name}: {hours:g} h in the 7 days from {day.isoformat()}")
+            problems.append(
+                (
+                    "week_hours_exceeded",
+                    {"agent": name, "hours": f"{hours:g}", "day": day.isoformat()},
+                )
+            )
         if len(window) > contract.max_days_per_week:
-            problems.append(f"{name}: {len(window)} days in the 7 days from {day.isoformat()}")
+            problems.append(
+                (
+                    "week_days_exceeded",
+                    {"agent": name, "days": len(window), "day": day.isoformat()},
+                )
+            )
         day += timedelta(days=1)
     return problems
 

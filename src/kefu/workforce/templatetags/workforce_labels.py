@@ -17,3 +17,8 @@ def method_label(method: str) -> str:
 @register.filter
 def solver_status_label(status: str) -> str:
     return labels.solver_status_label(str(status))
+
+
+@register.filter
+def violation_text(item: object) -> str:
+    return labels.violation_text(item)
