@@ -25,6 +25,7 @@ from kefu.core.models import AuditEntry, Notification, Team, User
 from kefu.core.roles import Role
 from kefu.core.tasks import notification_email
 from kefu.core.timefmt import contact_time, format_instant, zone_of
+from kefu.floor.models import CheckInSuggestion
 from kefu.workforce.labels import method_label, solver_status_label, violation_text
 from tests.cases.builders import at, make_contact, nine_to_six_team, open_case
 from tests.core.factories import make_department, make_staff
@@ -277,3 +278,16 @@ def test_a_broken_schedule_rule_reads_in_words_and_old_lines_as_stored() -> None
     assert overlap == "wf.agent0, shift at 2026-11-23 08:00: the break and the meal overlap."
     assert rest == "wf.agent0: only 10.00 h rest before the shift at 2026-11-23 08:00."
     assert old == "wf.agent0: more than 6 days in a row"
+
+
+def test_a_check_in_suggestion_reads_its_figures_in_the_readers_language(
+    desk_agent: User,
+) -> None:
+    new = CheckInSuggestion(
+        agent=desk_agent, pattern="frequent_sick", detail='{"count": 3, "days": 90}'
+    )
+    old = CheckInSuggestion(agent=desk_agent, pattern="frequent_sick", detail="近 90 天病假 3 天")
+
+    with translation.override("en"):
+        assert new.detail_text == "3 sick days in the last 90 days"
+        assert old.detail_text == "近 90 天病假 3 天"

@@ -8,6 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from kefu.core.schemas import PatchInput, StrictInput
+from kefu.floor.models import CheckInSuggestion
 from kefu.floor.services.calls import MAX_HANDLE_SECONDS
 
 BreakKindName = Literal["scheduled", "meal", "special"]
@@ -88,6 +89,11 @@ class SuggestionOut(Schema):
     detail: str
     status: str
     created_at: datetime
+
+    @staticmethod
+    def resolve_detail(obj: CheckInSuggestion) -> str:
+        # Stored as figures; read as a sentence in the caller's language.
+        return obj.detail_text
 
 
 class SuggestionCloseIn(StrictInput):

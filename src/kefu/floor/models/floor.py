@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -197,6 +199,14 @@ class Leave(models.Model):
         return (self.end_date - self.start_date).days + 1
 
 
+CHECK_IN_TEXT = {
+    "frequent_sick": _("%(count)s sick days in the last %(days)s days"),
+    "weekend_adjacent": _(
+        "%(count)s absences next to a weekend (a Monday or a Friday) in the last %(days)s days"
+    ),
+}
+
+
 class CheckInSuggestion(models.Model):
     """A suggestion to the lead to talk with an agent about absence. Never a penalty."""
 
@@ -216,6 +226,8 @@ class CheckInSuggestion(models.Model):
         verbose_name=_("agent"),
     )
     pattern = models.CharField(_("pattern"), max_length=24, choices=Pattern)
+    # The pattern's figures as JSON ({"count": 3, "days": 90}), worded when read
+    # (detail_text); rows written before that hold the sentence itself.
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.OPEN)
     created_at = models.DateTimeField(_("created at"))
@@ -235,6 +247,21 @@ class CheckInSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agent} {self.pattern}"
+
+    @property
+    def detail_text(self) -> str:
+        """What was seen, in the active language."""
+        try:
+            figures = json.loads(self.detail)
+        except ValueError:
+            return self.detail
+        sentence = CHECK_IN_TEXT.get(self.pattern)
+        if not isinstance(figures, dict) or sentence is None:
+            return self.detail
+        try:
+            return str(sentence) % figures
+        except (KeyError, TypeError, ValueError):
+            return self.detail
 
 
 class QueueCall(models.Model):

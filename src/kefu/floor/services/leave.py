@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -15,19 +16,13 @@ from kefu.core.models import User
 from kefu.core.roles import Perm
 from kefu.core.services import notification_send
 from kefu.floor import notification_kinds
-from kefu.floor.absence import Absence, Pattern, absence_patterns
+from kefu.floor.absence import Absence, absence_patterns
 from kefu.floor.days import local_day
 from kefu.floor.errors import FloorErrorCode
 from kefu.floor.models import CheckInSuggestion, Leave
 from kefu.floor.services._common import leads_of, require_watch
 
 _LIVE = (Leave.Status.REQUESTED, Leave.Status.APPROVED)
-_PATTERN_TEXT = {
-    Pattern.FREQUENT_SICK: _("%(count)s sick days in the last %(days)s days"),
-    Pattern.WEEKEND_ADJACENT: _(
-        "%(count)s absences next to a weekend (a Monday or a Friday) in the last %(days)s days"
-    ),
-}
 
 
 @transaction.atomic
@@ -166,7 +161,7 @@ def absence_check(*, agent: User, at: datetime) -> list[CheckInSuggestion]:
     created = []
     for found in absence_patterns(absences, today=today):
         params = {"count": found.count, "days": found.window_days}
-        detail = str(_PATTERN_TEXT[found.pattern]) % params
+        detail = json.dumps(params)
         if CheckInSuggestion.objects.filter(
             agent=agent, pattern=found.pattern, status=CheckInSuggestion.Status.OPEN
         ).exists():
