@@ -1,8 +1,11 @@
-"""Demo data of the floor: a few states, a raised hand, a sick day, a coaching conversation,
-some candidates and a morning of queue calls. Fast, and tolerant of missing workforce data."""
+"""Demo data of the floor: the day so far of every scheduled agent (states that follow
+the published plan, a little late here and there), a few live states, a raised hand, a
+sick day, a coaching conversation, some candidates and the day's queue calls so far.
+Fast, and tolerant of missing workforce data."""
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -11,6 +14,7 @@ from kefu.core.models import User
 from kefu.core.roles import Role
 from kefu.customers.masking import mask_id_number
 from kefu.floor import crypto, plan
+from kefu.floor.adherence import PlanKind
 from kefu.floor.days import day_bounds, local_day
 from kefu.floor.models import (
     AgentState,
@@ -54,12 +58,17 @@ def demo_load(*, at: datetime) -> None:
         AgentState.State.SPECIAL_BREAK,
         AgentState.State.TRAINING,
     ]
+    _day_so_far(at, sick={agents[1].pk} if len(agents) > 1 else set())
     for n, (agent, state) in enumerate(zip(agents, states, strict=False)):
-        AgentState.objects.filter(agent=agent, ended_at__isnull=True).update(ended_at=at)
+        started = at - timedelta(minutes=5 + 7 * n)
+        # The live state replaces what the day so far recorded from its start on.
+        AgentState.objects.filter(agent=agent, started_at__gte=started).delete()
+        AgentState.objects.filter(agent=agent, ended_at__isnull=True).update(ended_at=started)
+        AgentState.objects.filter(agent=agent, ended_at__gt=started).update(ended_at=started)
         AgentState.objects.create(
             agent=agent,
             state=state,
-            started_at=at - timedelta(minutes=5 + 7 * n),
+            started_at=started,
             reason="喝口水，嗓子有点哑" if state == AgentState.State.SPECIAL_BREAK else "",
         )
     if agents:
@@ -115,6 +124,56 @@ def demo_load(*, at: datetime) -> None:
             updated_at=at,
         )
     _morning_calls(at)
+
+
+_PLANNED_STATE = {
+    PlanKind.BREAK: AgentState.State.SCHEDULED_BREAK,
+    PlanKind.MEAL: AgentState.State.MEAL,
+    PlanKind.TRAINING: AgentState.State.TRAINING,
+    PlanKind.MEETING: AgentState.State.MEETING,
+}
+
+
+def _day_so_far(at: datetime, *, sick: set[int]) -> None:
+    """States of every agent on today's published schedule, from the start of their
+    shift up to ``at``: phone work (contacts, wrap-up, waiting) between the planned
+    breaks, meals and training, each begun a few minutes late at most. The spell
+    running at ``at`` stays open."""
+    rows: list[AgentState] = []
+    for day in plan.agent_days(local_day(at)):
+        if day.agent_id in sick or day.shift_start >= at:
+            continue
+        rng = random.Random(f"floor:{day.agent_id}:{local_day(at)}")  # noqa: S311
+        end = min(at, day.shift_end)
+        moment = day.shift_start + timedelta(minutes=rng.randint(0, 4))
+        planned = sorted(day.activities, key=lambda activity: activity.start)
+        spells: list[tuple[str, datetime]] = []
+        for activity in [*planned, None]:
+            until = end if activity is None else min(end, activity.start)
+            while moment < until:
+                for state, low, high in (
+                    (AgentState.State.ON_CONTACT, 3, 9),
+                    (AgentState.State.AFTER_CONTACT, 1, 2),
+                    (AgentState.State.AVAILABLE, 1, 4),
+                ):
+                    if moment < until:
+                        spells.append((state, moment))
+                        moment = min(until, moment + timedelta(minutes=rng.randint(low, high)))
+            if activity is None or activity.start >= end:
+                break
+            away = _PLANNED_STATE.get(activity.kind)
+            if away is not None:
+                moment = max(moment, activity.start + timedelta(minutes=rng.randint(0, 3)))
+                if moment < min(end, activity.end):
+                    spells.append((away, moment))
+                moment = min(end, activity.end)
+        for index, (spell, started) in enumerate(spells):
+            following = spells[index + 1][1] if index + 1 < len(spells) else None
+            ended = following if following is not None else (None if end == at else end)
+            rows.append(
+                AgentState(agent_id=day.agent_id, state=spell, started_at=started, ended_at=ended)
+            )
+    AgentState.objects.bulk_create(rows, batch_size=1000)
 
 
 def _morning_calls(at: datetime) -> None:
