@@ -19,6 +19,14 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# `make run PORT=8080`: the web process listens there and KEFU_SITE_URL (links in
+# notices, the allowed CSRF origin) follows it. The demo is on: SMS, chat and e-mail
+# go to the development outbox at /dev/outbox/ instead of real gateways.
+PORT ?= 8000
+run: export KEFU_PORT = $(PORT)
+run: export KEFU_SITE_URL ?= http://127.0.0.1:$(PORT)
+run: export KEFU_CSRF_TRUSTED_ORIGINS ?= http://127.0.0.1:$(PORT),http://localhost:$(PORT)
+run: export KEFU_DEMO ?= 1
 run: install
 	$(KEFU) migrate --no-input
 	$(KEFU) demo --if-empty

@@ -82,6 +82,9 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("KEFU_DEBUG", default=False)
+# The demo is on (`make run` sets it): local conveniences such as the development
+# outbox at /dev/outbox/ (kefu.channels.dev_outbox). Never set it in production.
+KEFU_DEMO = env_bool("KEFU_DEMO", default=False)
 VAR_DIR = Path(env_str("KEFU_VAR_DIR", str(PROJECT_DIR / "var"))).resolve()
 try:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -339,7 +342,20 @@ PROCESS_RETRY_MAX_SECONDS = env_int("KEFU_PROCESS_RETRY_MAX_SECONDS", default=30
 HEALTH_CLOCK_MAX_AGE_SECONDS = env_int("KEFU_HEALTH_CLOCK_MAX_AGE", default=300, minimum=60)
 HEALTH_QUEUE_MAX_LAG_SECONDS = env_int("KEFU_HEALTH_QUEUE_MAX_LAG", default=300, minimum=1)
 
-EMAIL_BACKEND = env_str("KEFU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Where SMS and chat go: "gateway" (KEFU_SMS_GATEWAY_URL, KEFU_CHAT_OUTBOUND_URL) or
+# "outbox", the development outbox listed at /dev/outbox/ (the default only with
+# KEFU_DEBUG or KEFU_DEMO, so a local desk sends without gateways; never in production).
+KEFU_CHANNEL_BACKEND = env_choice(
+    "KEFU_CHANNEL_BACKEND",
+    default="outbox" if DEBUG or KEFU_DEMO else "gateway",
+    choices=("gateway", "outbox"),
+)
+EMAIL_BACKEND = env_str(
+    "KEFU_EMAIL_BACKEND",
+    "kefu.channels.dev_outbox.OutboxEmailBackend"
+    if KEFU_CHANNEL_BACKEND == "outbox"
+    else "django.core.mail.backends.console.EmailBackend",
+)
 EMAIL_HOST = env_str("KEFU_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("KEFU_EMAIL_PORT", default=25, minimum=1)
 EMAIL_HOST_USER = env_str("KEFU_EMAIL_HOST_USER", "")

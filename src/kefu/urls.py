@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from kefu.api import api
 from kefu.cases.views_search import desk_search
+from kefu.channels.views_outbox import dev_outbox
 
 # A database error outside a view (a middleware loading the session) is a 503 too.
 handler500 = "kefu.core.views.server_error"
@@ -11,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("search/", desk_search, name="search"),
+    path("dev/outbox/", dev_outbox, name="dev_outbox"),
     path("cases/", include("kefu.cases.urls")),
     path("customers/", include("kefu.customers.urls")),
     path("assist/", include("kefu.assist.urls")),

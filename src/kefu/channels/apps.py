@@ -13,10 +13,24 @@ class ChannelsConfig(AppConfig):
         # notice cannot be delivered by a machine, so "phone" is not registered.
         from kefu.cases import calls, delivery
         from kefu.channels import chat, email_out, phone, sms
+        from kefu.channels.dev_outbox import routed, routed_notice
 
         delivery.register(
             "email", email_out.send_email, email_out.has_email, email_out.send_email_notice
         )
-        delivery.register("chat", chat.send_chat, chat.has_im_handle, chat.send_chat_notice)
-        delivery.register("sms", sms.send_sms, sms.has_phone, sms.send_sms_notice)
+        # SMS and chat go to their gateways, or to the development outbox where
+        # KEFU_CHANNEL_BACKEND says so (read at each send); e-mail reaches the
+        # outbox through its Django e-mail backend.
+        delivery.register(
+            "chat",
+            routed("chat", chat.send_chat),
+            chat.has_im_handle,
+            routed_notice("chat", chat.send_chat_notice),
+        )
+        delivery.register(
+            "sms",
+            routed("sms", sms.send_sms),
+            sms.has_phone,
+            routed_notice("sms", sms.send_sms_notice),
+        )
         calls.register(phone.desk_call_keep)

@@ -12,7 +12,8 @@ What it loads:
 - the SLA clocks of every case as the desk would hold them on ``today``'s
   morning (``sla``): a handful of open cases already breached, the rest due
   later, with the clock loop's due rows; and the promises owners made to
-  customers (``promises``), a few of them already overdue.
+  customers (``promises``), a few of them already overdue;
+- the coach's reading of every customer message (``messages_read_in_bulk``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kefu.cases.models import Case, Message
+from kefu.cases.services.coach_history import messages_read_in_bulk
 from kefu.core.models import Department, Team, User
 from kefu.customers.models import Contact, Organisation, Project
 from kefu.demo.clients import MARKER_ORGANISATION, SHANGHAI, clients_build
@@ -149,6 +151,10 @@ def build_demo(
         today=today,
         rng=random.Random(f"{seed}:promises"),  # noqa: S311
     )
+    # Read before saving: the readings are then written with the messages.
+    messages_read_in_bulk(
+        messages=[message for _case, messages in drafts for message in messages], save=False
+    )
     history_save(drafts)
     sla_save(clocks)
     promises_save(promises)
@@ -157,11 +163,22 @@ def build_demo(
 
 
 def domains_load(*, today: date) -> None:
-    """The other domains' demo data on top of the desk's: the hotline's history and a
-    published week, a stoppage being told to its customers, surveys and QA scores,
-    the floor. Each loader does nothing when its data is there already."""
+    """The other domains' demo data on top of the desk's: the hotline's history and
+    this week's published schedule, a stoppage being told to its customers, surveys
+    and QA scores, the floor. Each loader does nothing when its data is there already.
+
+    The floor's states and today's calls run up to the moment the demo is built
+    when that is today during the hotline's hours (09:30 otherwise), so the
+    intraday, adherence and meal pages have the day so far."""
     at = datetime.combine(today, time(9, 30), tzinfo=SHANGHAI)
     workforce_demo_load(at=at)
     incidents_demo_load(at=at)
     quality_demo_load(at=at)
-    floor_demo_load(at=at)
+    floor_demo_load(at=_floor_moment(at))
+
+
+def _floor_moment(at: datetime) -> datetime:
+    now = timezone.now()
+    if now.astimezone(SHANGHAI).date() != at.date():
+        return at
+    return min(max(now, at), at.replace(hour=19, minute=30))

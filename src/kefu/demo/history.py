@@ -38,6 +38,11 @@ _PRIORITIES = ("low", "normal", "high", "urgent")
 # Minutes until the first answer, by priority.
 _RESPONSE_MINUTES = {"urgent": (3, 30), "high": (10, 90), "normal": (15, 240), "low": (60, 600)}
 _RESOLVE_HOURS = {"urgent": (1, 8), "high": (3, 30), "normal": (5, 72), "low": (12, 120)}
+# The agent the demo's agent login opens the desk as: a share of the recent
+# hotline work is hers, so her queue holds several current cases on any day.
+FEATURED_AGENT = "agent.wangfang"
+_FEATURED_DAYS = 5
+_FEATURED_SHARE = 0.6
 
 
 def _target_status(rng: random.Random, age_days: int) -> str:
@@ -182,6 +187,24 @@ class _History:
     # Choices --------------------------------------------------------------
 
     def route(self, *, topic: Topic, channel: str, created: datetime, contact: Contact) -> _Routing:
+        routing = self._route(topic=topic, channel=channel, created=created, contact=contact)
+        featured = self.staff.users.get(FEATURED_AGENT)
+        recent = (self.today - created.date()).days <= _FEATURED_DAYS
+        if featured is None or not recent or routing.owner is None:
+            return routing
+        home = self.team_of.get(featured.pk)
+        here = self.team_of.get(routing.owner.pk)
+        # The hotline's work (either of its teams) may go to her, with her team and lead.
+        hotlines = {(names.SERVICE, names.HOTLINE_1), (names.SERVICE, names.HOTLINE_2)}
+        if home is None or here not in hotlines or self.rng.random() >= _FEATURED_SHARE:
+            return routing
+        return _Routing(
+            self.staff.departments[home[0]], self.staff.teams[home], featured, self.leads.get(home)
+        )
+
+    def _route(
+        self, *, topic: Topic, channel: str, created: datetime, contact: Contact
+    ) -> _Routing:
         rng = self.rng
         if topic.department == names.FINANCE and rng.random() < 0.7:
             key = (names.FINANCE, names.BILLING_TEAM)

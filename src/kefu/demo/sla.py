@@ -19,6 +19,11 @@ A queue where every open case is overdue looks like no desk anyone runs: where
 too few open cases are on track, the owners of some cases whose only lapse is
 the update cadence sent a progress update on the evening before, so that
 about ``ON_TRACK_SHARE`` of the running cases are due in the future.
+
+The desk looks alive on the day it is built: at most ``OVERDUE_HANDFUL`` running
+cases are overdue on the first morning, none by more than ``MAX_OVERDUE`` (older
+lapses are brought forward or left waiting on the customer), and some cases
+fall due tomorrow, not only today.
 """
 
 from __future__ import annotations
@@ -53,6 +58,12 @@ _MARGIN = timedelta(minutes=30)
 _SLOT = timedelta(minutes=10)
 # Staff send updates between 08:30 and 20:30 (as in history.py).
 _STAFF_DAY = (time(8, 30), time(20, 30))
+
+# At most this many running cases overdue on the first morning, none by more than MAX_OVERDUE.
+OVERDUE_HANDFUL = 5
+MAX_OVERDUE = timedelta(days=3)
+# At least this many running cases due tomorrow (when the history has cases to place).
+DUE_TOMORROW = 3
 
 T = TypeVar("T")
 
@@ -190,7 +201,12 @@ def _shift(clock: CaseClock, delta: timedelta) -> None:
 
 
 def _bring_forward(
-    clock: CaseClock, calendars: Calendars, morning: datetime, rng: random.Random
+    clock: CaseClock,
+    calendars: Calendars,
+    morning: datetime,
+    rng: random.Random,
+    *,
+    max_days: int = _MAX_SHIFT_DAYS,
 ) -> bool:
     """Put a lapsed open case back on track: a progress update where only the
     cadence lapsed, else the same conversation some days later (and an update
@@ -199,7 +215,7 @@ def _bring_forward(
         return _refresh(clock, calendars, morning, rng)
     midnight = datetime.combine(morning.date(), time(0), tzinfo=SHANGHAI)
     last = max(message.created_at for message in clock.messages)
-    for days in range(1, _MAX_SHIFT_DAYS + 1):
+    for days in range(1, max_days + 1):
         delta = timedelta(days=days)
         if last + delta >= midnight:
             break
@@ -249,6 +265,88 @@ def _keep_on_track(plan: SlaPlan, calendars: Calendars, rng: random.Random) -> N
             break
         if _wait_on_customer(clock, calendars, plan.morning, rng):
             count -= 1
+
+
+def _cap_overdue(plan: SlaPlan, calendars: Calendars, rng: random.Random) -> None:
+    """No running case overdue by more than ``MAX_OVERDUE``, at most ``OVERDUE_HANDFUL``
+    overdue at all: older lapses are brought forward (any number of days), else left
+    on the customer, else (an unanswered case nobody could have answered in time)
+    opened on the last day the conversation fits in; then the oldest lapses beyond
+    the handful are brought forward or left on the customer."""
+
+    def lapsed() -> list[CaseClock]:
+        return sorted((c for c in plan.running if _earliest(c) <= plan.morning), key=_earliest)
+
+    def put_right(clock: CaseClock) -> bool:
+        days = (plan.morning - clock.case.created_at).days + 1
+        return _bring_forward(
+            clock, calendars, plan.morning, rng, max_days=days
+        ) or _wait_on_customer(clock, calendars, plan.morning, rng)
+
+    for clock in lapsed():
+        if _earliest(clock) <= plan.morning - MAX_OVERDUE and not put_right(clock):
+            _bring_near(clock, calendars, plan.morning)
+    extra = lapsed()
+    for clock in extra[: max(0, len(extra) - OVERDUE_HANDFUL)]:
+        put_right(clock)
+
+
+def _bring_near(clock: CaseClock, calendars: Calendars, morning: datetime) -> None:
+    """The same conversation as many whole days later as still ends before today."""
+    midnight = datetime.combine(morning.date(), time(0), tzinfo=SHANGHAI)
+    last = max(message.created_at for message in clock.messages)
+    days = (midnight - last).days
+    if last + timedelta(days=days) >= midnight:
+        days -= 1
+    if days > 0:
+        _shift(clock, timedelta(days=days))
+        _replay(clock, calendars)
+
+
+def _due_tomorrow(
+    plan: SlaPlan, calendars: Calendars, policies: Sequence[rules.PolicyTargets]
+) -> None:
+    """Make some on-track cases low priority (no update cadence), opened up to three
+    days earlier or later, so that at least ``DUE_TOMORROW`` running cases fall due
+    tomorrow: a cadence always falls due within a working day of the last update."""
+    tomorrow = plan.morning.date() + timedelta(days=1)
+    midnight = datetime.combine(plan.morning.date(), time(0), tzinfo=SHANGHAI)
+
+    def due_tomorrow(clock: CaseClock) -> bool:
+        return (
+            _earliest(clock) > plan.morning + _MARGIN
+            and _earliest(clock).astimezone(SHANGHAI).date() == tomorrow
+        )
+
+    count = sum(1 for clock in plan.running if due_tomorrow(clock))
+    for clock in plan.running:
+        if count >= DUE_TOMORROW:
+            return
+        case = clock.case
+        if due_tomorrow(clock) or _earliest(clock) <= plan.morning + _MARGIN:
+            continue
+        if case.priority not in (Case.Priority.LOW, Case.Priority.NORMAL):
+            continue
+        before = (case.priority, clock.policy)
+        case.priority = Case.Priority.LOW
+        tier = case.organisation.tier if case.organisation else ""
+        clock.policy = rules.choose_policy(
+            policies, priority=case.priority, category=case.category, tier=tier
+        )
+        last = max(message.created_at for message in clock.messages)
+        for days in (0, 1, -1, 2, -2, 3, -3):
+            delta = timedelta(days=days)
+            if last + delta >= midnight:
+                continue
+            _shift(clock, delta)
+            _replay(clock, calendars)
+            if due_tomorrow(clock):
+                count += 1
+                break
+            _shift(clock, -delta)
+        else:
+            case.priority, clock.policy = before
+        _replay(clock, calendars)
 
 
 def _earliest(clock: CaseClock) -> datetime:
@@ -331,6 +429,8 @@ def sla_plan(drafts: Sequence[Draft], *, today: date, rng: random.Random) -> Sla
         clocks.append(clock)
     plan = SlaPlan(morning=demo_morning(today), clocks=clocks)
     _keep_on_track(plan, calendars, rng)
+    _cap_overdue(plan, calendars, rng)
+    _due_tomorrow(plan, calendars, policies)
     staffing = _Ladder()
     for clock in clocks:
         _settle(clock, plan.morning, staffing)

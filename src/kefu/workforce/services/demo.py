@@ -1,4 +1,4 @@
-"""The demo's workforce data: a hotline queue, eight weeks of history, one published week.
+"""The demo's workforce data: a hotline queue, eight weeks of history, this week published.
 
 Deterministic for a given ``at``: the same volumes, the same forecast, a
 schedule solved with a short time limit (a few seconds).
@@ -18,7 +18,7 @@ from django.db import transaction
 from kefu.core.models import Team, User
 from kefu.core.roles import Role
 from kefu.workforce.errors import CoreInputError, ScheduleProblemsError
-from kefu.workforce.models import AgentContract, HistoryInterval, Queue, Schedule
+from kefu.workforce.models import AgentContract, Forecast, HistoryInterval, Queue, Schedule
 from kefu.workforce.services.forecasts import forecast_run
 from kefu.workforce.services.schedules import (
     DEFAULT_RULES,
@@ -115,12 +115,15 @@ def _contracts(team: Team) -> list[User]:
 def demo_load(*, at: datetime, seed: int = 9) -> DemoWorkforce:
     """Create the demo's hotline queue, its history up to the day before ``at``, and a week.
 
-    The published schedule is for the week after ``at`` (Monday to Sunday) and
-    is planned for the 热线一组 agents when the demo staff exist; without them
-    only the queue and its history are created.
+    The published schedule is for the week of ``at`` (Monday to Sunday), so the
+    intraday, adherence and meal pages have a plan for today; it is forecast from
+    the history before that Monday, and the days of the week before ``at`` are
+    recorded afterwards as what happened. It is planned for the 热线一组 agents
+    when the demo staff exist; without them only the queue and its history are
+    created.
     """
     today = at.astimezone(LOCAL).date()
-    week_start = today + timedelta(days=7 - today.weekday())
+    week_start = today - timedelta(days=today.weekday())
     team = Team.objects.filter(name=TEAM_NAME).first()
     with transaction.atomic():
         queue, _created = Queue.objects.update_or_create(
@@ -135,16 +138,20 @@ def demo_load(*, at: datetime, seed: int = 9) -> DemoWorkforce:
             },
         )
         count = _history(
-            queue, first=today - timedelta(weeks=8), last=today - timedelta(days=1), seed=seed
+            queue,
+            first=week_start - timedelta(weeks=8),
+            last=week_start - timedelta(days=1),
+            seed=seed,
         )
     planner = (
         User.objects.filter(username__in=PLANNERS, is_active=True).order_by("username").first()
     )
     if team is None or planner is None or not planner.is_active:
+        count += _this_week(queue, week_start=week_start, today=today, seed=seed)
         return DemoWorkforce(queue, count, None)
     _contracts(team)
     try:
-        forecast = forecast_run(actor=planner, queue=queue, start=week_start, days=7, at=at)
+        forecast = _forecast(planner, queue, week_start=week_start, at=at)
         with transaction.atomic():
             schedule = schedule_prepare(
                 actor=planner,
@@ -156,8 +163,29 @@ def demo_load(*, at: datetime, seed: int = 9) -> DemoWorkforce:
                 at=at,
             )
     except (CoreInputError, ScheduleProblemsError):
+        count += _this_week(queue, week_start=week_start, today=today, seed=seed)
         return DemoWorkforce(queue, count, None)
     schedule = schedule_solve(schedule_id=schedule.pk, at=at)
     if schedule.status == Schedule.Status.READY:
         schedule = schedule_publish(actor=planner, schedule=schedule, at=at)
+    count += _this_week(queue, week_start=week_start, today=today, seed=seed)
     return DemoWorkforce(queue, count, schedule)
+
+
+def _forecast(planner: User, queue: Queue, *, week_start: date, at: datetime) -> Forecast:
+    """This week's forecast; without holidays where the calendar does not know the year
+    yet (the demo must look alive on any day, also before the State Council's notice)."""
+    try:
+        return forecast_run(actor=planner, queue=queue, start=week_start, days=7, at=at)
+    except CoreInputError as exc:
+        if exc.code != "calendar_year_unknown":
+            raise
+    return forecast_run(actor=planner, queue=queue, start=week_start, days=7, at=at, region="none")
+
+
+def _this_week(queue: Queue, *, week_start: date, today: date, seed: int) -> int:
+    """What happened on the days of this week before today (after the forecast was made)."""
+    if today <= week_start:
+        return 0
+    with transaction.atomic():
+        return _history(queue, first=week_start, last=today - timedelta(days=1), seed=seed + 1)

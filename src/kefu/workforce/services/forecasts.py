@@ -61,8 +61,19 @@ def queue_region(queue: Queue) -> str:
 
 
 @transaction.atomic
-def forecast_run(*, actor: User, queue: Queue, start: date, days: int, at: datetime) -> Forecast:
+def forecast_run(
+    *,
+    actor: User,
+    queue: Queue,
+    start: date,
+    days: int,
+    at: datetime,
+    region: str | None = None,
+) -> Forecast:
     """Forecast ``days`` days of ``queue`` from ``start`` and staff every interval.
+
+    ``region`` replaces the queue's holiday region (``none``: no holidays), for a
+    year the holiday calendar does not know yet.
 
     The forecasting core picks its method by backtest WAPE on the stored
     history; each forecast interval gets an AHT (the history's, by weekday and
@@ -75,14 +86,15 @@ def forecast_run(*, actor: User, queue: Queue, start: date, days: int, at: datet
         .order_by("interval_start")
         .values_list("interval_start", "offered")
     )
+    region = region or queue_region(queue)
     try:
         result = forecasting.forecast(
             [(when, float(offered)) for when, offered in history],
             start=start,
             days=days,
-            region=queue_region(queue),
+            region=region,
             tz=LOCAL,
-            holidays=holiday_region("cn") if queue_region(queue) == "cn" else None,
+            holidays=holiday_region("cn") if region == "cn" else None,
         )
     except forecasting.ForecastInputError as exc:
         raise CoreInputError(exc.code, exc.params) from None
