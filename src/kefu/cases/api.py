@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from kefu.cases import selectors, services
+from kefu.cases import selectors, selectors_replies, services
 from kefu.cases.errors import CaseErrorCode
-from kefu.cases.events import event_text
 from kefu.cases.models import (
     Case,
     Commitment,
@@ -144,14 +143,19 @@ def case_messages(request: HttpRequest, case_id: int) -> list[Message]:
 
 @router.get("/cases/{case_id}/events", response=list[EventOut])
 def case_events(request: HttpRequest, case_id: int) -> list[dict[str, object]]:
+    case = _case(request, case_id)
+    # A reply that did not reach the customer reads "not delivered", as on the page.
+    undelivered = selectors_replies.undelivered_ids(case.messages.filter(direction="out"))
     return [
         {
             "at": event.at,
             "kind": event.kind,
-            "text": event_text(event),
+            "text": text,
             "actor": event.actor.username if event.actor else None,
         }
-        for event in selectors.case_events(_case(request, case_id))
+        for event, text in selectors_replies.history_lines(
+            selectors.case_events(case), undelivered=undelivered
+        )
     ]
 
 

@@ -64,6 +64,9 @@ def _message_title(message: Message) -> str:
     if message.direction == Message.Direction.INBOUND:
         return _("From the customer by %(channel)s, case %(reference)s") % values
     if message.direction == Message.Direction.OUTBOUND:
+        if message.delivery_status in ("failed", "resent", "undeliverable"):
+            # Never "to the customer by SMS" for an SMS that did not reach them.
+            return _("Not delivered to the customer by %(channel)s, case %(reference)s") % values
         return _("To the customer by %(channel)s, case %(reference)s") % values
     return _("Internal note, case %(reference)s") % values
 
