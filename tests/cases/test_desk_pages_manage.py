@@ -106,6 +106,32 @@ def test_agent_logs_a_phone_call_as_a_new_case_for_a_new_contact(
     )
 
 
+def test_a_walk_in_customer_gets_a_case_and_is_answered_by_phone(
+    client_for: ClientFor, agent: User
+) -> None:
+    data = _phone_case_data(channel="walk_in", call_direction="", call_minutes="")
+    data["body"] = "客户到店：新装的热水器漏水，带来了照片。"
+    response = client_for(agent).post(reverse("cases:new"), data)
+
+    case = Case.objects.get(subject="空调不制冷")
+    assert response.status_code == 302
+    assert case.channel == "walk_in"
+    assert not CallRecord.objects.filter(case=case).exists()
+    # Nobody is reached "by walk-in": the contact's channels are the ones they gave.
+    assert case.contact.preferred_channels == ["phone"]
+    page = client_for(agent).get(reverse("cases:case", args=[case.pk]))
+    assert "Walk-in" in page.content.decode() or "到店" in page.content.decode()
+
+
+def test_walk_in_is_never_a_preferred_channel() -> None:
+    from kefu.customers.errors import CustomerInvalidError
+    from kefu.customers.validation import clean_channels
+
+    assert clean_channels(["wechat", "sms"]) == ["wechat", "sms"]
+    with pytest.raises(CustomerInvalidError):
+        clean_channels(["walk_in"])
+
+
 def test_a_bad_phone_on_the_new_case_page_keeps_everything_typed(
     client_for: ClientFor, agent: User
 ) -> None:

@@ -18,7 +18,12 @@ from kefu.core.roles import ROLE_PERMISSIONS, Perm
 from kefu.customers import validation
 from kefu.customers.errors import CustomerErrorCode, CustomerInvalidError
 
-CHANNEL_CHOICES = [("phone", _("Phone call")), ("email", _("Email")), ("chat", _("Chat"))]
+CHANNEL_CHOICES = [
+    ("phone", _("Phone call")),
+    ("email", _("Email")),
+    ("chat", _("Chat")),
+    ("walk_in", _("Walk-in")),
+]
 DIRECTION_CHOICES = [("in", _("The customer called")), ("out", _("I called the customer"))]
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.errors import DomainError
 from kefu.customers.errors import CustomerErrorCode
 from kefu.customers.masking import mask_email, mask_id_number, mask_phone
-from kefu.customers.models import Channel, Contact, Organisation
+from kefu.customers.models import REACHABLE_CHANNELS, Channel, Contact, Organisation
 
 FIELD_OF = {
     CustomerErrorCode.NAME_REQUIRED: "name",
@@ -101,7 +101,7 @@ class ContactForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     preferred_channels = forms.MultipleChoiceField(
         label=_("Preferred channels"),
-        choices=Channel,
+        choices=[(c.value, c.label) for c in Channel if c.value in REACHABLE_CHANNELS],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -12,6 +12,14 @@ class Channel(models.TextChoices):
     CHAT = "chat", _("Chat")
     PHONE = "phone", _("Phone")
     SMS = "sms", _("SMS")
+    WECHAT = "wechat", _("WeChat")
+    # A customer who came to the service counter: a case is opened on it, but nobody
+    # is reached by it, so it is never a contact's preferred channel.
+    WALK_IN = "walk_in", _("Walk-in")
+
+
+# Channels a message can reach a contact on (a contact's preferred channels).
+REACHABLE_CHANNELS = tuple(c for c in Channel.values if c != Channel.WALK_IN)
 
 
 class Organisation(models.Model):

@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from kefu.customers.errors import CustomerErrorCode, CustomerInvalidError
-from kefu.customers.models import Channel, Organisation, Project
+from kefu.customers.models import REACHABLE_CHANNELS, Organisation, Project
 
 PHONE_MIN_DIGITS = 5
 PHONE_MAX_DIGITS = 20
@@ -104,12 +104,12 @@ def clean_channels(values: Sequence[str]) -> list[str]:
     channels: list[str] = []
     for raw in values:
         channel = raw.strip().lower()
-        if channel not in Channel.values:
+        if channel not in REACHABLE_CHANNELS:
             raise CustomerInvalidError(
                 CustomerErrorCode.UNKNOWN_CHANNEL,
                 _("Unknown channel %(channel)s; use %(known)s."),
                 channel=raw,
-                known=", ".join(Channel.values),
+                known=", ".join(REACHABLE_CHANNELS),
             )
         if channel in channels:
             raise CustomerInvalidError(

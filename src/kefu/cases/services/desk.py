@@ -27,9 +27,9 @@ from kefu.core.roles import Perm
 from kefu.customers import services as customer_services
 from kefu.customers.models import Contact, Organisation
 
-# Channels an agent opens a case on by hand. A walk-in needs its own Channel value,
-# which the cases and channels apps' migrations must follow (see the report of issue 16).
-DESK_CHANNELS = ("phone", "email", "chat")
+# Channels an agent opens a case on by hand: a call, a mail or chat typed in, or a
+# customer at the service counter.
+DESK_CHANNELS = ("phone", "email", "chat", "walk_in")
 CALL_DIRECTIONS = ("in", "out")
 MAX_CALL_MINUTES = 600
 
@@ -55,6 +55,12 @@ class NewContact:
     language: str = "zh-hans"
 
 
+def _walk_in_channels(contact: NewContact) -> list[str]:
+    return [
+        channel for channel, value in (("phone", contact.phone), ("email", contact.email)) if value
+    ]
+
+
 @dataclass(frozen=True)
 class CallNote:
     """The call behind a phone case: which way it went and how long it took."""
@@ -65,7 +71,7 @@ class CallNote:
 
 def _check_choices(*, channel: str, category: str, priority: str, call: CallNote | None) -> None:
     if channel not in DESK_CHANNELS:
-        raise DomainError(DeskErrorCode.UNKNOWN_CHANNEL, _("Choose phone, email or chat."))
+        raise DomainError(DeskErrorCode.UNKNOWN_CHANNEL, _("Choose phone, email, chat or walk-in."))
     if category not in Case.Category.values:
         raise DomainError(DeskErrorCode.UNKNOWN_CATEGORY, _("Choose a category from the list."))
     if priority not in Case.Priority.values:
@@ -125,7 +131,10 @@ def case_open_at_desk(
             phone=new_contact.phone,
             email=new_contact.email,
             language=new_contact.language,
-            preferred_channels=[channel],
+            # A walk-in customer is answered by phone, else by e-mail.
+            preferred_channels=[channel]
+            if channel != "walk_in"
+            else _walk_in_channels(new_contact),
             at=at,
         )
     team = actor.team
