@@ -95,6 +95,7 @@ ANSWERS: dict[str, frozenset[int]] = {
     "POST /cases/{case_id}/transfer": _409,
     "POST /cases/{case_id}/merge": _409,
     "GET /channels/phone/calls": _404,
+    "POST /channels/phone/calls": _404,  # the case named in the body
     "POST /incidents": _404,
     "POST /incidents/{incident_id}/affected": _409,
     "POST /incidents/{incident_id}/confirm": _409,

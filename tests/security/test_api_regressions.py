@@ -306,3 +306,23 @@ def test_intraday_before_1970_is_refused_not_answered_in_local_mean_time(
     assert response.status_code == 422
     assert response.json()["details"][0]["loc"] == ["query", "day"]
     assert Client().get("/api/v1/floor/intraday?day=2026-03-02", headers=admin).status_code == 200
+
+
+def test_a_phone_call_for_an_unknown_case_is_a_documented_404(admin: dict[str, str]) -> None:
+    """Once the document showed the phone channel's own body (it showed the floor's
+    queue call under the same name), the fuzzer reached the case lookup: 404, documented."""
+    payload = {
+        "case": "KF-0000-000000",
+        "direction": "in",
+        "from_number": "13800138000",
+        "to_number": "4008123123",
+        "started_at": "2026-03-10T10:00:00+08:00",
+        "duration_seconds": 60,
+    }
+    response = Client().post(
+        "/api/v1/channels/phone/calls", payload, content_type="application/json", headers=admin
+    )
+    assert response.status_code == 404
+    assert response.json()["code"] == "case_not_found"
+    document = Client().get("/api/v1/openapi.json").json()
+    assert "404" in document["paths"]["/api/v1/channels/phone/calls"]["post"]["responses"]
