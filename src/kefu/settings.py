@@ -403,6 +403,55 @@ if KEFU_CHAT_OUTBOUND_URL and not KEFU_CHAT_OUTBOUND_URL.startswith(("http://", 
     raise ImproperlyConfigured("KEFU_CHAT_OUTBOUND_URL: expected an http:// or https:// URL")
 if KEFU_SMS_GATEWAY_URL and not KEFU_SMS_GATEWAY_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured("KEFU_SMS_GATEWAY_URL: expected an http:// or https:// URL")
+# Who sends SMS (docs/channels.md): "http" (the gateway above, free text), "aliyun"
+# or "tencent" (approved templates only: the SMS template registry in the admin).
+# Secrets also read from *_FILE. An endpoint is host[:port] or an http(s):// URL
+# (a local fake in tests); empty: the provider's public endpoint.
+KEFU_SMS_PROVIDER = env_choice(
+    "KEFU_SMS_PROVIDER", default="http", choices=("http", "aliyun", "tencent")
+)
+KEFU_ALIYUN_ACCESS_KEY_ID = env_str("KEFU_ALIYUN_ACCESS_KEY_ID", "")
+KEFU_ALIYUN_ACCESS_KEY_SECRET = env_str("KEFU_ALIYUN_ACCESS_KEY_SECRET", "")
+KEFU_ALIYUN_SMS_SIGN_NAME = env_str("KEFU_ALIYUN_SMS_SIGN_NAME", "")
+KEFU_ALIYUN_SMS_ENDPOINT = env_str("KEFU_ALIYUN_SMS_ENDPOINT", "dysmsapi.aliyuncs.com")
+KEFU_TENCENT_SECRET_ID = env_str("KEFU_TENCENT_SECRET_ID", "")
+KEFU_TENCENT_SECRET_KEY = env_str("KEFU_TENCENT_SECRET_KEY", "")
+KEFU_TENCENT_SMS_SDK_APP_ID = env_str("KEFU_TENCENT_SMS_SDK_APP_ID", "")
+KEFU_TENCENT_SMS_SIGN_NAME = env_str("KEFU_TENCENT_SMS_SIGN_NAME", "")
+KEFU_TENCENT_SMS_ENDPOINT = env_str("KEFU_TENCENT_SMS_ENDPOINT", "sms.tencentcloudapi.com")
+for _name, _endpoint in (
+    ("KEFU_ALIYUN_SMS_ENDPOINT", KEFU_ALIYUN_SMS_ENDPOINT),
+    ("KEFU_TENCENT_SMS_ENDPOINT", KEFU_TENCENT_SMS_ENDPOINT),
+):
+    if not _endpoint.strip() or any(c.isspace() for c in _endpoint.strip()):
+        raise ImproperlyConfigured(f"{_name}: expected host[:port] or an http(s):// URL")
+# How long the signed link to a full notice (/n/<token>/, sent in every SMS) opens.
+KEFU_NOTICE_LINK_DAYS = env_int("KEFU_NOTICE_LINK_DAYS", default=30, minimum=1)
+# WeChat Customer Service (微信客服, WeCom kf API; docs/channels.md). The secret, the
+# callback token and the AES key are also read from *_FILE.
+KEFU_WECOM_CORP_ID = env_str("KEFU_WECOM_CORP_ID", "")
+KEFU_WECOM_KF_SECRET = env_str("KEFU_WECOM_KF_SECRET", "")
+KEFU_WECOM_TOKEN = env_str("KEFU_WECOM_TOKEN", "")
+KEFU_WECOM_AES_KEY = env_str("KEFU_WECOM_AES_KEY", "")
+KEFU_WECOM_API_BASE = env_str("KEFU_WECOM_API_BASE", "https://qyapi.weixin.qq.com").rstrip("/")
+if not KEFU_WECOM_API_BASE.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("KEFU_WECOM_API_BASE: expected an http:// or https:// URL")
+if KEFU_WECOM_AES_KEY and len(KEFU_WECOM_AES_KEY) != 43:
+    raise ImproperlyConfigured("KEFU_WECOM_AES_KEY: expected the 43-character EncodingAESKey")
+# Staff alerts (docs/channels.md): the WeCom application that messages staff (same
+# corp id and API base as above; the secret also from *_FILE), and the robot hosts.
+KEFU_WECOM_AGENT_ID = env_str("KEFU_WECOM_AGENT_ID", "")
+KEFU_WECOM_APP_SECRET = env_str("KEFU_WECOM_APP_SECRET", "")
+if KEFU_WECOM_AGENT_ID and not KEFU_WECOM_AGENT_ID.isdigit():
+    raise ImproperlyConfigured("KEFU_WECOM_AGENT_ID: expected the application's numeric AgentId")
+KEFU_DINGTALK_API_BASE = env_str("KEFU_DINGTALK_API_BASE", "https://oapi.dingtalk.com").rstrip("/")
+KEFU_FEISHU_API_BASE = env_str("KEFU_FEISHU_API_BASE", "https://open.feishu.cn").rstrip("/")
+for _name, _base in (
+    ("KEFU_DINGTALK_API_BASE", KEFU_DINGTALK_API_BASE),
+    ("KEFU_FEISHU_API_BASE", KEFU_FEISHU_API_BASE),
+):
+    if not _base.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"{_name}: expected an http:// or https:// URL")
 
 # Fields encrypted at rest (a candidate's national ID): comma-separated Fernet
 # keys, the first encrypts, all decrypt (rotation, see docs/floor.md). Empty: a

@@ -43,6 +43,18 @@ class FailureCode(StrEnum):
     UNAVAILABLE = "unavailable"
     NO_ADAPTER = "no_adapter"
     INTERRUPTED = "interrupted"
+    # Template SMS (Aliyun, Tencent Cloud): no approved template for the purpose,
+    # the provider refused the template, or the provider holds the number back.
+    NO_TEMPLATE = "no_template"
+    TEMPLATE_REJECTED = "template_rejected"
+    LIMITED = "limited"
+    # WeChat replies only within 48 hours of the customer's last message, five at most.
+    WINDOW_CLOSED = "window_closed"
+
+
+# Failures after which the desk sends the message again on the contact's next
+# reachable channel by itself (cases.services.outbox.message_fall_back).
+FALLBACK_CODES = frozenset({FailureCode.WINDOW_CLOSED})
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,14 @@ class Notice:
     body: str
     reference: str
     key: str
+    # What the notice is for (a ``channels.SmsPurpose`` value such as
+    # "incident_first_notice"): template channels pick their approved template by it.
+    purpose: str = ""
+    # Where the whole notice can be read, as an absolute URL; "" lets the channel
+    # link to its signed full-notice page of ``source``.
+    link: str = ""
+    # The record the notice renders ("incident_notice:<id>"), for the full-notice page.
+    source: str = ""
 
 
 Adapter = Callable[["Message"], str]
@@ -129,6 +149,10 @@ def _no_address_text(channel: str) -> str:
         "email": _("no e-mail address on file"),
         "sms": _("no mobile number on file"),
         "chat": _("no IM handle on file"),
+        "wechat": _(
+            "the WeChat window is closed (48 hours after the customer's last message, "
+            "at most 5 replies)"
+        ),
     }
     return texts.get(channel, _("no address on file for this channel"))
 
@@ -161,6 +185,22 @@ def failure_text(code: str, *, channel: str, attempts: int) -> str:
         FailureCode.NO_ADAPTER: _("This desk cannot send by %(channel)s; send by another channel."),
         FailureCode.INTERRUPTED: _(
             "Sending by %(channel)s was interrupted %(attempts)s times; resend it."
+        ),
+        FailureCode.NO_TEMPLATE: _(
+            "No approved %(channel)s template is set up for this kind of message; ask an "
+            "administrator, or send by another channel."
+        ),
+        FailureCode.TEMPLATE_REJECTED: _(
+            "The %(channel)s provider refused the template of this message; ask an "
+            "administrator to check it, or send by another channel."
+        ),
+        FailureCode.LIMITED: _(
+            "The %(channel)s provider is holding back messages to this number for now "
+            "(sending limit); resend later or send by another channel."
+        ),
+        FailureCode.WINDOW_CLOSED: _(
+            "The %(channel)s reply window is closed: WeChat allows replies only within "
+            "48 hours of the customer's last message, at most 5; send by another channel."
         ),
     }
     text = texts.get(code)

@@ -27,7 +27,7 @@ def deliver_message(*, message_id: int) -> str:
     shown on the case, and nothing retries it.
     """
     # Imported here: the services import this module (to queue deliveries).
-    from kefu.cases.services.outbox import message_delivery_fail
+    from kefu.cases.services.outbox import message_delivery_fail, message_fall_back
 
     limit: int = settings.KEFU_DELIVERY_MAX_ATTEMPTS
     claimed = Message.objects.filter(
@@ -75,6 +75,9 @@ def deliver_message(*, message_id: int) -> str:
             message_delivery_fail(
                 message_id=message_id, reason=reason, at=timezone.now(), code=code
             )
+            if permanent and code in delivery.FALLBACK_CODES:
+                # Closed to this contact for now (WeChat's window): the next channel.
+                message_fall_back(message_id=message_id, at=timezone.now())
             return "failed"
         Message.objects.filter(pk=message_id, delivery_status="sending").update(
             delivery_status="queued", delivery_error=reason[:300], delivery_error_code=code

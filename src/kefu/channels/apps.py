@@ -12,7 +12,7 @@ class ChannelsConfig(AppConfig):
         # The desk delivers outbound messages through these adapters; a phone
         # notice cannot be delivered by a machine, so "phone" is not registered.
         from kefu.cases import calls, delivery
-        from kefu.channels import chat, email_out, phone, sms
+        from kefu.channels import chat, email_out, phone, sms, wecom_send
         from kefu.channels.dev_outbox import routed, routed_notice
 
         delivery.register(
@@ -32,5 +32,12 @@ class ChannelsConfig(AppConfig):
             routed("sms", sms.send_sms),
             sms.has_phone,
             routed_notice("sms", sms.send_sms_notice),
+        )
+        # WeChat Customer Service: reachable only inside WeChat's 48-hour reply window.
+        delivery.register(
+            "wechat",
+            wecom_send.send_wechat,
+            wecom_send.has_open_window,
+            wecom_send.send_wechat_notice,
         )
         calls.register(phone.desk_call_keep)

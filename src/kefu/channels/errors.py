@@ -21,6 +21,10 @@ class ChannelErrorCode(StrEnum):
     UNKNOWN_AGENT = "unknown_agent"
     BAD_RECORDING_URL = "bad_recording_url"
     BAD_PHONE_NUMBER = "bad_phone_number"
+    BAD_SMS_TEMPLATE = "bad_sms_template"
+    REPLAYED = "replayed"
+    UNDECRYPTABLE = "undecryptable"
+    UNREADABLE_WECHAT = "unreadable_wechat"
 
 
 class MessageUnreadableError(DomainError):

@@ -22,7 +22,7 @@ from kefu.core.models import User
 
 
 def quarantine_replay(*, actor: User | None, quarantine_id: int, at: datetime) -> IngestResult:
-    """Ingest a held (or discarded) email again from its stored bytes.
+    """Ingest a held (or discarded) email or WeChat message again from its stored bytes.
 
     The message is dated when it first arrived, so the SLA counts from then.
     On success the item is marked replayed with the resulting case. When it
@@ -38,16 +38,16 @@ def quarantine_replay(*, actor: User | None, quarantine_id: int, at: datetime) -
             _("Quarantined message #%(id)s was already replayed."),
             id=item.pk,
         )
-    if item.channel != "email":
+    if item.channel not in ("email", "wechat"):
         raise ConflictError(
             ChannelErrorCode.REPLAY_UNSUPPORTED,
-            _("Only email can be replayed; #%(id)s came by %(channel)s."),
+            _("Only email and WeChat messages can be replayed; #%(id)s came by %(channel)s."),
             id=item.pk,
             channel=item.channel,
         )
     try:
         with transaction.atomic():
-            result = email_receive(raw=bytes(item.raw), at=item.received_at)
+            result = _ingest(item)
             # The status is re-checked so two administrators replaying at once
             # leave one audit entry.
             updated = QuarantinedMessage.objects.filter(pk=item.pk, status=item.status).update(
@@ -77,3 +77,14 @@ def quarantine_replay(*, actor: User | None, quarantine_id: int, at: datetime) -
         quarantine_note_failure(item=item, error=error)
         raise error from exc
     return result
+
+
+def _ingest(item: QuarantinedMessage) -> IngestResult:
+    if item.channel == "wechat":
+        from kefu.channels.wecom_kf import wecom_replay
+
+        message, repeat = wecom_replay(raw=bytes(item.raw), at=item.received_at)
+        return IngestResult(
+            case=message.case, message=message, is_new_case=False, is_duplicate=repeat
+        )
+    return email_receive(raw=bytes(item.raw), at=item.received_at)
