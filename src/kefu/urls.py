@@ -3,7 +3,9 @@ from django.urls import include, path
 
 from kefu.api import api
 from kefu.cases.views_search import desk_search
+from kefu.channels.views_notice import full_notice
 from kefu.channels.views_outbox import dev_outbox
+from kefu.channels.views_wecom import wecom_kf_callback
 
 # A database error outside a view (a middleware loading the session) is a 503 too.
 handler500 = "kefu.core.views.server_error"
@@ -13,6 +15,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("search/", desk_search, name="search"),
     path("dev/outbox/", dev_outbox, name="dev_outbox"),
+    path("channels/wecom-kf/callback", wecom_kf_callback, name="wecom_kf_callback"),
+    # The full notice behind the short link of an SMS (public, signed, expiring).
+    path("n/<str:token>/", full_notice, name="full_notice"),
     path("cases/", include("kefu.cases.urls")),
     path("customers/", include("kefu.customers.urls")),
     path("assist/", include("kefu.assist.urls")),

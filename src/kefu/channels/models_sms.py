@@ -28,11 +28,11 @@ class SmsTemplate(models.Model):
 
     purpose = models.CharField(_("purpose"), max_length=40, choices=SmsPurpose, unique=True)
     # Aliyun's template code ("SMS_123456789"); empty: not registered at Aliyun.
-    aliyun_template_code = models.CharField(
-        _("Aliyun template code"), max_length=40, blank=True
-    )
+    aliyun_template_code = models.CharField(_("Aliyun template code"), max_length=40, blank=True)
     # Tencent Cloud's template id ("1234567"); empty: not registered at Tencent Cloud.
-    tencent_template_id = models.CharField(_("Tencent Cloud template ID"), max_length=40, blank=True)
+    tencent_template_id = models.CharField(
+        _("Tencent Cloud template ID"), max_length=40, blank=True
+    )
     # Named variables, in the order of Tencent's {1}, {2}...: ["ref", "link"].
     variables = models.JSONField(_("variables"), default=list, blank=True)
     # The text as the provider approved it, variables written ${name}.

@@ -1,8 +1,12 @@
-"""Sending an outbound message as SMS through an HTTP gateway.
+"""Sending an outbound message as SMS, through the provider ``KEFU_SMS_PROVIDER`` names.
 
-The gateway takes ``{"to", "text", "reference"}`` as JSON, optionally with
-``Authorization: Bearer <key>``, and answers with its message id (``id`` or
-``message_id``).
+``http`` (the default): a gateway that takes ``{"to", "text", "reference"}`` as
+JSON, optionally with ``Authorization: Bearer <key>``, and answers with its
+message id (``id`` or ``message_id``).
+
+``aliyun`` or ``tencent``: China's providers, which send only an approved
+template (``sms_templates``): the message's purpose picks it, and its variables
+are the reference and a short signed link to the whole text (``notice_links``).
 """
 
 from __future__ import annotations
@@ -12,6 +16,11 @@ from django.conf import settings
 from kefu.cases.delivery import DeliveryError, FailureCode, Notice
 from kefu.cases.models import Message
 from kefu.channels.http_post import post_json
+from kefu.channels.models import SmsPurpose
+from kefu.channels.notice_links import MESSAGE, notice_url
+from kefu.channels.sms_aliyun import aliyun_send
+from kefu.channels.sms_templates import mobile_e164, sms_templated
+from kefu.channels.sms_tencent import tencent_send
 from kefu.customers.models import Contact
 
 
@@ -24,12 +33,45 @@ def send_sms(message: Message) -> str:
     """Deliver ``message`` by SMS; returns ``sms:<gateway id>`` ("" if none was given)."""
     contact = message.contact or message.case.contact
     # The same key on every attempt: a resend after a worker died mid-send is recognisable.
-    return _post(contact, message.body, message.case.reference, key=f"message-{message.pk}")
+    key = f"message-{message.pk}"
+    if _provider() != "http":
+        link = notice_url(source=f"{MESSAGE}:{message.pk}", contact_id=contact.pk)
+        return _templated(
+            contact,
+            purpose=SmsPurpose.REPLY_WAITING,
+            values={"ref": message.case.reference, "link": link},
+            key=key,
+        )
+    return _post(contact, message.body, message.case.reference, key=key)
 
 
 def send_sms_notice(notice: Notice) -> str:
     """Deliver a notice that belongs to no case by SMS; ``sms:<gateway id>``."""
+    if _provider() != "http":
+        link = notice.link
+        if not link and notice.source:
+            link = notice_url(source=notice.source, contact_id=notice.contact.pk)
+        return _templated(
+            notice.contact,
+            purpose=notice.purpose,
+            values={"ref": notice.reference, "link": link},
+            key=notice.key,
+        )
     return _post(notice.contact, notice.body, notice.reference, key=notice.key)
+
+
+def _provider() -> str:
+    return str(settings.KEFU_SMS_PROVIDER)
+
+
+def _templated(contact: Contact, *, purpose: str, values: dict[str, str], key: str) -> str:
+    """Send the purpose's approved template through Aliyun or Tencent Cloud."""
+    provider = _provider()
+    e164 = mobile_e164(contact.phone)
+    sms = sms_templated(provider=provider, purpose=purpose, values=values, key=key)
+    if provider == "aliyun":
+        return aliyun_send(sms, e164=e164)
+    return tencent_send(sms, e164=e164)
 
 
 def _post(contact: Contact, text: str, reference: str, key: str = "") -> str:

@@ -47,6 +47,14 @@ BATCH = 200
 RECORD_EVERY = 50
 PENDING = (Delivery.Status.QUEUED, Delivery.Status.SENDING)
 REACHED = (Delivery.Status.SENT, Delivery.Status.DELIVERED)
+# The SMS template each kind of notice goes out as (channels.SmsPurpose values):
+# Aliyun and Tencent Cloud send nothing but an approved template.
+SMS_PURPOSES: dict[str, str] = {
+    Notice.Kind.FIRST: "incident_first_notice",
+    Notice.Kind.UPDATE: "incident_update",
+    Notice.Kind.RESUMPTION: "resumption_notice",
+    Notice.Kind.SURVEY: "survey_invitation",
+}
 
 
 def channel_order(contact: Contact) -> list[str]:
@@ -152,9 +160,13 @@ def deliveries_send_due(*, now: datetime, notice_id: int | None = None) -> SendR
 def _body(row: Delivery) -> str:
     body = row.notice.body_in(row.contact.language)
     if row.notice.kind == Notice.Kind.SURVEY:
-        token = survey_token(incident_id=row.notice.incident_id, contact_id=row.contact_id)
-        body = body.replace(texts.SURVEY_LINK_PLACEHOLDER, site_url(f"/incidents/survey/{token}/"))
+        body = body.replace(texts.SURVEY_LINK_PLACEHOLDER, _survey_url(row))
     return body
+
+
+def _survey_url(row: Delivery) -> str:
+    token = survey_token(incident_id=row.notice.incident_id, contact_id=row.contact_id)
+    return site_url(f"/incidents/survey/{token}/")
 
 
 def _record_handed(handed: list[Delivery], *, token: str, now: datetime, started: float) -> None:
@@ -213,6 +225,9 @@ def _send_one(row: Delivery, *, token: str, now: datetime, handed: list[Delivery
                 body=_body(row),
                 reference=row.notice.incident.reference,
                 key=row.key,
+                purpose=SMS_PURPOSES.get(row.notice.kind, ""),
+                link=_survey_url(row) if row.notice.kind == Notice.Kind.SURVEY else "",
+                source=f"incident_notice:{row.notice_id}",
             )
         )
     except channels.DeliveryError as exc:

@@ -243,6 +243,8 @@ def invitation_send(*, invitation: CampaignInvitation, at: datetime) -> bool:
                 ),
                 reference=f"Q{campaign.pk}",
                 key=f"campaign-{campaign.pk}-invitation-{invitation.pk}",
+                purpose="survey_invitation",
+                link=invitation_url(invitation),
             )
         )
     except channels.DeliveryError as exc:
