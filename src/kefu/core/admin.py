@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core import calendar_overrides, services
+from kefu.core.alert_admin import StaffAlertSettingInline
 from kefu.core.calendar import REGIONS
 from kefu.core.forms import ThrottledAdminAuthenticationForm
 from kefu.core.models import (
@@ -29,6 +30,8 @@ admin.site.login_form = ThrottledAdminAuthenticationForm
 class UserAdmin(DjangoUserAdmin[User]):
     list_display = ["username", "display_name", "role", "department", "team", "is_active"]
     list_filter = ["role", "department", "is_active"]
+    # Where the person's alerts also go (WeCom), under their profile.
+    inlines = [StaffAlertSettingInline]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (

@@ -313,3 +313,11 @@ class Notification(models.Model):
     def shown_body(self) -> str:
         """The body in the active language (the stored text for rows without a code)."""
         return self._rendered()[1]
+
+
+# Staff alerts in WeCom, DingTalk and Feishu live in their own module (Django finds
+# them through this import).
+from kefu.core.alert_models import StaffAlertDelivery as StaffAlertDelivery  # noqa: E402
+from kefu.core.alert_models import StaffAlertSetting as StaffAlertSetting  # noqa: E402
+from kefu.core.alert_models import TeamAlertRobot as TeamAlertRobot  # noqa: E402
+from kefu.core.alert_models import WecomAccessToken as WecomAccessToken  # noqa: E402

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core.alert_services import staff_alerts_plan
 from kefu.core.audit import audit_record
 from kefu.core.authz import authorize
 from kefu.core.errors import DomainError, NotFoundError, RateLimitedError
@@ -253,6 +254,8 @@ def notification_send(
             link=link,
             created_at=at,
         )
+        # Alerts also go to WeCom, DingTalk or Feishu, through due rows of their own.
+        staff_alerts_plan(notification=notification)
     from kefu.core.tasks import notification_email
 
     if recipient.email:

@@ -42,3 +42,13 @@ def notification_email(*, notification_id: int) -> bool:
         Notification.objects.filter(pk=notification_id).update(emailed_at=None)
         raise
     return True
+
+
+@task()
+def staff_alerts_deliver(*, delivery_ids: list[int]) -> int:
+    """Try the staff alerts just planned (WeCom, DingTalk, Feishu) at once; returns how
+    many went out. A failed one is left due for the clock job to retry."""
+    from kefu.core.alert_services import staff_alert_deliver
+
+    now = timezone.now()
+    return sum(staff_alert_deliver(delivery_id=pk, now=now) for pk in delivery_ids)

@@ -53,3 +53,19 @@ MEAL_AT_RISK = notification_kind_register(
     ),
     prepare=_clock_times,
 )
+
+
+def _hand_details(params: Params) -> Params:
+    return {
+        **params,
+        "ref": params.get("ref") or "—",
+        "note": params.get("note") or str(_("no note")),
+    }
+
+
+HAND_RAISED = notification_kind_register(
+    "floor.hand_raised",
+    subject=_("%(agent)s raised a hand"),
+    body=_("%(agent)s asks for help. Case: %(ref)s. Note: %(note)s"),
+    prepare=_hand_details,
+)

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kefu.cases.models import Case
@@ -14,9 +15,11 @@ from kefu.core.authz import authorize
 from kefu.core.errors import ConflictError
 from kefu.core.models import User
 from kefu.core.roles import Perm
+from kefu.core.services import notification_send
+from kefu.floor import notification_kinds
 from kefu.floor.errors import FloorErrorCode
 from kefu.floor.models import RaisedHand
-from kefu.floor.services._common import require_watch
+from kefu.floor.services._common import leads_of, require_watch
 
 _ALREADY = _("Your hand is already up; your team lead can see it. It stays in the queue once.")
 
@@ -34,11 +37,26 @@ def hand_raise(
         raise ConflictError(FloorErrorCode.HAND_ALREADY_RAISED, _ALREADY)
     try:
         with transaction.atomic():
-            return RaisedHand.objects.create(
+            hand = RaisedHand.objects.create(
                 agent=actor, team_id=actor.team_id, case=case, note=note.strip()[:200], raised_at=at
             )
+            # The team's leads hear of it in the product (and where their alerts go:
+            # WeCom, the team's robots; kefu.core.alert_services).
+            for lead in leads_of(actor):
+                notification_send(
+                    recipient=lead,
+                    code=notification_kinds.HAND_RAISED,
+                    params={
+                        "agent": str(actor),
+                        "ref": case.reference if case is not None else "",
+                        "note": hand.note,
+                    },
+                    link=reverse("floor:index"),
+                    at=at,
+                )
     except IntegrityError as exc:
         raise ConflictError(FloorErrorCode.HAND_ALREADY_RAISED, _ALREADY) from exc
+    return hand
 
 
 def hand_acknowledge(*, actor: User, hand: RaisedHand, at: datetime) -> RaisedHand:
