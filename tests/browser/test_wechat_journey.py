@@ -15,7 +15,6 @@ from pytest_django.live_server_helper import LiveServer
 from kefu.cases.models import Case
 from kefu.channels.models import WecomKfAccount
 from kefu.channels.wecom_kf import wecom_sync
-from kefu.core.models import User
 from kefu.core.roles import Role
 from tests.browser.conftest import screenshot
 from tests.cases.builders import nine_to_six_team
