@@ -444,3 +444,11 @@ def test_an_unreadable_message_is_quarantined_and_replayed(wecom: FakeWecom) -> 
     assert message.attachments.get().filename == "photo.png"
     held.refresh_from_db()
     assert held.status == "replayed"
+
+
+def test_without_wechat_settings_the_callback_does_not_exist(client: Client) -> None:
+    query, body = encrypted_callback(event_xml=kf_event(), timestamp=int(T0.timestamp()))
+    url = f"{CALLBACK_URL}?{urllib.parse.urlencode(query)}"
+    assert client.get(url).status_code == 404
+    assert client.post(url, body, content_type="text/xml").status_code == 404
+    assert Message.objects.count() == 0

@@ -183,6 +183,8 @@ PAGES: dict[str, str] = {
     "cases:resend": "MMMMMMM",
     "search": "LAAAAAA",
     "dev_outbox": "LNNNNNN",
+    # WeCom's callback: signed by WeCom, not by a session; absent while WeChat is not set up.
+    "wecom_kf_callback": "NNNNNNN",
     "customers:organisation_list": "LAAAAAA",
     "customers:organisation": "LAAAAAA",
     "customers:contact_list": "LAAAAAA",

@@ -92,3 +92,7 @@ class SmsTemplateAdmin(admin.ModelAdmin[SmsTemplate]):
             text_zh=form.cleaned_data.get("text_zh", ""),
             at=timezone.now(),
         )
+
+
+# WeChat Customer Service's admin pages live in their own module.
+from kefu.channels import admin_wecom as admin_wecom  # noqa: E402

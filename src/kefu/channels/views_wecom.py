@@ -4,8 +4,9 @@ GET is WeCom's URL verification (answer the decrypted ``echostr``); POST is
 an encrypted event. WeCom retries a callback until it gets HTTP 200, so a
 genuine event kefu does not handle (another event, an unknown kf account)
 is answered 200 and logged; a request that is not from WeCom (bad
-signature, a replayed timestamp) gets 403, an undecryptable body 400, a desk
-with WeChat not configured 503. None of them stores anything.
+signature, a replayed timestamp) gets 403, an undecryptable body 400; on a desk
+with WeChat not configured the endpoint does not exist (404). None of them
+stores anything.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def wecom_kf_callback(request: HttpRequest) -> HttpResponse:
         )
     except SignatureError as exc:
         logger.warning("wecom callback refused (%s): %s", exc.code, exc.text())
-        status = 503 if exc.code == ChannelErrorCode.WEBHOOK_NOT_CONFIGURED else 403
+        status = 404 if exc.code == ChannelErrorCode.WEBHOOK_NOT_CONFIGURED else 403
         return HttpResponse(str(exc.code), status=status, content_type="text/plain")
     except MessageUnreadableError as exc:
         logger.warning("wecom callback refused (%s): %s", exc.code, exc.text())
