@@ -94,7 +94,7 @@ def test_call_from_an_unknown_number_opens_a_phone_case_with_the_notes(
     }
     assert (case.channel, case.owner) == ("phone", agent)
     assert Message.objects.get(case=case).body == "客户反映三号楼电梯停运。"
-    assert Contact.objects.get().phone == "13912345678"
+    assert Contact.objects.get().phone == "+8613912345678"
     assert CaseEvent.objects.filter(case=case, kind="call_logged").exists()
     assert AuditEntry.objects.filter(action="call.recorded", target_id=str(call.pk)).exists()
 

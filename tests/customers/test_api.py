@@ -147,7 +147,7 @@ def test_agent_creates_and_patches_a_contact(
     assert patched.status_code == 200
     assert contact.title == "项目经理"
     assert contact.quiet_hours_start is None
-    assert contact.phone == PHONE
+    assert contact.phone == "+86" + PHONE
 
 
 @pytest.mark.parametrize(

@@ -156,7 +156,7 @@ def test_existing_contact_is_matched_by_email_and_updated(lead: User) -> None:
     assert result == services.ImportResult(
         organisations_created=1, organisations_updated=1, contacts_created=1, contacts_updated=1
     )
-    assert contact.phone == "13812345678"
+    assert contact.phone == "+8613812345678"
     assert contact.preferred_channels == ["phone", "email"]
     assert Contact.objects.filter(name="王芳").count() == 1
     entry = AuditEntry.objects.get(action="contact.updated", target_id=str(contact.pk))

@@ -109,7 +109,7 @@ def test_contact_create_normalises_and_masks_pii_in_the_audit(agent: User) -> No
     )
 
     entry = AuditEntry.objects.get(action="contact.created")
-    assert contact.phone == PHONE
+    assert contact.phone == "+86" + PHONE
     assert contact.email == "li.na@example.com"
     assert entry.after is not None
     assert entry.after["phone"] == "138****5678"

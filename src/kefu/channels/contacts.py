@@ -15,6 +15,7 @@ from django.db import transaction
 from kefu.channels.email_parse import has_chinese
 from kefu.core.audit import audit_record
 from kefu.customers.models import Contact
+from kefu.customers.phones import phone_display, phone_e164_or_none, phone_match_keys
 
 
 def guess_language(text: str) -> str:
@@ -88,10 +89,30 @@ def contact_for_im_handle(
     )
 
 
+def contact_by_phone(number: str) -> Contact | None:
+    """The contact whose number is ``number`` in any spelling (active ones first, then
+    the one stored in E.164), or None. ``138 0013 8000``, ``+86 138 0013 8000`` and
+    ``0086 13800138000`` are one number; rows the E.164 migration could not read
+    are still found by their digits."""
+    keys = phone_match_keys(number)
+    if not keys:
+        return None
+    candidates = list(Contact.objects.filter(phone__in=keys).order_by("-is_active", "pk"))
+    if not candidates:
+        return None
+    # Active first, then the best key (E.164 before the typed digits), then the oldest.
+    return min(candidates, key=lambda c: (not c.is_active, keys.index(c.phone), c.pk))
+
+
 @transaction.atomic
 def contact_for_phone(*, number: str, at: datetime) -> Contact:
-    """The contact with this phone number (active ones first), or a new one named by it."""
-    existing = Contact.objects.filter(phone=number).order_by("-is_active", "pk").first()
+    """The contact with this phone number in any spelling (``contact_by_phone``), or a
+    new one stored in E.164 (the number as given when it does not parse) and named by
+    the number as people read it (``138 0013 8000``)."""
+    existing = contact_by_phone(number)
     if existing is not None:
         return existing
-    return _contact_create(at=at, source="phone", name=number, phone=number, language="zh-hans")
+    stored = phone_e164_or_none(number) or number.strip()
+    return _contact_create(
+        at=at, source="phone", name=phone_display(stored), phone=stored, language="zh-hans"
+    )

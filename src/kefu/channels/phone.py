@@ -22,6 +22,7 @@ from kefu.core.authz import authorize
 from kefu.core.errors import DomainError
 from kefu.core.models import User
 from kefu.core.roles import Perm
+from kefu.customers.phones import phone_display
 
 _NUMBER = re.compile(r"^\+?[0-9][0-9 ()\-]{0,38}$")
 
@@ -180,7 +181,10 @@ def _case_for(
     )
     if latest is not None:
         return latest
-    params = {"number": customer_number, "minutes": round(duration_seconds / 60, 1)}
+    params = {
+        "number": phone_display(contact.phone) or customer_number,
+        "minutes": round(duration_seconds / 60, 1),
+    }
     subject = (_("Call from %(number)s") if inbound else _("Call to %(number)s")) % params
     summary = _("Phone call with %(number)s, %(minutes)s min.") % params
     return case_open(

@@ -17,6 +17,7 @@ from kefu.core.errors import DomainError
 from kefu.customers.errors import CustomerErrorCode
 from kefu.customers.masking import mask_email, mask_id_number, mask_phone
 from kefu.customers.models import REACHABLE_CHANNELS, Channel, Contact, Organisation
+from kefu.customers.phones import phone_display
 
 FIELD_OF = {
     CustomerErrorCode.NAME_REQUIRED: "name",
@@ -146,6 +147,9 @@ class ContactForm(forms.Form):
         }
         for name in PROTECTED:
             initial[name] = getattr(contact, name) if can_reveal else ""
+        if can_reveal:
+            # Stored in E.164; people read and type the national form (138 0013 8000).
+            initial["phone"] = phone_display(contact.phone)
         return initial
 
     def values(self) -> dict[str, Any]:

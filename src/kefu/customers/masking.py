@@ -9,7 +9,7 @@ would reveal it.
 from __future__ import annotations
 
 MASK = "*"
-# Mainland China's country code, written as +86 or 0086 in front of an 11-digit mobile.
+# Mainland China's country code, written as +86 or 0086 in front of the national number.
 _CHINA_PREFIXES = ("+86", "0086")
 _CHINA_MOBILE_LENGTH = 11
 
@@ -27,21 +27,25 @@ def _mask_short(text: str) -> str:
 
 
 def mask_phone(phone: str) -> str:
-    """``"13812345678"`` → ``"138****5678"``; ``"+8613812345678"`` → ``"+86 138****5678"``.
+    """``"+8613812345678"`` → ``"138****5678"``; ``"+442079460958"`` → ``"+442*****0958"``.
 
-    Spaces and hyphens are ignored. Numbers of 11 or more digits keep their
-    first three and last four digits; shorter ones keep only the last two; under
-    five digits nothing is kept. A ``+86``/``0086`` country code is kept as
-    ``+86`` and the rest is masked as a mainland number. The empty string stays
-    empty.
+    Numbers are stored in E.164 (``phones``) but older rows and imports may
+    hold any spelling; spaces and hyphens are ignored. A mainland number
+    (``+86``/``0086``) is masked in its national form, as people read it: a
+    mobile as ``138****5678``, a landline with its leading 0 (``021****5678``).
+    Numbers of 11 or more digits keep their first three and last four digits;
+    shorter ones keep only the last two; under five digits nothing is kept.
+    The empty string stays empty.
     """
     compact = "".join(ch for ch in phone.strip() if ch not in " -()")
     if not compact:
         return ""
     for prefix in _CHINA_PREFIXES:
         rest = compact.removeprefix(prefix)
-        if rest != compact and len(rest) == _CHINA_MOBILE_LENGTH:
-            return "+86 " + mask_phone(rest)
+        if rest != compact and rest.isdigit():
+            # A mobile starts with 1; anything else is a landline read with its trunk 0.
+            national = rest if len(rest) == _CHINA_MOBILE_LENGTH and rest[0] == "1" else "0" + rest
+            return mask_phone(national)
     plus = "+" if compact.startswith("+") else ""
     digits = compact.removeprefix("+")
     if len(digits) >= _CHINA_MOBILE_LENGTH:

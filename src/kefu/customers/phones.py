@@ -20,7 +20,7 @@ import re
 DEFAULT_REGION = "CN"
 # An international prefix typed as 00 (0086 ...) is read by phonenumbers for CN;
 # "+" anywhere but first is a typing error, never silently dropped.
-_ALLOWED = re.compile(r"\+?[\d\s().\-/]+")
+_ALLOWED = re.compile(r"\(?\+?[\d\s().\-/]+")
 
 
 class PhoneProblem(enum.Enum):
@@ -59,9 +59,9 @@ def phone_e164(raw: str, region: str = DEFAULT_REGION) -> str:
     if phonenumbers.is_valid_number(number):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     digits = "".join(ch for ch in text if ch.isdigit())
-    if not text.startswith(("+", "00")) and phonenumbers.is_valid_short_number_for_region(
-        phonenumbers.parse(digits, region), region
-    ):
+    if not text.lstrip("(").startswith(
+        ("+", "00")
+    ) and phonenumbers.is_valid_short_number_for_region(phonenumbers.parse(digits, region), region):
         return digits
     raise PhoneNumberError(PhoneProblem.INVALID)
 
@@ -98,19 +98,35 @@ def phone_display(stored: str, region: str = DEFAULT_REGION) -> str:
 def phone_match_keys(raw: str, region: str = DEFAULT_REGION) -> list[str]:
     """The stored spellings that ``raw`` may match, best first, without duplicates.
 
-    The E.164 form where ``raw`` parses, then the typed digits (with a leading
-    ``+`` kept) so rows stored before normalisation, or that could not be
-    normalised, are still found. Empty for text with no digit.
+    The E.164 form where ``raw`` parses, then the spellings rows stored before
+    numbers were normalised may hold (``8613800138000``, ``008613800138000``,
+    the national ``13800138000`` or ``01088886666``), then the typed digits (with
+    a leading ``+`` kept), so rows that could not be normalised are still found.
+    Empty for text with no digit.
     """
+    import phonenumbers
+
     keys: list[str] = []
     e164 = phone_e164_or_none(raw, region)
     if e164:
         keys.append(e164)
+        if e164.startswith("+"):
+            number = phonenumbers.parse(e164)
+            national = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+            keys += [e164[1:], "00" + e164[1:], "".join(ch for ch in national if ch.isdigit())]
     text = raw.strip()
     digits = "".join(ch for ch in text if ch.isdigit())
     if digits:
-        typed = "+" + digits if text.startswith("+") else digits
-        for key in (typed, digits):
-            if key not in keys:
-                keys.append(key)
-    return keys
+        keys += ["+" + digits if text.startswith("+") else digits, digits]
+    return list(dict.fromkeys(key for key in keys if key))
+
+
+def same_phone(first: str, second: str, region: str = DEFAULT_REGION) -> bool:
+    """Whether two spellings are one number (``138 0013 8000`` and ``+8613800138000``);
+    values that do not parse are equal only as they are written."""
+    if not first or not second:
+        return False
+    return first == second or (
+        (phone_e164_or_none(first, region) or first)
+        == (phone_e164_or_none(second, region) or second)
+    )

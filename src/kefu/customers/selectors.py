@@ -18,6 +18,7 @@ from kefu.core.models import User
 from kefu.core.roles import Perm
 from kefu.customers.errors import CustomerErrorCode
 from kefu.customers.models import Contact, Organisation, Project
+from kefu.customers.phones import phone_match_keys
 
 PAGE_SIZE = 25
 # A search needs this many digits before it also looks inside phone numbers,
@@ -50,13 +51,24 @@ def _national(digits: str) -> str:
 
 
 def _full_phone_forms(digits: str) -> set[str]:
-    """The stored forms one whole number may take: with or without ``+``, and a
-    mainland mobile with or without its country code (``+86``, ``0086``)."""
+    """The stored forms one whole number may take: its E.164 spelling (``phones``),
+    and, for rows stored before numbers were normalised, with or without ``+`` and
+    a mainland mobile with or without its country code (``+86``, ``0086``)."""
     national = _national(digits)
-    forms = {digits, "+" + digits}
+    forms = {digits, "+" + digits, *phone_match_keys(digits)}
     if len(national) == _MAINLAND_MOBILE_DIGITS:
         forms |= {national, "+86" + national, "0086" + national, "86" + national}
     return forms
+
+
+def phone_part_forms(digits: str) -> set[str]:
+    """The digit runs a part of a number typed as ``digits`` may appear as inside stored
+    numbers: as typed, without a ``86``/``0086`` country code, and a mainland
+    landline without its trunk 0 (``021 6666`` is inside ``+862166668888``)."""
+    forms = {digits, _national(digits)}
+    if digits.startswith("0") and not digits.startswith("00"):
+        forms.add(digits.removeprefix("0"))
+    return {form for form in forms if len(form) >= PHONE_SEARCH_MIN_DIGITS}
 
 
 def contact_match(*, actor: User, query: str, prefix: str = "") -> Q:
@@ -73,7 +85,7 @@ def contact_match(*, actor: User, query: str, prefix: str = "") -> Q:
         match = Q(**{f"{prefix}email__icontains": query})
         if len(digits) >= PHONE_SEARCH_MIN_DIGITS:
             # A whole number typed with +86/0086 also finds it stored without.
-            for form in sorted({digits, _national(digits)}):
+            for form in sorted(phone_part_forms(digits)):
                 match |= Q(**{f"{prefix}phone__contains": form})
         return match
     local, at, domain = query.rpartition("@")

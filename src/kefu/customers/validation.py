@@ -19,10 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.customers.errors import CustomerErrorCode, CustomerInvalidError
 from kefu.customers.models import REACHABLE_CHANNELS, Organisation, Project
+from kefu.customers.phones import PhoneNumberError, PhoneProblem, phone_e164
 
-PHONE_MIN_DIGITS = 5
-PHONE_MAX_DIGITS = 20
-_PHONE = re.compile(r"\+?\d+")
 _ID_NUMBER = re.compile(r"[0-9A-Z]{4,40}")
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
 
@@ -42,22 +40,32 @@ def clean_name(value: str, *, max_length: int = 100) -> str:
 
 
 def clean_phone(value: str) -> str:
-    """Digits with an optional leading ``+``; spaces, hyphens and brackets are dropped.
+    """The number in E.164 (``+8613800138000``), read as a mainland number unless it
+    starts with ``+`` or ``00``; a landline needs its area code (``010 8888 6666``).
 
-    Between 5 (service numbers such as 95588) and 20 digits. Empty means no phone.
+    Spaces, hyphens and brackets are ignored. A short service number (95588) is
+    kept as its digits. Empty means no phone.
     """
-    phone = "".join(ch for ch in value.strip() if ch not in " -()")
-    if not phone:
+    if not value.strip():
         return ""
-    digits = phone.removeprefix("+")
-    if not _PHONE.fullmatch(phone) or not PHONE_MIN_DIGITS <= len(digits) <= PHONE_MAX_DIGITS:
+    try:
+        return phone_e164(value)
+    except PhoneNumberError as exc:
+        if exc.problem is PhoneProblem.NOT_A_NUMBER:
+            raise CustomerInvalidError(
+                CustomerErrorCode.INVALID_PHONE,
+                _(
+                    "A phone number holds digits, spaces, dashes and brackets, "
+                    "with + or 00 only in front of a country code."
+                ),
+            ) from None
         raise CustomerInvalidError(
             CustomerErrorCode.INVALID_PHONE,
-            _("The phone number must be %(min)s to %(max)s digits, optionally starting with +."),
-            min=PHONE_MIN_DIGITS,
-            max=PHONE_MAX_DIGITS,
-        )
-    return phone
+            _(
+                "This is not a phone number that can be dialled: check the digits, "
+                "and give a landline with its area code (010 8888 6666)."
+            ),
+        ) from None
 
 
 def clean_email(value: str) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from kefu.customers.models import Contact, Organisation, Project
+from kefu.customers.selectors import phone_part_forms
 from kefu.incidents import texts
 from kefu.incidents.models import Incident
 from kefu.incidents.services.incidents import evidence_links
@@ -26,8 +27,9 @@ def pick_candidates(*, query: str, limit: int) -> PickCandidates:
         return PickCandidates([], [], [])
     digits = "".join(ch for ch in query if ch.isdigit())
     contact_match = Q(name__icontains=query) | Q(email__icontains=query)
-    if len(digits) >= 3:
-        contact_match |= Q(phone__contains=digits)
+    # Numbers are stored in E.164: a part typed with a trunk 0 or +86 is found too.
+    for form in sorted(phone_part_forms(digits)):
+        contact_match |= Q(phone__contains=form)
     return PickCandidates(
         organisations=list(
             Organisation.objects.filter(name__icontains=query).order_by("name")[:limit]

@@ -20,6 +20,7 @@ from kefu.customers import validation
 from kefu.customers.errors import CustomerErrorCode, CustomerInvalidError
 from kefu.customers.masking import mask_id_number, mask_phone
 from kefu.customers.models import Contact, Organisation, Project
+from kefu.customers.phones import phone_match_keys
 
 # Personal data that reaches the audit log only through these masks.
 AUDIT_MASKS: dict[str, Callable[[str], str]] = {"phone": mask_phone, "id_number": mask_id_number}
@@ -268,7 +269,8 @@ def _check_contact_unique(
     if email:
         match |= Q(email=email)
     if phone:
-        match |= Q(phone=phone)
+        # Any spelling: rows stored before numbers were normalised are not in E.164.
+        match |= Q(phone__in=phone_match_keys(phone))
     others = Contact.objects.filter(match, organisation=organisation)
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)

@@ -21,6 +21,7 @@ from kefu.customers import csv_io, selectors
 from kefu.customers.errors import CsvImportError, LineError
 from kefu.customers.masking import mask_email, mask_phone
 from kefu.customers.models import Contact, Organisation
+from kefu.customers.phones import same_phone
 from kefu.customers.services.records import (
     ContactChanges,
     OrganisationChanges,
@@ -102,7 +103,9 @@ def _match(row: csv_io.ImportRow, candidates: list[Contact]) -> tuple[Contact | 
     """The existing contact ``row`` refers to (or None for a new one), or a reason it cannot."""
     by_email = [c for c in candidates if row.email and c.email == row.email]
     by_phone = [
-        c for c in candidates if row.phone and not row.phone_is_masked and c.phone == row.phone
+        c
+        for c in candidates
+        if row.phone and not row.phone_is_masked and same_phone(c.phone, row.phone)
     ]
     if by_email and by_phone and by_email[0] != by_phone[0]:
         return None, _("The email and the phone belong to two different contacts.")

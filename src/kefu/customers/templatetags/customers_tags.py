@@ -10,6 +10,7 @@ from kefu.core.models import User
 from kefu.core.roles import Perm
 from kefu.customers import masking
 from kefu.customers.models import Channel, Contact
+from kefu.customers.phones import phone_display
 from kefu.customers.validation import format_quiet_hours
 
 register = template.Library()
@@ -20,6 +21,12 @@ MASKS = {"phone": masking.mask_phone, "id_number": masking.mask_id_number}
 @register.filter
 def masked_phone(value: str) -> str:
     return masking.mask_phone(value or "")
+
+
+@register.filter
+def phone_national(value: str) -> str:
+    """A stored number as people read it: ``138 0013 8000`` (``phones.phone_display``)."""
+    return phone_display(value or "")
 
 
 @register.filter
