@@ -434,3 +434,29 @@ def test_every_purpose_is_seeded_with_its_approved_text() -> None:
     for template in rows.values():
         for name in template.variables:
             assert f"${{{name}}}" in template.text_zh
+
+
+def test_the_incidents_delivery_list_shows_the_sms_template_and_status(
+    provider: FakeSms,
+    settings: Settings,
+    lead: User,
+    client: Client,
+    django_capture_on_commit_callbacks: Commits,
+) -> None:
+    org = make_customer()
+    contact = make_incident_contact(org, phone="13912345678", channels=["sms"])
+    incident = make_incident(lead)
+    incidents.incident_pick_affected(actor=lead, incident=incident, contacts=[contact.pk], at=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        incidents.incident_confirm(actor=lead, incident=incident, at=NOW)
+    lead.language = "en"
+    lead.save(update_fields=["language"])
+    client.force_login(lead)
+
+    page = client.get(f"/incidents/{incident.pk}/grid")
+
+    text = page.content.decode()
+    codes = ALIYUN_CODES if settings.KEFU_SMS_PROVIDER == "aliyun" else TENCENT_IDS
+    assert page.status_code == 200
+    assert f"Template {codes['incident_first_notice']} · Incident first notice" in text
+    assert "Sent" in text

@@ -98,6 +98,23 @@ def register(
         _NOTICE_SENDERS[channel] = notice
 
 
+TemplateLabel = Callable[[str], str]
+_TEMPLATE_LABELS: dict[str, TemplateLabel] = {}
+
+
+def register_template_label(channel: str, label: TemplateLabel) -> None:
+    """Register how ``channel`` names the template it sends for a purpose (template
+    SMS: "SMS_460002 · Incident first notice"), for the delivery lists."""
+    _TEMPLATE_LABELS[channel] = label
+
+
+def template_label(channel: str, purpose: str) -> str:
+    """The template ``channel`` sends for ``purpose``, in the active language; "" if the
+    channel sends no templates (or none is configured)."""
+    label = _TEMPLATE_LABELS.get(channel)
+    return label(purpose) if label is not None and purpose else ""
+
+
 def notice_sender_for(channel: str) -> NoticeSender | None:
     return _NOTICE_SENDERS.get(channel)
 

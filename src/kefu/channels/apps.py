@@ -33,6 +33,7 @@ class ChannelsConfig(AppConfig):
             sms.has_phone,
             routed_notice("sms", sms.send_sms_notice),
         )
+        delivery.register_template_label("sms", sms.sms_template_label)
         # WeChat Customer Service: reachable only inside WeChat's 48-hour reply window.
         delivery.register(
             "wechat",

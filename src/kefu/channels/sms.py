@@ -12,11 +12,12 @@ are the reference and a short signed link to the whole text (``notice_links``).
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from kefu.cases.delivery import DeliveryError, FailureCode, Notice
 from kefu.cases.models import Message
 from kefu.channels.http_post import post_json
-from kefu.channels.models import SmsPurpose
+from kefu.channels.models import SmsPurpose, SmsTemplate
 from kefu.channels.notice_links import MESSAGE, notice_url
 from kefu.channels.sms_aliyun import aliyun_send
 from kefu.channels.sms_templates import mobile_e164, sms_templated
@@ -58,6 +59,26 @@ def send_sms_notice(notice: Notice) -> str:
             key=notice.key,
         )
     return _post(notice.contact, notice.body, notice.reference, key=notice.key)
+
+
+def sms_template_label(purpose: str) -> str:
+    """The template an SMS for ``purpose`` goes out as ("SMS_460002 · 事件首次通知"), or
+    why none can ("no template configured"); "" with the free-text gateway."""
+    provider = _provider()
+    if provider == "http":
+        return ""
+    template = SmsTemplate.objects.filter(purpose=purpose).first()
+    code = template.code_for(provider) if template is not None else ""
+    if template is None or not code:
+        return str(_("%(purpose)s: no template configured") % {"purpose": _label(purpose)})
+    return f"{code} · {_label(purpose)}"
+
+
+def _label(purpose: str) -> str:
+    try:
+        return str(SmsPurpose(purpose).label)
+    except ValueError:
+        return purpose
 
 
 def _provider() -> str:

@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Count, Min, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kefu.cases import delivery
 from kefu.cases.models import Case
 from kefu.core.authz import authorize
 from kefu.core.errors import NotFoundError
@@ -25,6 +26,7 @@ from kefu.incidents.models import (
     ManualOutreach,
     Notice,
 )
+from kefu.incidents.purposes import SMS_PURPOSES
 
 GRID_LIMIT = 500
 
@@ -99,6 +101,15 @@ class Grid:
     def channel_labels(self) -> list[tuple[str, str]]:
         """(channel, its name in the reader's language), in column order."""
         return [(c, str(dict(Channel.choices).get(c, c))) for c in self.channels]
+
+    @property
+    def template_labels(self) -> dict[str, str]:
+        """Per channel column, the template the notice goes out as (template SMS)."""
+        if self.notice is None:
+            return {}
+        purpose = SMS_PURPOSES.get(self.notice.kind, "")
+        labels = {c: delivery.template_label(c, purpose) for c in self.channels}
+        return {c: label for c, label in labels.items() if label}
 
 
 def delivery_grid(incident: Incident, *, notice: Notice | None = None) -> Grid:

@@ -34,6 +34,7 @@ from kefu.customers.models import Contact
 from kefu.incidents import rhythm, texts
 from kefu.incidents.errors import IncidentErrorCode
 from kefu.incidents.models import CallTask, Delivery, ManualOutreach, Notice
+from kefu.incidents.purposes import SMS_PURPOSES
 from kefu.incidents.services._common import site_url, survey_token
 
 logger = logging.getLogger(__name__)
@@ -47,14 +48,6 @@ BATCH = 200
 RECORD_EVERY = 50
 PENDING = (Delivery.Status.QUEUED, Delivery.Status.SENDING)
 REACHED = (Delivery.Status.SENT, Delivery.Status.DELIVERED)
-# The SMS template each kind of notice goes out as (channels.SmsPurpose values):
-# Aliyun and Tencent Cloud send nothing but an approved template.
-SMS_PURPOSES: dict[str, str] = {
-    Notice.Kind.FIRST: "incident_first_notice",
-    Notice.Kind.UPDATE: "incident_update",
-    Notice.Kind.RESUMPTION: "resumption_notice",
-    Notice.Kind.SURVEY: "survey_invitation",
-}
 
 
 def channel_order(contact: Contact) -> list[str]:
