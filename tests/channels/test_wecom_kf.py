@@ -452,3 +452,17 @@ def test_without_wechat_settings_the_callback_does_not_exist(client: Client) -> 
     assert client.get(url).status_code == 404
     assert client.post(url, body, content_type="text/xml").status_code == 404
     assert Message.objects.count() == 0
+
+
+def test_the_sync_command_pulls_without_a_callback(wecom: FakeWecom) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    out = StringIO()
+    with translation.override("en"):
+        call_command("wecom_sync", stdout=out)
+    assert out.getvalue() == "官方客服: 4 new messages, 0 held in quarantine.\n"
+    assert Message.objects.filter(direction="in").count() == 4
+    assert all("token" not in r for r in wecom.sync_requests)

@@ -195,7 +195,9 @@ def wecom_sync(*, open_kfid: str, token: str, at: datetime) -> SyncResult:
     cursor = account.cursor
     stored = repeats = quarantined = pages = 0
     while pages < MAX_PAGES:
-        payload: dict[str, object] = {"token": token, "limit": 1000, "open_kfid": open_kfid}
+        payload: dict[str, object] = {"limit": 1000, "open_kfid": open_kfid}
+        if token:
+            payload["token"] = token
         if cursor:
             payload["cursor"] = cursor
         data = api_post("cgi-bin/kf/sync_msg", payload)
