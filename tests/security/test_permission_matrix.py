@@ -86,6 +86,7 @@ API: dict[str, str] = {
     "POST /api/v1/channels/chat/messages": "UUUUUUU",
     "POST /api/v1/channels/phone/calls": "UAAAAAA",
     "GET /api/v1/channels/phone/calls": "UAAAAAA",
+    "GET /api/v1/channels/sms-templates": "UAAFFAA",
     "POST /api/v1/assist/analyze": "UAAAAAA",
     "GET /api/v1/incidents": "UAAFFAA",
     "POST /api/v1/incidents": "UAAAAAA",
@@ -185,6 +186,8 @@ PAGES: dict[str, str] = {
     "dev_outbox": "LNNNNNN",
     # WeCom's callback: signed by WeCom, not by a session; absent while WeChat is not set up.
     "wecom_kf_callback": "NNNNNNN",
+    # The full notice behind an SMS link: the signed token is the proof (a forged one: 404).
+    "full_notice": "NNNNNNN",
     "customers:organisation_list": "LAAAAAA",
     "customers:organisation": "LAAAAAA",
     "customers:contact_list": "LAAAAAA",

@@ -9,7 +9,9 @@ from ninja.security import APIKeyHeader
 
 from kefu.channels import chat, phone, selectors
 from kefu.channels.models import CallRecord
-from kefu.channels.schemas import PhoneCallIn, CallOut, CallQuery, ChatAccepted, ChatMessageIn
+from kefu.channels.schemas import CallOut, CallQuery, ChatAccepted, ChatMessageIn, PhoneCallIn
+from kefu.channels.schemas_sms import SmsTemplateOut
+from kefu.channels.selectors_sms import SmsTemplateView, sms_template_list
 from kefu.core.requests import request_user as actor_of
 
 router = Router(tags=["channels"])
@@ -77,3 +79,12 @@ def call_create(request: HttpRequest, payload: PhoneCallIn) -> Status[CallRecord
 @router.get("/phone/calls", response=list[CallOut], summary="The calls on a case")
 def call_list(request: HttpRequest, query: Query[CallQuery]) -> list[CallRecord]:
     return list(selectors.call_list_for_case(actor=actor_of(request), case_reference=query.case))
+
+
+@router.get(
+    "/sms-templates",
+    response=list[SmsTemplateOut],
+    summary="The SMS templates: one approved template per purpose, as the customer reads it",
+)
+def sms_templates(request: HttpRequest) -> list[SmsTemplateView]:
+    return sms_template_list(actor=actor_of(request))
