@@ -69,6 +69,7 @@ SEEDING_MIGRATIONS = (
     "kefu.cases.migrations.0003_default_sla_policies",
     "kefu.cases.migrations.0005_default_reply_templates",
     "kefu.quality.migrations.0002_seed_servqual_items_and_rubric",
+    "kefu.channels.migrations.0003_sms_templates",
 )
 
 
