@@ -8,7 +8,7 @@ from django.db import migrations, models
 # templates are approved and an administrator enters them (a purpose with no code
 # for the configured provider is a permanent delivery failure naming it).
 DEFAULTS = [
-    ("reply_waiting", ["ref", "link"], "您的工单${ref}有新的回复，请点击查看：${link}"),
+    ("reply_waiting", ["ref", "link"], "您的工单${ref}有新的消息，请点击查看：${link}"),
     (
         "incident_first_notice",
         ["ref", "link"],
