@@ -22,6 +22,10 @@ KEFU = str(Path(sys.executable).with_name("kefu"))
         ("KEFU_CHAT_OUTBOUND_URL", "gateway.example.cn"),
         ("KEFU_DELIVERY_MAX_ATTEMPTS", "eight"),
         ("KEFU_DELIVERY_MAX_ATTEMPTS", "0"),
+        ("KEFU_SMS_PROVIDER", "huawei"),
+        ("KEFU_ALIYUN_SMS_ENDPOINT", "dysmsapi aliyuncs com"),
+        ("KEFU_TENCENT_SMS_ENDPOINT", " "),
+        ("KEFU_NOTICE_LINK_DAYS", "0"),
     ],
 )
 def test_bad_channel_setting_stops_startup_naming_the_variable(
