@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from kefu.cases.events import case_event_record
 from kefu.cases.models import Case, Message, SlaBreach
 from kefu.cases.services.escalation import case_escalate_for_breach
+from kefu.cases.services.outbox import HELD_JOB, message_release
 from kefu.cases.services.promises import (
     OVERDUE_JOB,
     REMINDER_JOB,
@@ -97,6 +98,12 @@ def redeliver(job: ScheduledJob, now: datetime) -> None:
     ).values_list("pk", flat=True)[:500]
     for message_id in stale:
         deliver_message.enqueue(message_id=message_id)
+
+
+@clock.register(HELD_JOB)
+def release_held(job: ScheduledJob, now: datetime) -> None:
+    """A message held for the contact's quiet hours: send it now they are over."""
+    message_release(message_id=int(job.payload["message_id"]))
 
 
 @clock.register(REMINDER_JOB)

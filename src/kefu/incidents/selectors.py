@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Min, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.cases import delivery
@@ -69,10 +70,21 @@ def deliveries_of(incident: Incident) -> QuerySet[Delivery]:
     )
 
 
+def delivery_held_until(row: Delivery, *, now: datetime) -> datetime | None:
+    """When a row held for the contact's quiet hours falls due, or None if it is not
+    held: still queued, never tried (a retry waits too, but after an attempt), and
+    due later than ``now``."""
+    if row.status == Delivery.Status.QUEUED and row.attempts == 0 and row.next_attempt_at > now:
+        return row.next_attempt_at
+    return None
+
+
 @dataclass
 class GridRow:
     contact: Contact
     cells: dict[str, Delivery] = field(default_factory=dict)
+    # Per channel, when a row held for the contact's quiet hours falls due.
+    held: dict[str, datetime] = field(default_factory=dict)
 
     def cell_list(self, channels: list[str]) -> list[Delivery | None]:
         return [self.cells.get(c) for c in channels]
@@ -112,11 +124,23 @@ class Grid:
         return {c: label for c, label in labels.items() if label}
 
 
-def delivery_grid(incident: Incident, *, notice: Notice | None = None) -> Grid:
+def notice_of(incident: Incident, notice_id: str) -> Notice | None:
+    """The notice ``notice_id`` (as typed in a URL) of ``incident``; None for an empty,
+    malformed or foreign id (the grid then shows the first notice)."""
+    if not notice_id.isdigit():
+        return None
+    return Notice.objects.filter(incident=incident, pk=int(notice_id)).first()
+
+
+def delivery_grid(
+    incident: Incident, *, notice: Notice | None = None, now: datetime | None = None
+) -> Grid:
     """Contacts x channels for one notice (the first by default), with status counts.
 
-    At most ``GRID_LIMIT`` contacts are listed; the counts cover everyone.
+    At most ``GRID_LIMIT`` contacts are listed; the counts cover everyone. A row
+    held for the contact's quiet hours (as of ``now``) carries when it goes.
     """
+    now = now or timezone.now()
     notice = notice or Notice.objects.filter(incident=incident, kind=Notice.Kind.FIRST).first()
     if notice is None:
         return Grid(notice=None, channels=[], rows=[], counts={}, total_contacts=0)
@@ -132,6 +156,9 @@ def delivery_grid(incident: Incident, *, notice: Notice | None = None) -> Grid:
     ):
         grid_row = by_contact.setdefault(row.contact_id, GridRow(contact=row.contact))
         grid_row.cells[row.channel] = row
+        held_until = delivery_held_until(row, now=now)
+        if held_until is not None:
+            grid_row.held[row.channel] = held_until
         channels.add(row.channel)
     order = [c for c in ("email", "sms", "chat", "phone") if c in channels]
     order += sorted(channels - set(order))

@@ -155,12 +155,14 @@ def _incident_page(
 
 @login_required
 def grid(request: HttpRequest, incident_id: int) -> HttpResponse:
-    """The delivery grid alone (htmx polls it while anything is queued or sending)."""
+    """The delivery grid alone (htmx polls it while anything is queued or sending);
+    ``?notice=<id>`` shows another notice of the incident (an update, a survey)."""
     incident = selectors.access_incident(_user(request), incident_id)
+    notice = selectors.notice_of(incident, request.GET.get("notice", ""))
     return render(
         request,
         "incidents/_grid.html",
-        {"incident": incident, "grid": selectors.delivery_grid(incident)},
+        {"incident": incident, "grid": selectors.delivery_grid(incident, notice=notice)},
     )
 
 

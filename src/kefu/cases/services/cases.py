@@ -24,6 +24,7 @@ from kefu.cases.services._common import (
     require_text,
 )
 from kefu.cases.services.coach import message_read
+from kefu.cases.services.outbox import message_hold
 from kefu.cases.services.sla import (
     sla_after_reply,
     sla_pause,
@@ -38,7 +39,9 @@ from kefu.core.authz import authorize
 from kefu.core.errors import DomainError, PermissionDeniedError
 from kefu.core.models import Department, Team, User
 from kefu.core.roles import Perm
+from kefu.customers.holding import contact_release_at
 from kefu.customers.models import Channel, Contact, Organisation, Project
+from kefu.customers.quiet_hours import Urgency
 
 INTAKE_DEPARTMENT_CODE = "service"
 
@@ -233,13 +236,16 @@ def customer_notice(
     author: User | None,
     prefer: str | None = None,
     required: bool = False,
+    routine: bool = False,
 ) -> list[Message]:
     """Send ``body`` to the case's contact on the first reachable channel
     (``prefer``, then the contact's preferred order) and queue its delivery.
 
     When no channel reaches the contact, a ``required`` message (a reply) is
     refused; any other notice is kept on the case as undeliverable, so the
-    agent sees it must be given by phone.
+    agent sees it must be given by phone. A ``routine`` message (sent by the
+    clock with nobody waiting on it: a survey, a reminder) written during the
+    contact's quiet hours is ``held`` until they end (``outbox.message_hold``).
     """
     channels = delivery.reachable_channels(case.contact, prefer=prefer or case.channel)
     if not channels and required:
@@ -257,6 +263,11 @@ def customer_notice(
         created_at=at,
         delivery_status="queued" if channels else "undeliverable",
     )
+    if channels and routine:
+        release = contact_release_at(case.contact, now=at, urgency=Urgency.ROUTINE)
+        if release is not None:
+            message_hold(message=message, until=release)
+            return [message]
     if channels:
         transaction.on_commit(lambda: deliver_message.enqueue(message_id=message.pk))
     return [message]

@@ -11,8 +11,47 @@ from django.db.models import F
 from kefu.cases.delivery import FailureCode
 from kefu.cases.events import case_event_record
 from kefu.cases.models import Case, Message
+from kefu.core import clock
+from kefu.core.models import ScheduledJob
 
 _FAILABLE = ("queued", "sending")
+HELD_JOB = "cases.release_held"
+HELD = "held"
+
+
+def _held_key(message_id: int) -> str:
+    return f"message:{message_id}:held"
+
+
+def message_hold(*, message: Message, until: datetime) -> None:
+    """Hold the queued outbound ``message`` for the contact's quiet hours: it reads
+    ``held`` and a due row (``HELD_JOB``) releases it at ``until``. The redelivery
+    job leaves held messages alone."""
+    Message.objects.filter(pk=message.pk, delivery_status="queued").update(delivery_status=HELD)
+    message.delivery_status = HELD
+    clock.job_schedule(
+        kind=HELD_JOB, key=_held_key(message.pk), due_at=until, payload={"message_id": message.pk}
+    )
+
+
+def message_held_until(message_id: int) -> datetime | None:
+    """When the held ``message_id`` is released (its due row), or None."""
+    job = ScheduledJob.objects.filter(key=_held_key(message_id), done_at__isnull=True).first()
+    return job.due_at if job is not None else None
+
+
+def message_release(*, message_id: int) -> bool:
+    """The quiet hours are over: queue the held message and hand it to its channel.
+    Compare-and-swap from held, so a second run sends nothing; returns whether this
+    call released it."""
+    from kefu.cases.tasks import deliver_message
+
+    if not Message.objects.filter(pk=message_id, delivery_status=HELD).update(
+        delivery_status="queued"
+    ):
+        return False
+    transaction.on_commit(lambda: deliver_message.enqueue(message_id=message_id))
+    return True
 
 
 @transaction.atomic

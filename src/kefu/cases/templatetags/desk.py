@@ -70,6 +70,7 @@ def delivery_label(status: str) -> str:
     """How an outbound message fared, in words."""
     labels = {
         "queued": _("queued"),
+        "held": _("held for the customer's quiet hours"),
         "sending": _("sending"),
         "sent": _("sent"),
         "failed": _("not delivered"),

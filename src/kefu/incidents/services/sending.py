@@ -30,7 +30,9 @@ from kefu.core.authz import authorize
 from kefu.core.errors import ConflictError
 from kefu.core.models import User
 from kefu.core.roles import Perm
+from kefu.customers.holding import contact_release_at
 from kefu.customers.models import Contact
+from kefu.customers.quiet_hours import Urgency
 from kefu.incidents import rhythm, texts
 from kefu.incidents.errors import IncidentErrorCode
 from kefu.incidents.models import CallTask, Delivery, ManualOutreach, Notice
@@ -67,6 +69,16 @@ def channel_order(contact: Contact) -> list[str]:
     return order
 
 
+def notice_urgency(notice: Notice) -> Urgency:
+    """How ``notice`` weighs against quiet hours: a first notice is urgent, one a person
+    sent goes as sent by hand, the rest (the clock's updates, surveys) is routine."""
+    if notice.kind == Notice.Kind.FIRST:
+        return Urgency.URGENT
+    if notice.author_id is not None:
+        return Urgency.BY_HAND
+    return Urgency.ROUTINE
+
+
 @dataclass(frozen=True)
 class Published:
     deliveries: int
@@ -80,9 +92,14 @@ def notice_publish(
 
     A contact with no channel at all is flagged for manual outreach instead.
     Rows that already exist (same notice, contact and channel) are left alone.
+    A notice the clock sends (an update nobody sent, a survey) to a contact in their
+    quiet hours is held: its rows fall due when the quiet hours end, and the
+    recurring ``incidents.deliveries`` clock job sends them then. A first notice,
+    and any notice a person sends, goes at once (``notice_urgency``).
     """
     rows: list[Delivery] = []
     flags: list[ManualOutreach] = []
+    urgency = notice_urgency(notice)
     for contact in contacts:
         order = channel_order(contact)[:channels]
         if not order:
@@ -95,8 +112,9 @@ def notice_publish(
                     created_at=at,
                 )
             )
+        due = contact_release_at(contact, now=at, urgency=urgency) or at
         rows.extend(
-            Delivery(notice=notice, contact=contact, channel=c, next_attempt_at=at, created_at=at)
+            Delivery(notice=notice, contact=contact, channel=c, next_attempt_at=due, created_at=at)
             for c in order
         )
     Delivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
@@ -270,11 +288,14 @@ def delivery_fall_back(*, delivery: Delivery, at: datetime) -> Delivery | None:
     )
     for channel in channel_order(delivery.contact):
         if channel not in used:
+            # The fallback keeps the notice's weight: a routine one waits out quiet hours.
+            urgency = notice_urgency(delivery.notice)
+            due = contact_release_at(delivery.contact, now=at, urgency=urgency) or at
             fallback, _created = Delivery.objects.get_or_create(
                 notice_id=delivery.notice_id,
                 contact_id=delivery.contact_id,
                 channel=channel,
-                defaults={"fallback_of": delivery, "next_attempt_at": at, "created_at": at},
+                defaults={"fallback_of": delivery, "next_attempt_at": due, "created_at": at},
             )
             return fallback
     others = Delivery.objects.filter(

@@ -105,7 +105,8 @@ def survey_send(*, case: Case, at: datetime) -> CsatSurvey | None:
         link=survey_url(survey),
         days=LINK_LIFETIME.days,
     )
-    customer_notice(case=case, body=body, at=at, author=None)
+    # Nobody waits on a survey: it waits out the customer's quiet hours.
+    customer_notice(case=case, body=body, at=at, author=None, routine=True)
     return survey
 
 
