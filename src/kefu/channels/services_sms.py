@@ -92,7 +92,9 @@ def sms_template_update(
         codes=[aliyun_template_code, tencent_template_id],
     )
     fields = ("aliyun_template_code", "tencent_template_id", "variables", "text_zh")
-    before = {f: getattr(template, f) for f in fields} if template.pk else {}
+    # Read from the row: a form may already have set the new values on ``template``.
+    stored = SmsTemplate.objects.filter(pk=template.pk).values(*fields).first()
+    before = dict(stored) if stored else {}
     template.aliyun_template_code = aliyun_template_code.strip()
     template.tencent_template_id = tencent_template_id.strip()
     template.variables = names
