@@ -44,6 +44,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "case.thread_refused": _("Mail not threaded onto a case"),
     "case.transferred": _("Case transferred"),
     "case.updated": _("Case details changed"),
+    "channels.sms_template_changed": _("SMS template changed"),
     "coaching.recorded": _("Coaching conversation recorded"),
     "commitment.closed": _("Promise closed"),
     "compensation.decided": _("Compensation decided"),
