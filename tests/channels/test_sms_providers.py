@@ -460,3 +460,26 @@ def test_the_incidents_delivery_list_shows_the_sms_template_and_status(
     assert page.status_code == 200
     assert f"Template {codes['incident_first_notice']} · Incident first notice" in text
     assert "Sent" in text
+
+
+def test_an_incident_notice_held_back_by_the_provider_waits_and_is_sent_once_later(
+    aliyun: FakeSms, lead: User, django_capture_on_commit_callbacks: Commits
+) -> None:
+    aliyun.force = ["isv.BUSINESS_LIMIT_CONTROL"]
+    org = make_customer()
+    contact = make_incident_contact(org, phone="13912345678", channels=["sms"])
+    incident = make_incident(lead)
+    incidents.incident_pick_affected(actor=lead, incident=incident, contacts=[contact.pk], at=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        incidents.incident_confirm(actor=lead, incident=incident, at=NOW)
+
+    row = Delivery.objects.get(channel="sms")
+    assert row.status == "queued"
+    assert row.next_attempt_at > NOW
+    assert "isv.BUSINESS_LIMIT_CONTROL" in row.last_error
+    report = incidents.deliveries_send_due(now=row.next_attempt_at)
+
+    row.refresh_from_db()
+    assert (report.sent, row.status, row.last_error) == (1, "sent", "")
+    assert [r["OutId"] for r in aliyun.received] == [row.key, row.key]
+    assert len(aliyun.sent) == 1
