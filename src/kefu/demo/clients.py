@@ -139,7 +139,8 @@ class _Generator:
             number = self.rng.choice(_MOBILE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
             if number not in self.phones_taken:
                 self.phones_taken.add(number)
-                return number
+                # Stored as every contact's number is: E.164 (customers.phones).
+                return "+86" + number
 
     def tier(self, kind: str) -> str:
         if kind == HOUSEHOLD:
