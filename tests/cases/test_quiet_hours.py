@@ -15,12 +15,13 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from pytest_django import Settings
 
 from kefu.cases import services as case_services
 from kefu.cases.models import Message
 from kefu.cases.services.outbox import message_held_until
+from kefu.cases.templatetags.desk import delivery_label
 from kefu.core import clock
 from kefu.core.models import User
 from kefu.customers.models import Contact
@@ -249,6 +250,10 @@ def test_a_survey_at_23_is_held_as_a_due_row_and_the_redelivery_job_leaves_it(
     message = Message.objects.get(case=case, direction=Message.Direction.OUTBOUND)
     assert message.delivery_status == "held"
     assert message_held_until(message.pk) == MORNING
+    with translation.override("en"), timezone.override(SH):
+        assert delivery_label("held", message.pk) == (
+            "held until 08:00 (the customer's quiet hours)"
+        )
 
     # An hour on, the redelivery job (queued for over two minutes) must not send it.
     with (
@@ -270,6 +275,4 @@ def test_a_survey_at_23_is_held_as_a_due_row_and_the_redelivery_job_leaves_it(
     assert [m.to for m in mail.outbox] == [["night@example.com"]]
     assert message_held_until(message.pk) is None
     with translation.override("en"):
-        from kefu.cases.templatetags.desk import delivery_label
-
         assert delivery_label("held") == "held for the customer's quiet hours"

@@ -66,8 +66,16 @@ def case_flags(case: Case) -> SafeString:
 
 
 @register.simple_tag
-def delivery_label(status: str) -> str:
-    """How an outbound message fared, in words."""
+def delivery_label(status: str, message_id: int | None = None) -> str:
+    """How an outbound message fared, in words; a message held for the customer's quiet
+    hours says until when (in the reader's time zone) when ``message_id`` is given."""
+    if status == "held" and message_id is not None:
+        from kefu.cases.services.outbox import message_held_until
+
+        until = message_held_until(message_id)
+        if until is not None:
+            shown = timezone.localtime(until).strftime("%H:%M")
+            return _("held until %(time)s (the customer's quiet hours)") % {"time": shown}
     labels = {
         "queued": _("queued"),
         "held": _("held for the customer's quiet hours"),
