@@ -229,7 +229,7 @@ def test_a_purpose_with_no_template_is_a_permanent_failure_naming_it(aliyun: Fak
     message.refresh_from_db()
     assert message.delivery_status == "failed"
     assert message.delivery_error_code == FailureCode.NO_TEMPLATE
-    assert "Reply waiting (reply_waiting)" in message.delivery_error
+    assert "(reply_waiting)" in message.delivery_error
     # Never free text, never anything at all.
     assert aliyun.received == []
     with translation.override("en"):

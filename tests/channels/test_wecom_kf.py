@@ -135,13 +135,13 @@ def _wechat_case() -> Case:
 
 
 def test_url_verification_answers_the_decrypted_echostr(wecom: FakeWecom, client: Client) -> None:
-    from wechatpy.enterprise.crypto import PrpCrypto, WeChatCrypto
-    from wechatpy.utils import to_text
+    from wechatpy.enterprise.crypto import PrpCrypto, WeChatCrypto  # type: ignore[import-untyped]
+    from wechatpy.utils import to_text  # type: ignore[import-untyped]
 
     crypto = WeChatCrypto(wecom_fake.CALLBACK_TOKEN, wecom_fake.AES_KEY, wecom_fake.CORP_ID)
     echostr = to_text(PrpCrypto(crypto.key).encrypt("echo-1234567", wecom_fake.CORP_ID))
     stamp = str(int(T0.timestamp()))
-    from wechatpy.crypto import _get_signature
+    from wechatpy.crypto import _get_signature  # type: ignore[import-untyped]
 
     signature = _get_signature(wecom_fake.CALLBACK_TOKEN, stamp, "n1", echostr)
     query = {"msg_signature": signature, "timestamp": stamp, "nonce": "n1", "echostr": echostr}
@@ -298,11 +298,12 @@ def test_after_48_hours_the_reply_falls_back_to_sms(
         fallback = Message.objects.get(resent_from=late)
         assert fallback.channel == "sms"
         assert deliver_message.call(message_id=fallback.pk) == "sent"
-        assert endpoint.json_bodies()[0]["to"] == "+8613800138000"
-        assert endpoint.json_bodies()[0]["text"] == "师傅已出发。"
+        sent: Any = endpoint.json_bodies()[0]
+        assert sent["to"] == "+8613800138000"
+        assert sent["text"] == "师傅已出发。"
         assert wecom.sent == []
-        page = client_for(agent).get(reverse("cases:case", args=[case.pk])).content.decode()
-        assert "WeChat window closed" in page
+        html = client_for(agent).get(reverse("cases:case", args=[case.pk])).content.decode()
+        assert "WeChat window closed" in html
         assert "The WeChat reply window is closed" in page
 
         # A reply written after the window closed goes by SMS straight away.

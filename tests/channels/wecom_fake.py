@@ -174,7 +174,7 @@ def encrypted_callback(
     *, event_xml: str, timestamp: int, nonce: str = "nonce123", token: str = CALLBACK_TOKEN
 ) -> tuple[dict[str, str], bytes]:
     """The query and body WeCom posts for ``event_xml``, encrypted with wechatpy."""
-    from wechatpy.enterprise.crypto import WeChatCrypto
+    from wechatpy.enterprise.crypto import WeChatCrypto  # type: ignore[import-untyped]
 
     crypto = WeChatCrypto(token, AES_KEY, CORP_ID)
     envelope = crypto.encrypt_message(event_xml, nonce, str(timestamp))
