@@ -92,7 +92,7 @@ def test_agent_logs_a_phone_call_as_a_new_case_for_a_new_contact(
     )
     case = Case.objects.get(subject="空调不制冷")
     assert (case.channel, case.priority, case.owner) == ("phone", "high", agent)
-    assert case.contact == Contact.objects.get(name="陈静", phone="13912345678")
+    assert case.contact == Contact.objects.get(name="陈静", phone="+8613912345678")
     assert CaseEvent.objects.get(case=case, kind="call_logged").data == {
         "direction": "in",
         "minutes": 6,
