@@ -304,7 +304,7 @@ def test_after_48_hours_the_reply_falls_back_to_sms(
         assert wecom.sent == []
         html = client_for(agent).get(reverse("cases:case", args=[case.pk])).content.decode()
         assert "WeChat window closed" in html
-        assert "The WeChat reply window is closed" in page
+        assert "The WeChat reply window is closed" in html
 
         # A reply written after the window closed goes by SMS straight away.
         case.refresh_from_db()
