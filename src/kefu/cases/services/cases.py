@@ -13,7 +13,8 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from kefu.cases import delivery, search
+from kefu.assist.engine import Reading
+from kefu.cases import delivery, hooks, search
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.events import case_event_record
 from kefu.cases.models import Case, CaseLink, Message, ReplyDraft
@@ -178,9 +179,23 @@ def case_open(
         attachments=attachments,
     )
     case_event_record(case=case, kind="opened", at=at, actor=actor, channel=channel)
-    message_read(message=message, at=at)
+    reading = message_read(message=message, at=at)
     audit_record(actor=actor, action="case.opened", target=case, at=at, after={"channel": channel})
+    hooks.case_hook(case, hooks.CASE_OPENED, at=at, actor=actor, message=message)
+    _hook_flagged(case, message, reading, at=at)
     return case
+
+
+def _hook_flagged(case: Case, message: Message, reading: Reading, *, at: datetime) -> None:
+    if reading.upset or reading.threat:
+        hooks.case_hook(
+            case,
+            hooks.COACH_FLAGGED,
+            at=at,
+            message=message,
+            upset=reading.upset,
+            threat=bool(reading.threat),
+        )
 
 
 @transaction.atomic
@@ -214,17 +229,20 @@ def message_receive(
         attachments=attachments,
     )
     fields: dict[str, object] = {}
+    reopened = case.status in (Case.Status.RESOLVED, Case.Status.CLOSED)
     if case.status == Case.Status.WAITING_CUSTOMER:
         fields["status"] = Case.Status.OPEN
         fields.update(sla_resume(case, at=at))
-    elif case.status in (Case.Status.RESOLVED, Case.Status.CLOSED):
+    elif reopened:
         fields["status"] = Case.Status.OPEN
         fields.update(sla_reopen(case, at=at))
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1, updated_at=at, **fields)
     case_search_terms_add(case=case, text=body)
     case.refresh_from_db()
     case_event_record(case=case, kind="customer_wrote", at=at, actor=None, channel=channel)
-    message_read(message=message, at=at)
+    reading = message_read(message=message, at=at)
+    hooks.case_hook(case, hooks.CUSTOMER_REPLIED, at=at, message=message, reopened=reopened)
+    _hook_flagged(case, message, reading, at=at)
     return message
 
 
@@ -322,6 +340,7 @@ def case_reply(
         channel=message.channel,
         message=message.pk,
     )
+    hooks.case_hook(case, hooks.AGENT_REPLIED, at=at, actor=actor, message=message)
     return message
 
 
@@ -403,6 +422,7 @@ def case_set_status(
         before={"status": before},
         after={"status": status},
     )
+    hooks.case_hook(case, hooks.STATUS_CHANGED, at=at, actor=actor, before=before, after=status)
     return case
 
 
