@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from kefu.assist.api import router as assist_router
+from kefu.automation.api import router as automation_router
 from kefu.cases.api import router as cases_router
 from kefu.channels.api import router as channels_router
 from kefu.core import services
@@ -24,8 +25,12 @@ from kefu.core.models import User
 from kefu.customers.api import router as customers_router
 from kefu.floor.api import router as floor_router
 from kefu.incidents.api import router as incidents_router
+from kefu.kb.api import router as kb_router
 from kefu.openapi import document_errors
+from kefu.partner.api import router as partner_router
+from kefu.portal.api import router as portal_router
 from kefu.quality.api import router as quality_router
+from kefu.routing.api import router as routing_router
 from kefu.workforce.api import router as workforce_router
 
 
@@ -148,3 +153,8 @@ api.add_router("/", incidents_router)
 api.add_router("/", workforce_router)
 api.add_router("/", quality_router)
 api.add_router("/", floor_router)
+api.add_router("/kb/", kb_router)
+api.add_router("/routing/", routing_router)
+api.add_router("/automation/", automation_router)
+api.add_router("/partner/", partner_router)
+api.add_router("/portal/", portal_router)

@@ -133,6 +133,11 @@ INSTALLED_APPS = [
     "kefu.floor",
     "kefu.demo",
     "kefu.channels",
+    "kefu.kb",
+    "kefu.routing",
+    "kefu.automation",
+    "kefu.partner",
+    "kefu.portal",
 ]
 
 MIDDLEWARE = [

@@ -25,5 +25,10 @@ urlpatterns = [
     path("workforce/", include("kefu.workforce.urls")),
     path("quality/", include("kefu.quality.urls")),
     path("floor/", include("kefu.floor.urls")),
+    path("kb/", include("kefu.kb.urls")),
+    path("routing/", include("kefu.routing.urls")),
+    path("automation/", include("kefu.automation.urls")),
+    path("partner/", include("kefu.partner.urls")),
+    path("portal/", include("kefu.portal.urls")),
     path("", include("kefu.core.urls")),
 ]

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from kefu.core.clocks import CLOCK_HEARTBEAT
 from kefu.core.models import ScheduledJob, User
+from tests.security import matrix_apps
 from tests.security.matrix_world import COLUMNS, World, api_operations, build_world, fill, pages
 
 Bearer = Callable[[User], dict[str, str]]
@@ -302,6 +303,11 @@ PAGES: dict[str, str] = {
 
 CUSTOMER_PAGES = {"quality:survey", "quality:campaign_answer", "incidents:survey"}
 
+for _tables in matrix_apps.modules():
+    API.update(getattr(_tables, "API", {}))
+    PAGES.update(getattr(_tables, "PAGES", {}))
+    CUSTOMER_PAGES |= set(getattr(_tables, "CUSTOMER_PAGES", ()))
+
 
 def _api_code(status: int) -> str:
     assert status < 500
@@ -318,7 +324,11 @@ def _page_code(response: object) -> str:
 
 @pytest.fixture
 def world(db: None) -> World:
-    return build_world()
+    built = build_world()
+    for tables in matrix_apps.modules():
+        if hasattr(tables, "extend_world"):
+            tables.extend_world(built)
+    return built
 
 
 def test_tables_cover_every_api_operation_and_page() -> None:

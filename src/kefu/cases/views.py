@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kefu.cases import selectors, services, views_reply
+from kefu.cases import panels, selectors, services, views_reply
 from kefu.cases.events import event_text
 from kefu.cases.forms import (
     CommitmentCloseForm,
@@ -120,6 +120,8 @@ def _case_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
         "can_approve": actor.has_role_perm(Perm.APPROVE_ESCALATIONS),
         "active": "cases",
         "now": timezone.now(),
+        "reply_panels": panels.panels("reply") if can_work else [],
+        "aside_panels": panels.panels("aside"),
         **(
             views_reply.reply_context(request, actor=actor, case=case, detail=detail)
             if can_work

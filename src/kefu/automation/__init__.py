@@ -1,0 +1,1 @@
+"""Triggers, automations, macros, SLA warnings and outbound webhooks."""

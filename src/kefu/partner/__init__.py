@@ -1,0 +1,1 @@
+"""Summaries and reply drafts from a large language model, checked by the coach."""

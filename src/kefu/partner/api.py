@@ -1,0 +1,7 @@
+"""The writing partner API."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["partner"])

@@ -1,0 +1,1 @@
+"""Routing by skill, load and shift."""
