@@ -91,6 +91,9 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
         _("Compensation %(amount)s %(status)s")
         % {**d, "status": _choice(CompensationOffer.Status, d["status"])}
     ),
+    "compensation_told": lambda d: (
+        _("The customer was told the approved compensation of %(amount)s") % d
+    ),
     "merged": lambda d: _("Merged into %(reference)s") % d,
     "merged_from": lambda d: _("Merged in %(reference)s") % d,
     "linked": lambda d: _("Linked to %(reference)s") % d,
@@ -142,6 +145,16 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
         % {"step": step_label(d.get("step", ""))}
     ),
 }
+
+
+def register_event_text(kind: str, render: Callable[[dict[str, Any]], str]) -> None:
+    """Say how an event kind of an app above ``cases`` (routing, automation) reads.
+
+    Called from that app's ``AppConfig.ready``; ``render`` gets the event's data
+    (instants already in the reader's zone, ``channel`` as its label) and returns
+    the line in the active language. Registering a kind again replaces it.
+    """
+    _TEXTS[kind] = render
 
 
 def _choice(choices: type[models.TextChoices], value: object) -> str:
