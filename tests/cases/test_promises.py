@@ -12,11 +12,11 @@ from django.core.management import call_command
 from django.test import Client
 
 from kefu.cases import selectors, services
-from kefu.cases.models import Case, CompensationOffer
+from kefu.cases.models import Case, CompensationOffer, Message
 from kefu.core.errors import DomainError
 from kefu.core.models import Notification, Team, User
 from kefu.core.roles import Role
-from tests.cases.builders import at, open_case
+from tests.cases.builders import at, make_contact, open_case
 from tests.core.factories import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +199,60 @@ def test_only_the_promises_owner_or_a_lead_records_it_kept(
     assert kept.status_code == 200, kept.content
     promise.refresh_from_db()
     assert promise.status == "kept"
+
+
+def test_an_approved_compensation_is_told_to_the_customer_in_their_language(
+    team: Team, desk_agent: User, desk_lead: User
+) -> None:
+    contact = make_contact(name="Alice Chen", language="en", channels=["email"])
+    case = open_case(when="2026-11-02 10:00", team=team, owner=desk_agent, contact=contact)
+    offer = services.compensation_offer(
+        actor=desk_agent,
+        case=case,
+        kind="refund",
+        amount=Decimal(1500),
+        reason="Wrong tiles delivered",
+        at=at("2026-11-02 11:00"),
+    )
+    assert not case.messages.filter(direction=Message.Direction.OUTBOUND).exists()
+
+    services.compensation_decide(
+        actor=desk_lead, offer=offer, approve=True, at=at("2026-11-02 12:00")
+    )
+
+    told = case.messages.get(direction=Message.Direction.OUTBOUND)
+    assert told.channel == "email"
+    assert "approved compensation" in told.body
+    assert "Refund, 1500.00 yuan" in told.body
+    assert "Wrong tiles delivered" in told.body
+    assert case.events.filter(kind="compensation_told").exists()
+
+
+def test_a_compensation_within_the_limit_is_told_at_once_and_a_rejection_is_not(
+    team: Team, desk_agent: User, desk_lead: User
+) -> None:
+    case = open_case(when="2026-11-02 10:00", team=team, owner=desk_agent)
+    services.compensation_offer(
+        actor=desk_agent,
+        case=case,
+        kind="voucher",
+        amount=Decimal(100),
+        reason="工期延误",
+        at=at("2026-11-02 11:00"),
+    )
+    (told,) = case.messages.filter(direction=Message.Direction.OUTBOUND)
+    assert "代金券" in told.body
+    assert "100.00" in told.body
+
+    pending = services.compensation_offer(
+        actor=desk_agent,
+        case=case,
+        kind="refund",
+        amount=Decimal(1500),
+        reason="材料错发",
+        at=at("2026-11-02 11:30"),
+    )
+    services.compensation_decide(
+        actor=desk_lead, offer=pending, approve=False, at=at("2026-11-02 12:00")
+    )
+    assert case.messages.filter(direction=Message.Direction.OUTBOUND).count() == 1

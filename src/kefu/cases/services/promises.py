@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from kefu.cases import ladder, notification_kinds
@@ -243,6 +244,8 @@ def compensation_offer(
         at=at,
         after={"kind": kind, "amount": str(amount), "status": offer.status},
     )
+    if within:
+        _tell_customer(offer, at=at, actor=actor)
     if not within and needed is not None:
         from kefu.cases.services._common import person_for
 
@@ -277,6 +280,8 @@ def compensation_decide(
     if not updated:
         raise DomainError(CaseErrorCode.OFFER_DECIDED, _("This offer was already decided."))
     offer.refresh_from_db()
+    if approve:
+        _tell_customer(offer, at=at, actor=actor)
     case_event_record(
         case=offer.case,
         kind="compensation_decided",
@@ -294,3 +299,29 @@ def compensation_decide(
         after={"status": status},
     )
     return offer
+
+
+def _tell_customer(offer: CompensationOffer, *, at: datetime, actor: User) -> None:
+    """Tell the customer the approved result at once, in their language, on their channel
+    (a notice like a reply; undeliverable is kept on the case for a phone call)."""
+    from kefu.cases.services.cases import customer_notice, render_in
+
+    case = offer.case
+    language = case.contact.language or "zh-hans"
+    with translation.override(language):
+        kind = str(CompensationOffer.Kind(offer.kind).label)
+    body = render_in(
+        language,
+        _(
+            "About your case %(ref)s: we have approved compensation for you: %(kind)s, "
+            "%(amount)s yuan. Reason: %(reason)s"
+        ),
+        ref=case.reference,
+        kind=kind,
+        amount=f"{offer.amount:.2f}",
+        reason=offer.reason,
+    )
+    customer_notice(case=case, body=body, at=at, author=actor)
+    case_event_record(
+        case=case, kind="compensation_told", at=at, actor=actor, amount=str(offer.amount)
+    )
