@@ -458,6 +458,23 @@ for _name, _base in (
     if not _base.startswith(("http://", "https://")):
         raise ImproperlyConfigured(f"{_name}: expected an http:// or https:// URL")
 
+# The writing partner (docs/assist.md): any OpenAI-compatible chat completions API
+# (Qwen through DashScope, DeepSeek, a local vLLM or Ollama). Off while
+# KEFU_LLM_BASE_URL is empty: then no page shows a partner control. The key is
+# also read from KEFU_LLM_API_KEY_FILE.
+KEFU_LLM_BASE_URL = env_str("KEFU_LLM_BASE_URL", "").rstrip("/")
+KEFU_LLM_API_KEY = env_str("KEFU_LLM_API_KEY", "")
+KEFU_LLM_MODEL = env_str("KEFU_LLM_MODEL", "")
+KEFU_LLM_TIMEOUT_SECONDS = env_int("KEFU_LLM_TIMEOUT_SECONDS", default=30, minimum=1)
+# Prompt plus answer tokens a calendar month may spend; past it, calls stop.
+KEFU_LLM_MONTHLY_TOKEN_BUDGET = env_int(
+    "KEFU_LLM_MONTHLY_TOKEN_BUDGET", default=2_000_000, minimum=1
+)
+if KEFU_LLM_BASE_URL and not KEFU_LLM_BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("KEFU_LLM_BASE_URL: expected an http:// or https:// URL")
+if KEFU_LLM_BASE_URL and not KEFU_LLM_MODEL:
+    raise ImproperlyConfigured("KEFU_LLM_MODEL: name the model when KEFU_LLM_BASE_URL is set")
+
 # Fields encrypted at rest (a candidate's national ID): comma-separated Fernet
 # keys, the first encrypts, all decrypt (rotation, see docs/floor.md). Empty: a
 # key kefu generates into var/field_key (kefu.core.field_keys), separate from the
