@@ -79,6 +79,8 @@ class Incident(models.Model):
     resumed_on = models.DateField(_("work resumes on"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # An internal incident (staff only) never appears on the public status page.
+    is_internal = models.BooleanField(_("internal only"), default=False)
 
     class Meta:
         verbose_name = _("incident")
