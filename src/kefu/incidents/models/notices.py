@@ -19,6 +19,7 @@ class Notice(models.Model):
         UPDATE = "update", _("Update")
         RESUMPTION = "resumption", _("Resumption notice")
         SURVEY = "survey", _("Feedback survey")
+        PLAN = "plan", _("Plan for your approval")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -44,6 +45,15 @@ class Notice(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("author"),
+    )
+    # For a plan sent for approval: the plan (each contact gets a signed link to it).
+    plan = models.ForeignKey(
+        "incidents.ContinuationPlan",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("plan"),
     )
     is_automatic = models.BooleanField(_("sent by the clock"), default=False)
     created_at = models.DateTimeField(_("created at"))

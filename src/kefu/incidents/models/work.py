@@ -18,6 +18,7 @@ class ContinuationPlan(models.Model):
     class Kind(models.TextChoices):
         STAGED_ACCEPTANCE = "staged_acceptance", _("Staged acceptance")
         SEGMENTED_WORK = "segmented_work", _("Segmented work")
+        REMEDY = "remedy", _("Remedy plan")
         OTHER = "other", _("Other")
 
     incident = models.ForeignKey(
@@ -31,6 +32,8 @@ class ContinuationPlan(models.Model):
         _USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created at"))
+    # Sent to the affected contacts for their approval (a signed page per contact).
+    sent_at = models.DateTimeField(_("sent for approval at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("continuation plan")
@@ -39,6 +42,44 @@ class ContinuationPlan(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_kind_display())
+
+
+class PlanAnswer(models.Model):
+    """An affected contact's answer to a plan sent for approval (their latest one)."""
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        QUESTION = "question", _("Asked a question")
+
+    plan = models.ForeignKey(
+        ContinuationPlan, on_delete=models.CASCADE, related_name="answers", verbose_name=_("plan")
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.PROTECT, related_name="+", verbose_name=_("contact")
+    )
+    decision = models.CharField(_("answer"), max_length=16, choices=Decision)
+    question = models.TextField(_("question"), blank=True)
+    # The case the question landed on (linked to the incident).
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case"),
+    )
+    answered_at = models.DateTimeField(_("answered at"))
+
+    class Meta:
+        verbose_name = _("answer to a plan")
+        verbose_name_plural = _("answers to plans")
+        ordering = ["answered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "contact"], name="plan_answer_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id}/{self.contact_id}: {self.decision}"
 
 
 class ImpactEntry(models.Model):
