@@ -36,6 +36,7 @@ class Perm(StrEnum):
     WAIVE_READINESS = "waive_readiness"
     PLAN_WORKFORCE = "plan_workforce"
     MANAGE_COACH = "manage_coach"
+    MANAGE_KNOWLEDGE = "manage_knowledge"
 
 
 _AGENT = {Perm.WORK_CASES}
@@ -45,6 +46,7 @@ _LEAD = _AGENT | {
     Perm.APPROVE_ESCALATIONS,
     Perm.REVEAL_PII,
     Perm.RUN_INCIDENTS,
+    Perm.MANAGE_KNOWLEDGE,
 }
 _MANAGER = _LEAD | {
     Perm.VIEW_AUDIT,
@@ -102,6 +104,10 @@ PERM_REFUSALS: dict[Perm, Promise] = {
         "department managers."
     ),
     Perm.MANAGE_COACH: _("Managing the conflict coach is for department managers."),
+    Perm.MANAGE_KNOWLEDGE: _(
+        "Reviewing and publishing knowledge-base articles, synonyms and search reports is "
+        "for team leads and department managers."
+    ),
 }
 
 
