@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kefu.assist.engine import Flag
+from kefu.assist.engine.readings import draft_readings
 from kefu.cases import selectors
 from kefu.cases.services import coach
 from kefu.core.errors import DomainError
@@ -30,6 +31,11 @@ def coach_draft(request: HttpRequest, case_id: int) -> HttpResponse:
     text = request.POST.get("body", "")[:DRAFT_LIMIT]
     language = getattr(request, "LANGUAGE_CODE", "zh-hans")
     coaching = selectors.draft_coaching(case, text, language=language)
+    latest = selectors.latest_reading(case)
+    # Suggestions, not flags: listening and order are offered, never marked or scored.
+    readings = draft_readings(
+        text, customer_text=latest.body if latest is not None else "", language=language
+    )
     return render(
         request,
         "cases/_coach.html",
@@ -48,6 +54,8 @@ def coach_draft(request: HttpRequest, case_id: int) -> HttpResponse:
                 for f in coaching.flags
             ],
             "segments": _segments(text, coaching.flags),
+            "readings": readings.readings if text.strip() else (),
+            "suggestions": readings.suggestions if text.strip() else [],
         },
     )
 
