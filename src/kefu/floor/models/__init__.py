@@ -17,6 +17,15 @@ from kefu.floor.models.people import (
     DisciplinaryNote,
     ExitRecord,
 )
+from kefu.floor.models.practices import (
+    ContractType,
+    InterviewScore,
+    LeavePolicy,
+    OnboardingStep,
+    Opening,
+    Overtime,
+    PersonContract,
+)
 
 __all__ = [
     "BREAK_STATES",
@@ -26,10 +35,17 @@ __all__ = [
     "CareerEvent",
     "CheckInSuggestion",
     "CoachingConversation",
+    "ContractType",
     "DisciplinaryNote",
     "ExitRecord",
+    "InterviewScore",
     "Leave",
+    "LeavePolicy",
     "MealAlert",
+    "OnboardingStep",
+    "Opening",
+    "Overtime",
+    "PersonContract",
     "QueueCall",
     "RaisedHand",
 ]

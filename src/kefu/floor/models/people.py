@@ -164,6 +164,14 @@ class Candidate(models.Model):
     expected_pay = models.PositiveIntegerField(_("expected monthly pay"), null=True, blank=True)
     self_introduction = models.TextField(_("self-introduction"), blank=True)
     stage = models.CharField(_("stage"), max_length=16, choices=Stage, default=Stage.APPLIED)
+    opening = models.ForeignKey(
+        "floor.Opening",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="candidates",
+        verbose_name=_("opening"),
+    )
     national_id_ciphertext = models.TextField(_("national ID (encrypted)"), blank=True)
     national_id_masked = models.CharField(_("national ID"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created at"))
