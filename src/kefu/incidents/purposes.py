@@ -12,4 +12,6 @@ SMS_PURPOSES: dict[str, str] = {
     "update": "incident_update",
     "resumption": "resumption_notice",
     "survey": "survey_invitation",
+    # A plan for approval is an update on the incident, with the link to the plan's page.
+    "plan": "incident_update",
 }

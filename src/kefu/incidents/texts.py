@@ -12,7 +12,7 @@ from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 from kefu.core.timefmt import contact_time
-from kefu.incidents.models import Evidence, Incident
+from kefu.incidents.models import ContinuationPlan, Evidence, Incident
 
 LANGUAGES = ("zh-hans", "en")
 
@@ -156,6 +156,32 @@ def survey_notice(incident: Incident, *, language: str) -> tuple[str, str]:
                 "and a comment): %(link)s\n"
             )
         ) % {"title": incident.title, "link": SURVEY_LINK_PLACEHOLDER}
+    return subject, body
+
+
+PLAN_LINK_PLACEHOLDER = "{plan_link}"
+
+
+def plan_notice(plan: ContinuationPlan, *, language: str) -> tuple[str, str]:
+    """The message that asks the contact to approve a continuation or remedy plan."""
+    incident = plan.incident
+    with translation.override(language):
+        subject = str(_("For your approval: %(kind)s for %(title)s")) % {
+            "kind": plan.get_kind_display(),
+            "title": incident.title,
+        }
+        body = str(
+            _(
+                "Dear customer,\n\nWhile %(title)s is stopped, we propose the plan below to "
+                "keep your work moving. Please read it and accept it, or ask us anything "
+                "about it, here: %(link)s\n\n%(kind)s: %(parts)s\n"
+            )
+        ) % {
+            "title": incident.title,
+            "kind": plan.get_kind_display(),
+            "parts": plan.parts,
+            "link": PLAN_LINK_PLACEHOLDER,
+        }
     return subject, body
 
 

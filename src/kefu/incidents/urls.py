@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.incidents import views, views_notice, views_review
+from kefu.incidents import views, views_notice, views_plans, views_review
 
 app_name = "incidents"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("measures/", views_review.measures, name="measures"),
     path("survey/<str:token>/", views_review.survey, name="survey"),
+    path("plan/<str:token>/", views_plans.plan_page, name="plan_page"),
     path("evidence/<str:token>/", views_review.evidence_file, name="evidence_file"),
     path("<int:incident_id>/", views.incident_page, name="incident"),
     path("<int:incident_id>/grid", views.grid, name="grid"),
@@ -28,6 +29,11 @@ urlpatterns = [
     path("<int:incident_id>/calls/<int:call_id>/take", views.call_take, name="call_take"),
     path("<int:incident_id>/calls/<int:call_id>/number", views.call_number, name="call_number"),
     path("<int:incident_id>/plans", views.plan, name="plan"),
+    path(
+        "<int:incident_id>/plans/<int:plan_id>/send",
+        views_plans.plan_send_view,
+        name="plan_send",
+    ),
     path("<int:incident_id>/impacts", views.impact, name="impact"),
     path("<int:incident_id>/meetings", views.meeting, name="meeting"),
     path("<int:incident_id>/meetings/<int:meeting_id>/minutes", views.minutes, name="minutes"),

@@ -74,9 +74,7 @@ class PlanAnswer(models.Model):
         verbose_name = _("answer to a plan")
         verbose_name_plural = _("answers to plans")
         ordering = ["answered_at", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "contact"], name="plan_answer_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["plan", "contact"], name="plan_answer_once")]
 
     def __str__(self) -> str:
         return f"{self.plan_id}/{self.contact_id}: {self.decision}"

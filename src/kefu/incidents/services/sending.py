@@ -172,7 +172,20 @@ def _body(row: Delivery) -> str:
     body = row.notice.body_in(row.contact.language)
     if row.notice.kind == Notice.Kind.SURVEY:
         body = body.replace(texts.SURVEY_LINK_PLACEHOLDER, _survey_url(row))
+    elif row.notice.kind == Notice.Kind.PLAN:
+        body = body.replace(texts.PLAN_LINK_PLACEHOLDER, _link(row))
     return body
+
+
+def _link(row: Delivery) -> str:
+    """The contact's own page behind a notice, when it has one (a survey, a plan)."""
+    if row.notice.kind == Notice.Kind.SURVEY:
+        return _survey_url(row)
+    if row.notice.kind == Notice.Kind.PLAN and row.notice.plan_id is not None:
+        from kefu.incidents.services.plans import plan_url
+
+        return plan_url(plan_id=row.notice.plan_id, contact_id=row.contact_id)
+    return ""
 
 
 def _survey_url(row: Delivery) -> str:
@@ -237,7 +250,7 @@ def _send_one(row: Delivery, *, token: str, now: datetime, handed: list[Delivery
                 reference=row.notice.incident.reference,
                 key=row.key,
                 purpose=SMS_PURPOSES.get(row.notice.kind, ""),
-                link=_survey_url(row) if row.notice.kind == Notice.Kind.SURVEY else "",
+                link=_link(row),
                 source=f"incident_notice:{row.notice_id}",
             )
         )
