@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 KEFU := $(BIN)/kefu
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install lint types migrations-check i18n-check test-sqlite test-future test-postgres test-browser clean
+.PHONY: run test install lint types migrations-check i18n-check test-sqlite test-future test-postgres test-browser bench-smoke clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,7 +75,17 @@ test-browser: install
 		echo "SKIPPED: browser tests (no Chromium at /usr/bin/chromium; apt-get install -y chromium)."; \
 	fi
 
-test: lint types migrations-check i18n-check test-sqlite test-future test-postgres test-browser
+# Every bench/*.py runs at its --smoke size (seconds) and must print one JSON object
+# on stdout, so no benchmark rots unnoticed (the convention: bench/__init__.py).
+bench-smoke: install
+	@set -e; out=$$(mktemp); for f in bench/*.py; do \
+		[ "$$f" = bench/__init__.py ] && continue; \
+		echo "bench-smoke: $$f"; \
+		$(BIN)/python $$f --smoke > $$out || { echo "bench-smoke: $$f failed" >&2; exit 1; }; \
+		$(BIN)/python -m json.tool $$out > /dev/null || { echo "bench-smoke: $$f printed no JSON object" >&2; exit 1; }; \
+	done; rm -f $$out
+
+test: lint types migrations-check i18n-check test-sqlite test-future test-postgres test-browser bench-smoke
 
 clean:
 	rm -rf $(VENV) var/test-*

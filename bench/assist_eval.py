@@ -188,7 +188,12 @@ def main() -> None:
         help="list misread lines: of the dev split (default) or of one batch (batchN)",
     )
     parser.add_argument("--rounds", type=int, default=5, help="timing passes over the set")
+    parser.add_argument(
+        "--smoke", action="store_true", help="seconds: the first 200 lines, one pass (make test)"
+    )
     args = parser.parse_args()
+    if args.smoke:
+        args.rounds = 1
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
     if args.no_models:
@@ -207,6 +212,8 @@ def main() -> None:
                 continue
             row["_file"] = path.stem
             rows.append(row)
+    if args.smoke:
+        rows = rows[:200]
     json.dump(
         evaluate(rows, errors=args.errors, rounds=args.rounds),
         sys.stdout,

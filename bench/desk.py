@@ -30,19 +30,20 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH = "postgresql://postgres@127.0.0.1:5432/kefu_bench"
 SH = ZoneInfo("Asia/Shanghai")
 
 
-def configure(engine: str, *, reuse: bool = False) -> None:
+def configure(engine: str, *, reuse: bool = False, database: str = "kefu_bench") -> None:
     if engine == "postgres":
+        if not database.replace("_", "").isalnum() or database in ("test", "postgres"):
+            raise SystemExit(f"bench/desk.py: {database!r} is not a scratch database name")
         if not reuse:
             import psycopg
 
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                conn.execute("DROP DATABASE IF EXISTS kefu_bench")
-                conn.execute("CREATE DATABASE kefu_bench")
-        os.environ["KEFU_DATABASE_URL"] = PG_BENCH
+                conn.execute(f"DROP DATABASE IF EXISTS {database}")
+                conn.execute(f"CREATE DATABASE {database}")
+        os.environ["KEFU_DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + database
     os.environ["KEFU_VAR_DIR"] = tempfile.mkdtemp(prefix="kefu-bench-")
     os.environ["DJANGO_SETTINGS_MODULE"] = "kefu.settings"
     os.environ["KEFU_TASKS_BACKEND"] = "immediate"
@@ -56,37 +57,76 @@ def configure(engine: str, *, reuse: bool = False) -> None:
     call_command("migrate", verbosity=0)
 
 
-MESSAGE_COLUMNS = (
-    "case_id, direction, channel, contact_id, body, body_html, created_at,"
-    " in_reply_to, delivery_status"
-)
+class RawInsert:
+    """A raw INSERT/COPY of ``model`` whose column list comes from the model itself.
 
+    Every concrete column but the primary key is written: those the bench names in
+    ``given`` (a field or column name per value, in order) take the bench's values,
+    the others their model default, NULL, or "" for a blank text field. A model that
+    grows a column keeps the bench running; a NOT NULL column without a default stops
+    it with the column named. A name the model does not have stops it too. Columns
+    come from the model as far as the migrated table has them.
+    """
 
-def model_defaults(model: Any, columns: str) -> tuple[str, tuple[object, ...]]:
-    """The columns of ``model`` a raw insert of ``columns`` leaves out, with their
-    defaults (or NULL), so the bench keeps running when the model grows a column;
-    a NOT NULL column without a default stops it with the column named."""
-    from django.db import connection
+    def __init__(self, model: Any, given: tuple[str, ...]) -> None:
+        from django.db import connection
 
-    given = {name.strip() for name in columns.split(",")}
-    names: list[str] = []
-    values: list[object] = []
-    for field in model._meta.concrete_fields:
-        if field.primary_key or field.column in given:
-            continue
-        if field.has_default():
-            value = field.get_db_prep_save(field.get_default(), connection)
-        elif field.null:
-            value = None
-        elif field.blank and field.get_internal_type() in ("CharField", "TextField"):
-            value = ""
-        else:
-            raise SystemExit(
-                f"bench/desk.py: {model._meta.db_table}.{field.column} needs a value; add it"
-            )
-        names.append(field.column)
-        values.append(value)
-    return "".join(f", {name}" for name in names), tuple(values)
+        with connection.cursor() as cursor:
+            in_table = {
+                col.name
+                for col in connection.introspection.get_table_description(
+                    cursor, model._meta.db_table
+                )
+            }
+        # A field whose migration is not written yet has no column to fill.
+        fields = [
+            f for f in model._meta.concrete_fields if not f.primary_key and f.column in in_table
+        ]
+        by_name = {f.name: f for f in fields} | {f.column: f for f in fields}
+        unknown = [name for name in given if name not in by_name]
+        if unknown:
+            raise SystemExit(f"bench/desk.py: {model._meta.db_table} has no {', '.join(unknown)}")
+        position = {by_name[name].column: n for n, name in enumerate(given)}
+        self.table = model._meta.db_table
+        self.columns = [f.column for f in fields]
+        self._plan: list[tuple[int, object]] = []  # (index into the given row, or -1; default)
+        for field in fields:
+            if field.column in position:
+                self._plan.append((position[field.column], None))
+                continue
+            if field.has_default():
+                value = field.get_db_prep_save(field.get_default(), connection)
+            elif field.null:
+                value = None
+            elif field.blank and field.get_internal_type() in ("CharField", "TextField"):
+                value = ""
+            else:
+                raise SystemExit(
+                    f"bench/desk.py: {self.table}.{field.column} needs a value; add it"
+                )
+            self._plan.append((-1, value))
+
+    def row(self, given: tuple[object, ...]) -> tuple[object, ...]:
+        return tuple(given[i] if i >= 0 else value for i, value in self._plan)
+
+    def write(self, cursor: Any, rows: Iterator[tuple[object, ...]], batch: int = 5000) -> int:
+        """Insert every row (COPY on PostgreSQL, executemany elsewhere); the row count."""
+        from django.db import connection
+
+        names = ", ".join(self.columns)
+        count = 0
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {self.table} ({names}) FROM STDIN") as copy:
+                for given in rows:
+                    copy.write_row(self.row(given))
+                    count += 1
+            return count
+        marks = ", ".join(["%s"] * len(self.columns))
+        sql = f"INSERT INTO {self.table} ({names}) VALUES ({marks})"  # noqa: S608
+        for chunk in batches((self.row(given) for given in rows), batch):
+            cursor.executemany(sql, chunk)
+            count += len(chunk)
+        return count
 
 
 def texts() -> tuple[list[str], list[str]]:
@@ -189,52 +229,54 @@ def build(n_cases: int, per_case: int, seed: int) -> dict[str, object]:
             )
         )
         message_plan.append((n + 1, contact.pk, chosen))
-    columns = (
-        "reference, subject, organisation_id, contact_id, channel, category, priority, status,"
-        " owner_id, team_id, department_id, tags, is_confidential, created_at, updated_at,"
-        " sla_due_at, search_terms, escalation_level, is_over_heads, transfer_count,"
-        " is_transfer_loop, has_overdue_commitment, breach_count, version"
+    case_insert = RawInsert(
+        Case,
+        (
+            "reference",
+            "subject",
+            "organisation",
+            "contact",
+            "channel",
+            "category",
+            "priority",
+            "status",
+            "owner",
+            "team",
+            "department",
+            "tags",
+            "is_confidential",
+            "created_at",
+            "updated_at",
+            "sla_due_at",
+            "search_terms",
+        ),
     )
-    tail = (0, False, 0, False, False, 0, 1)
-    extra_columns, extra_values = model_defaults(Case, columns)
-    columns += extra_columns
-    tail += extra_values
-    message_count = 0
+    message_insert = RawInsert(
+        Message,
+        (
+            "case",
+            "direction",
+            "channel",
+            "contact",
+            "body",
+            "body_html",
+            "created_at",
+            "in_reply_to",
+            "delivery_status",
+        ),
+    )
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY cases_case ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                for row in case_rows:
-                    copy.write_row(row + tail)
-        else:
-            marks = ", ".join(["%s"] * (len(case_rows[0]) + len(tail)))
-            for batch in batches((row + tail for row in case_rows), 5000):
-                cursor.executemany(f"INSERT INTO cases_case ({columns}) VALUES ({marks})", batch)  # noqa: S608
+        case_insert.write(cursor, iter(case_rows))
         cursor.execute("SELECT id FROM cases_case ORDER BY id")
         ids = [row[0] for row in cursor.fetchall()]
-
-        m_extra_columns, m_extra = model_defaults(Message, MESSAGE_COLUMNS)
 
         def message_rows() -> Iterator[tuple[object, ...]]:
             for case_id, (_n, contact_id, chosen) in zip(ids, message_plan, strict=True):
                 for i, body in enumerate(chosen):
                     direction = "in" if i % 2 == 0 else "out"
-                    yield (case_id, direction, "email", contact_id, body, "", now, "", "", *m_extra)
+                    yield (case_id, direction, "email", contact_id, body, "", now, "", "")
 
-        mcols = MESSAGE_COLUMNS
-        mcols += m_extra_columns
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY cases_message ({mcols}) FROM STDIN") as copy:  # type: ignore[attr-defined]
-                for row in message_rows():
-                    copy.write_row(row)
-                    message_count += 1
-        else:
-            for batch in batches(message_rows(), 10000):
-                marks = ", ".join(["%s"] * len(batch[0]))
-                cursor.executemany(
-                    f"INSERT INTO cases_message ({mcols}) VALUES ({marks})",  # noqa: S608
-                    batch,
-                )
-                message_count += len(batch)
+        message_count = message_insert.write(cursor, message_rows(), batch=10000)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
@@ -328,10 +370,21 @@ def main() -> None:
     parser.add_argument(
         "--reuse",
         action="store_true",
-        help="PostgreSQL only: measure the kefu_bench database built by an earlier run.",
+        help="PostgreSQL only: measure the database built by an earlier run.",
+    )
+    parser.add_argument(
+        "--database",
+        default="kefu_bench",
+        help="PostgreSQL only: the scratch database (dropped and rebuilt unless --reuse).",
+    )
+    parser.add_argument("--build-only", action="store_true", help="build, print, stop")
+    parser.add_argument(
+        "--smoke", action="store_true", help="seconds: 300 cases, 3 runs, 20 mails (make test)"
     )
     args = parser.parse_args()
-    configure(args.engine, reuse=args.reuse)
+    if args.smoke:
+        args.cases, args.runs = min(args.cases, 300), 3
+    configure(args.engine, reuse=args.reuse, database=args.database)
     if args.reuse:
         from kefu.cases.models import Case, Message
 
@@ -349,12 +402,15 @@ def main() -> None:
         "python": platform.python_version(),
         "date": datetime.now(SH).isoformat(timespec="minutes"),
         **built,
-        "timings": measure(args.runs),
     }
+    if args.build_only:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    result["timings"] = measure(args.runs)
     sys.path.insert(0, str(ROOT))
     from bench.ingest import measure_ingest
 
-    result["ingest"] = measure_ingest()
+    result["ingest"] = measure_ingest(20, pipe_runs=1) if args.smoke else measure_ingest()
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
 

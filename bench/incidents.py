@@ -34,7 +34,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--contacts", type=int, default=10_000)
+    parser.add_argument("--smoke", action="store_true", help="seconds: 50 contacts (make test)")
     args = parser.parse_args()
+    if args.smoke:
+        args.contacts = 50
     os.environ["KEFU_SMS_GATEWAY_URL"] = "http://gateway.invalid/send"
     configure(args.engine)
 

@@ -1,11 +1,15 @@
 """Ingest rates: emails through the `kefu ingest-email` path and the signed chat webhook.
 
-Imported by bench/desk.py after the desk is built; measures in one process
-(the mail server pipe and the webhook both end in these same calls).
+    .venv/bin/python bench/ingest.py [--engine sqlite|postgres] [--messages 400]
+
+Imported by bench/desk.py after the desk is built (and runnable alone, on an
+empty scratch database); measures in one process (the mail server pipe and the
+webhook both end in these same calls). Prints one JSON object.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -15,12 +19,7 @@ import uuid
 from email.message import EmailMessage
 from pathlib import Path
 
-from django.conf import settings
-from django.test import Client
-from django.utils import timezone
-
-from kefu.channels.email_in import email_ingest
-from kefu.channels.signing import sign
+ROOT = Path(__file__).resolve().parents[1]
 
 RUN = uuid.uuid4().hex[:8]  # fresh ids each run, so nothing is skipped as a repeat
 
@@ -35,8 +34,15 @@ def _mail(n: int) -> bytes:
     return bytes(message)
 
 
-def measure_ingest(count: int = 400) -> dict[str, object]:
+def measure_ingest(count: int = 400, *, pipe_runs: int = 5) -> dict[str, object]:
     """Messages per second stored by email ingestion and by the chat webhook."""
+    from django.conf import settings
+    from django.test import Client
+    from django.utils import timezone
+
+    from kefu.channels.email_in import email_ingest
+    from kefu.channels.signing import sign
+
     mails = [_mail(n) for n in range(count)]
     start = time.perf_counter()
     for raw in mails:
@@ -74,7 +80,7 @@ def measure_ingest(count: int = 400) -> dict[str, object]:
     # dominated by starting Python and Django.
     kefu = str(Path(sys.executable).with_name("kefu"))
     start = time.perf_counter()
-    runs = 5
+    runs = pipe_runs
     for n in range(runs):
         subprocess.run(
             [kefu, "ingest-email"],
@@ -90,3 +96,23 @@ def measure_ingest(count: int = 400) -> dict[str, object]:
         "ingest_email_command_seconds_per_invocation": round(per_process, 2),
         "messages": count,
     }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--messages", type=int, default=400)
+    parser.add_argument("--smoke", action="store_true", help="seconds: 20 mails (make test)")
+    args = parser.parse_args()
+    sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+    from bench.desk import configure
+
+    configure(args.engine, database="kefu_bench_ingest")
+    count, pipe_runs = (20, 1) if args.smoke else (args.messages, 5)
+    result = {"benchmark": "ingest", "engine": args.engine}
+    result.update(measure_ingest(count, pipe_runs=pipe_runs))
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

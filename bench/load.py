@@ -315,6 +315,24 @@ def _contacts_of(api: str, token: str, count: int) -> list[int]:
     return found[:count]
 
 
+def _missing_services(args: argparse.Namespace) -> list[str]:
+    """What the topology needs and this machine lacks (a smoke run then says so)."""
+    import psycopg
+
+    missing = []
+    try:
+        psycopg.connect(args.pg, connect_timeout=2).close()
+    except psycopg.Error:
+        missing.append(f"PostgreSQL at {args.pg}")
+    try:
+        import redis
+
+        redis.Redis.from_url(args.redis, socket_connect_timeout=2).ping()
+    except Exception:  # any failure to reach Redis
+        missing.append(f"Redis at {args.redis}")
+    return missing
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=30)
@@ -325,8 +343,17 @@ def main() -> None:
     parser.add_argument("--pg", default=os.environ.get("KEFU_DATABASE_URL", DEFAULT_PG))
     parser.add_argument("--redis", default=DEFAULT_REDIS)
     parser.add_argument("--keep-logs", default="", help="copy the processes' logs here")
+    parser.add_argument(
+        "--smoke", action="store_true", help="seconds: 3 s, 1 agent, 1 chat, 10 contacts"
+    )
     args = parser.parse_args()
     args.token_agents = 4
+    if args.smoke:
+        args.seconds, args.agents, args.chat, args.contacts = 3, 1, 1, 10
+        missing = _missing_services(args)
+        if missing:
+            print(json.dumps({"benchmark": "load", "smoke": "not run", "missing": missing}))
+            return
 
     if args.url:
         webs = [u.strip().rstrip("/") for u in args.url.split(",") if u.strip()]

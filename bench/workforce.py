@@ -1,7 +1,7 @@
 """Workforce benchmark: Erlang staffing for a day, and a week's schedule for 150 agents.
 
     .venv/bin/python bench/workforce.py            # full run (about a minute)
-    .venv/bin/python bench/workforce.py --quick    # smoke run (seconds)
+    .venv/bin/python bench/workforce.py --smoke    # seconds (make test; --quick too)
 
 Prints one JSON object.
 
@@ -203,7 +203,7 @@ def bench_schedule(agents: int, days: int, time_limit: float) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small smoke run")
+    parser.add_argument("--quick", "--smoke", action="store_true", help="seconds (make test)")
     parser.add_argument("--time-limit", type=float, default=60.0)
     args = parser.parse_args()
     out: dict[str, Any] = {
