@@ -37,6 +37,7 @@ class Perm(StrEnum):
     PLAN_WORKFORCE = "plan_workforce"
     MANAGE_COACH = "manage_coach"
     MANAGE_KNOWLEDGE = "manage_knowledge"
+    SET_PEOPLE_POLICY = "set_people_policy"
 
 
 _AGENT = {Perm.WORK_CASES}
@@ -55,6 +56,7 @@ _MANAGER = _LEAD | {
     Perm.WAIVE_READINESS,
     Perm.PLAN_WORKFORCE,
     Perm.MANAGE_COACH,
+    Perm.SET_PEOPLE_POLICY,
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -104,6 +106,10 @@ PERM_REFUSALS: dict[Perm, Promise] = {
         "department managers."
     ),
     Perm.MANAGE_COACH: _("Managing the conflict coach is for department managers."),
+    Perm.SET_PEOPLE_POLICY: _(
+        "Setting people policies (sick pay per contract, hiring bars) is for department "
+        "managers and administrators."
+    ),
     Perm.MANAGE_KNOWLEDGE: _(
         "Reviewing and publishing knowledge-base articles, synonyms and search reports is "
         "for team leads and department managers."
