@@ -7,3 +7,8 @@ class AutomationConfig(AppConfig):
     label = "automation"
     verbose_name = _("Automation")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kefu.automation import clocks, hookup  # noqa: F401
+
+        hookup.connect()
