@@ -13,7 +13,12 @@ the reply text is ``#id_body`` and ``cases/_reply_body.html`` renders it) or
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+logger = logging.getLogger(__name__)
 
 PLACES = ("reply", "aside")
 
@@ -40,3 +45,23 @@ def panels(place: str) -> list[CasePanel]:
         (panel for panel in _panels.values() if panel.place == place),
         key=lambda panel: (panel.order, panel.name),
     )
+
+
+@dataclass(frozen=True)
+class PlacedPanel:
+    name: str
+    url: str
+
+
+def panels_for(place: str, case_id: int) -> list[PlacedPanel]:
+    """The panels of ``place`` with their URLs for the case; one whose URL does not
+    resolve is left out with a log line, so the case page always opens."""
+    placed = []
+    for panel in panels(place):
+        try:
+            url = reverse(panel.url_name, args=[case_id])
+        except NoReverseMatch:
+            logger.error("case panel %s: no URL named %s", panel.name, panel.url_name)
+            continue
+        placed.append(PlacedPanel(name=panel.name, url=url))
+    return placed

@@ -120,8 +120,8 @@ def _case_context(request: HttpRequest, case_id: int) -> dict[str, Any]:
         "can_approve": actor.has_role_perm(Perm.APPROVE_ESCALATIONS),
         "active": "cases",
         "now": timezone.now(),
-        "reply_panels": panels.panels("reply") if can_work else [],
-        "aside_panels": panels.panels("aside"),
+        "reply_panels": panels.panels_for("reply", case.pk) if can_work else [],
+        "aside_panels": panels.panels_for("aside", case.pk),
         **(
             views_reply.reply_context(request, actor=actor, case=case, detail=detail)
             if can_work
