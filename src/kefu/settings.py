@@ -138,6 +138,7 @@ INSTALLED_APPS = [
     "kefu.automation",
     "kefu.partner",
     "kefu.portal",
+    "kefu.collab",
 ]
 
 MIDDLEWARE = [
@@ -443,6 +444,17 @@ if not KEFU_WECOM_API_BASE.startswith(("http://", "https://")):
     raise ImproperlyConfigured("KEFU_WECOM_API_BASE: expected an http:// or https:// URL")
 if KEFU_WECOM_AES_KEY and len(KEFU_WECOM_AES_KEY) != 43:
     raise ImproperlyConfigured("KEFU_WECOM_AES_KEY: expected the 43-character EncodingAESKey")
+# The WeChat Official Account (公众号; docs/channels.md): plain mode without an AES key,
+# safe (encrypted) mode with one. The secret, token and AES key also from *_FILE.
+KEFU_WECHAT_MP_APP_ID = env_str("KEFU_WECHAT_MP_APP_ID", "")
+KEFU_WECHAT_MP_APP_SECRET = env_str("KEFU_WECHAT_MP_APP_SECRET", "")
+KEFU_WECHAT_MP_TOKEN = env_str("KEFU_WECHAT_MP_TOKEN", "")
+KEFU_WECHAT_MP_AES_KEY = env_str("KEFU_WECHAT_MP_AES_KEY", "")
+KEFU_WECHAT_API_BASE = env_str("KEFU_WECHAT_API_BASE", "https://api.weixin.qq.com").rstrip("/")
+if not KEFU_WECHAT_API_BASE.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("KEFU_WECHAT_API_BASE: expected an http:// or https:// URL")
+if KEFU_WECHAT_MP_AES_KEY and len(KEFU_WECHAT_MP_AES_KEY) != 43:
+    raise ImproperlyConfigured("KEFU_WECHAT_MP_AES_KEY: expected the 43-character EncodingAESKey")
 # Staff alerts (docs/channels.md): the WeCom application that messages staff (same
 # corp id and API base as above; the secret also from *_FILE), and the robot hosts.
 KEFU_WECOM_AGENT_ID = env_str("KEFU_WECOM_AGENT_ID", "")

@@ -1,12 +1,13 @@
-"""Admin pages of WeChat Customer Service: the kf accounts kefu answers for (a callback
-for any other account is ignored) and, read-only, the WeChat identities of contacts."""
+"""Admin pages of WeChat: the kf accounts kefu answers for (a callback for any other
+account is ignored), the Official Account's template messages per purpose and,
+read-only, the WeChat identities of contacts."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from kefu.channels.models import WechatIdentity, WecomKfAccount
+from kefu.channels.models import WechatIdentity, WechatMpTemplate, WecomKfAccount
 
 
 @admin.register(WecomKfAccount)
@@ -19,7 +20,16 @@ class WecomKfAccountAdmin(admin.ModelAdmin[WecomKfAccount]):
 
 @admin.register(WechatIdentity)
 class WechatIdentityAdmin(admin.ModelAdmin[WechatIdentity]):
-    list_display = ("nickname", "external_userid", "open_kfid", "contact", "last_inbound_at")
+    list_display = (
+        "nickname",
+        "kind",
+        "external_userid",
+        "open_kfid",
+        "contact",
+        "last_inbound_at",
+        "window_sent",
+    )
+    list_filter = ("kind",)
     search_fields = ("nickname", "external_userid")
     list_select_related = ("contact",)
 
@@ -28,3 +38,12 @@ class WechatIdentityAdmin(admin.ModelAdmin[WechatIdentity]):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(WechatMpTemplate)
+class WechatMpTemplateAdmin(admin.ModelAdmin[WechatMpTemplate]):
+    """One template message per purpose: WeChat's template ID and each field's text
+    (``{ref}`` and ``{text}`` filled in), sent outside the 48-hour window."""
+
+    list_display = ("purpose", "template_id", "updated_at")
+    fields = ("purpose", "template_id", "fields")

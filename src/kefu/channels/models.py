@@ -144,6 +144,7 @@ from kefu.channels.models_sms import SmsTemplate as SmsTemplate  # noqa: E402
 
 # WeChat Customer Service (微信客服) lives in its own module too (re-exported).
 from kefu.channels.models_wecom import WechatIdentity as WechatIdentity  # noqa: E402
+from kefu.channels.models_wecom import WechatMpTemplate as WechatMpTemplate  # noqa: E402
 from kefu.channels.models_wecom import WechatSent as WechatSent  # noqa: E402
 from kefu.channels.models_wecom import WecomAccessToken as WecomAccessToken  # noqa: E402
 from kefu.channels.models_wecom import WecomKfAccount as WecomKfAccount  # noqa: E402

@@ -39,7 +39,7 @@ def send_sms(message: Message) -> str:
         link = notice_url(source=f"{MESSAGE}:{message.pk}", contact_id=contact.pk)
         return _templated(
             contact,
-            purpose=SmsPurpose.REPLY_WAITING,
+            purpose=message.purpose or SmsPurpose.REPLY_WAITING,
             values={"ref": message.case.reference, "link": link},
             key=key,
         )

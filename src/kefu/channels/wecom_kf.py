@@ -24,17 +24,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from kefu.cases.models import Case, Message
-from kefu.cases.services import IncomingAttachment, case_open, message_receive
-from kefu.channels.contacts import _contact_create
-from kefu.channels.email_in import follow_merges
+from kefu.cases.models import Message
+from kefu.cases.services import IncomingAttachment
 from kefu.channels.errors import ChannelErrorCode, MessageUnreadableError, SignatureError
 from kefu.channels.models_wecom import WechatIdentity, WecomKfAccount
 from kefu.channels.quarantine import quarantine_hold
+from kefu.channels.wechat_intake import is_stored, wechat_store
 from kefu.channels.wecom_api import WecomApiError, api_post, media_get
 
 logger = logging.getLogger(__name__)
@@ -45,7 +43,6 @@ MAX_PAGES = 100
 # sync_msg origin: 3 the customer wrote; 4 a system event; 5 a WeCom servicer wrote.
 ORIGIN_CUSTOMER = 3
 _MEDIA_TYPES = ("image", "voice", "file")
-_SUBJECT_LENGTH = 80
 
 
 @dataclass(frozen=True)
@@ -256,29 +253,24 @@ def wecom_receive(*, item: object, at: datetime) -> str:
     if not (msgid and open_kfid and userid):
         raise _unreadable("msgid, open_kfid or external_userid missing")
     external_id = f"wecom:{msgid}"
-    if Message.objects.filter(external_id=external_id).exists():
+    if is_stored(external_id):
         return "repeat"
     body, attachments = _content(item)
     send_time = item.get("send_time")
     sent_at = (
         min(datetime.fromtimestamp(send_time, tz=UTC), at) if isinstance(send_time, int) else at
     )
-    try:
-        with transaction.atomic():
-            _store(
-                open_kfid=open_kfid,
-                userid=userid,
-                body=body,
-                attachments=attachments,
-                external_id=external_id,
-                sent_at=sent_at,
-                at=at,
-            )
-    except IntegrityError:
-        if Message.objects.filter(external_id=external_id).exists():
-            return "repeat"
-        raise
-    return "stored"
+    return wechat_store(
+        kind=WechatIdentity.Kind.KF,
+        account=open_kfid,
+        userid=userid,
+        body=body,
+        attachments=attachments,
+        external_id=external_id,
+        sent_at=sent_at,
+        at=at,
+        nickname=lambda: _nickname(userid),
+    )
 
 
 def _content(item: dict[str, object]) -> tuple[str, list[IncomingAttachment]]:
@@ -312,82 +304,6 @@ def _content(item: dict[str, object]) -> tuple[str, list[IncomingAttachment]]:
     raise _unreadable(f"message type {kind!r} is not supported")
 
 
-def _store(
-    *,
-    open_kfid: str,
-    userid: str,
-    body: str,
-    attachments: list[IncomingAttachment],
-    external_id: str,
-    sent_at: datetime,
-    at: datetime,
-) -> None:
-    identity = _identity(open_kfid=open_kfid, userid=userid, text=body, at=at)
-    # The reply window opens again from the customer's latest message.
-    WechatIdentity.objects.filter(pk=identity.pk).exclude(last_inbound_at__gte=sent_at).update(
-        last_inbound_at=sent_at
-    )
-    contact = identity.contact
-    case = (
-        Case.objects.filter(contact=contact, channel="wechat")
-        .exclude(status__in=(Case.Status.RESOLVED, Case.Status.CLOSED))
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    case = follow_merges(case) if case is not None else None
-    if case is not None and case.is_open:
-        message_receive(
-            case=case,
-            contact=contact,
-            body=body,
-            channel="wechat",
-            at=sent_at,
-            external_id=external_id,
-            attachments=attachments,
-        )
-        return
-    first_line = body.strip().splitlines()[0] if body.strip() else ""
-    case_open(
-        actor=None,
-        contact=contact,
-        subject=first_line[:_SUBJECT_LENGTH],
-        body=body,
-        channel="wechat",
-        at=sent_at,
-        external_id=external_id,
-        attachments=attachments,
-    )
-
-
-def _identity(*, open_kfid: str, userid: str, text: str, at: datetime) -> WechatIdentity:
-    identity = (
-        WechatIdentity.objects.select_related("contact")
-        .filter(open_kfid=open_kfid, external_userid=userid)
-        .first()
-    )
-    if identity is not None:
-        return identity
-    # The same WeChat user on another kf account of this corp is the same contact.
-    sibling = (
-        WechatIdentity.objects.select_related("contact").filter(external_userid=userid).first()
-    )
-    nickname = sibling.nickname if sibling else _nickname(userid)
-    contact = (
-        sibling.contact
-        if sibling
-        else _contact_create(
-            at=at, source="wechat", name=nickname or f"wx-{userid[-8:]}", language="zh-hans"
-        )
-    )
-    return WechatIdentity.objects.create(
-        contact=contact,
-        open_kfid=open_kfid,
-        external_userid=userid,
-        nickname=nickname[:100],
-        created_at=at,
-    )
-
-
 def _nickname(userid: str) -> str:
     """The WeChat nickname (``cgi-bin/kf/customer/batchget``); "" when WeCom will not say."""
     try:
@@ -408,6 +324,11 @@ def _nickname(userid: str) -> str:
 def wecom_replay(*, raw: bytes, at: datetime) -> tuple[Message, bool]:
     """Take a quarantined ``msg_list`` entry again; the stored message and whether it
     was there already. Still unreadable: ``MessageUnreadableError``."""
+    if raw.lstrip()[:1] == b"<":
+        # An Official Account message (XML), quarantined by its callback.
+        from kefu.channels.wechat_mp import mp_replay
+
+        return mp_replay(raw=raw, at=at)
     try:
         item = json.loads(raw)
     except ValueError as exc:

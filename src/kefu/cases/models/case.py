@@ -219,6 +219,9 @@ class Message(models.Model):
     delivery_error = models.CharField(_("delivery error"), max_length=300, blank=True)
     # What the agent reads about the failure (delivery.FailureCode), rendered at read time.
     delivery_error_code = models.CharField(_("delivery failure"), max_length=40, blank=True)
+    # What an outbound message is for ("incident_update", "survey_invitation"; "" a
+    # reply): template channels (template SMS, WeChat template messages) pick by it.
+    purpose = models.CharField(_("purpose"), max_length=40, blank=True, default="")
     # A resend of a failed message (same or another channel) points at the failed one.
     resent_from = models.ForeignKey(
         "self",

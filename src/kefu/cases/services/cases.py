@@ -255,9 +255,14 @@ def customer_notice(
     prefer: str | None = None,
     required: bool = False,
     routine: bool = False,
+    purpose: str = "",
 ) -> list[Message]:
     """Send ``body`` to the case's contact on the first reachable channel
     (``prefer``, then the contact's preferred order) and queue its delivery.
+
+    ``purpose`` says what the message is for (a ``channels.SmsPurpose`` value such
+    as "survey_invitation"; "" is a reply waiting): template channels pick the
+    approved template of that purpose.
 
     When no channel reaches the contact, a ``required`` message (a reply) is
     refused; any other notice is kept on the case as undeliverable, so the
@@ -280,6 +285,7 @@ def customer_notice(
         body=body,
         created_at=at,
         delivery_status="queued" if channels else "undeliverable",
+        purpose=purpose,
     )
     if channels and routine:
         release = contact_release_at(case.contact, now=at, urgency=Urgency.ROUTINE)

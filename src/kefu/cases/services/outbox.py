@@ -125,6 +125,7 @@ def message_fall_back(*, message_id: int, at: datetime) -> Message | None:
         created_at=at,
         delivery_status="queued",
         resent_from=message,
+        purpose=message.purpose,
     )
     Case.objects.filter(pk=message.case_id).update(version=F("version") + 1, updated_at=at)
     case_event_record(

@@ -61,6 +61,7 @@ def message_resend(*, actor: User, message: Message, channel: str, at: datetime)
         created_at=at,
         delivery_status="queued",
         resent_from=message,
+        purpose=message.purpose,
     )
     attachments_carry_over(source=message, target=resend)
     # A new message on the case: an agent's open reply form now reads as stale.

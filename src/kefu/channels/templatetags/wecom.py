@@ -8,7 +8,7 @@ from datetime import datetime
 from django import template
 from django.utils import timezone
 
-from kefu.channels.wecom_send import WINDOW_MESSAGES, wechat_window
+from kefu.channels.wecom_send import wechat_window
 from kefu.customers.models import Contact
 
 register = template.Library()
@@ -21,7 +21,8 @@ class WindowView:
     hours: int
     minutes: int
     remaining: int
-    limit: int
+    # None on the Official Account: no count, and a template message once closed.
+    limit: int | None
 
 
 @register.simple_tag
@@ -40,5 +41,5 @@ def wechat_window_of(contact: Contact | None) -> WindowView | None:
         hours=left // 3600,
         minutes=max(left // 60, 1),
         remaining=window.remaining,
-        limit=WINDOW_MESSAGES,
+        limit=window.limit,
     )

@@ -106,7 +106,9 @@ def survey_send(*, case: Case, at: datetime) -> CsatSurvey | None:
         days=LINK_LIFETIME.days,
     )
     # Nobody waits on a survey: it waits out the customer's quiet hours.
-    customer_notice(case=case, body=body, at=at, author=None, routine=True)
+    customer_notice(
+        case=case, body=body, at=at, author=None, routine=True, purpose="survey_invitation"
+    )
     return survey
 
 
