@@ -31,11 +31,15 @@ OPEN_STATUSES = ["new", "open", "waiting_customer", "waiting_department"]
 
 
 def visible_cases(actor: User) -> QuerySet[Case]:
-    """Cases ``actor`` may see: confidential ones only inside their department."""
+    """Cases ``actor`` may see: confidential ones only inside their department, or when
+    they watch the case (a collaborator invited onto it, a member of its task force)."""
     cases = Case.objects.all()
     if actor.is_superuser or actor.role == "administrator":
         return cases
-    return cases.filter(Q(is_confidential=False) | Q(department_id=actor.department_id))
+    watched = Case.watchers.through.objects.filter(user_id=actor.pk).values("case_id")
+    return cases.filter(
+        Q(is_confidential=False) | Q(department_id=actor.department_id) | Q(pk__in=watched)
+    )
 
 
 def _access(actor: User, perm: Perm, **lookup: object) -> Case:

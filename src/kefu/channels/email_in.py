@@ -41,6 +41,7 @@ from kefu.channels.email_parse import (
 )
 from kefu.channels.errors import ChannelErrorCode, MessageQuarantinedError, MessageUnreadableError
 from kefu.channels.quarantine import quarantine_hold
+from kefu.collab.services import side_reply_store
 from kefu.core.errors import DomainError
 from kefu.customers.models import Contact
 
@@ -74,7 +75,7 @@ class IngestResult:
     """Where one email went. ``is_duplicate``: it had arrived before; nothing was stored."""
 
     case: Case
-    message: Message
+    message: Message | None  # None: a third party's answer to a side conversation
     is_new_case: bool
     is_duplicate: bool
     refused: tuple[str, ...] = ()
@@ -166,6 +167,22 @@ def _repeat_of(message_id: str) -> IngestResult | None:
 
 
 def _store(parsed: ParsedEmail, *, at: datetime) -> IngestResult:
+    side = side_reply_store(
+        message_id=parsed.message_id,
+        replied_to=[*parsed.in_reply_to, *parsed.references],
+        sender_email=parsed.sender_email,
+        body=parsed.text,
+        at=at,
+    )
+    if side is not None:
+        # A third party answering a side conversation: kept on the case, never the
+        # customer's thread.
+        return IngestResult(
+            case=side.conversation.case,
+            message=None,
+            is_new_case=False,
+            is_duplicate=side.is_duplicate,
+        )
     contact = contact_for_sender(
         email=parsed.sender_email,
         name=parsed.sender_name,

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
-import icalendar
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.core.audit import audit_record
 from kefu.core.authz import authorize
 from kefu.core.errors import DomainError
+from kefu.core.ics import invitation_ics
 from kefu.core.models import User
 from kefu.core.roles import Perm
 from kefu.core.timefmt import contact_time
@@ -108,30 +108,18 @@ def impact_add(
 
 def meeting_ics(meeting: Meeting) -> bytes:
     """The meeting as an iCalendar invitation (METHOD:REQUEST) to every party."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//kefu//incidents//")
-    calendar.add("version", "2.0")
-    calendar.add("method", "REQUEST")
-    event = icalendar.Event()
-    event.add(
-        "uid", f"incident-{meeting.incident_id}-meeting-{meeting.pk}@{settings.KEFU_EMAIL_DOMAIN}"
+    return invitation_ics(
+        uid=f"incident-{meeting.incident_id}-meeting-{meeting.pk}@{settings.KEFU_EMAIL_DOMAIN}",
+        stamp=meeting.created_at,
+        starts_at=meeting.starts_at,
+        minutes=meeting.duration_minutes,
+        summary=meeting.title,
+        location=meeting.online_link,
+        url=meeting.online_link,
+        description=f"{meeting.incident.reference} {meeting.online_link}",
+        organizer_email=settings.DEFAULT_FROM_EMAIL,
+        parties=meeting.parties,
     )
-    event.add("dtstamp", meeting.created_at)
-    event.add("dtstart", meeting.starts_at)
-    event.add("dtend", meeting.starts_at + timedelta(minutes=meeting.duration_minutes))
-    event.add("summary", meeting.title)
-    event.add("location", meeting.online_link)
-    event.add("url", meeting.online_link)
-    event.add("description", f"{meeting.incident.reference} {meeting.online_link}")
-    organizer = icalendar.vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
-    event.add("organizer", organizer)
-    for party in meeting.parties:
-        attendee = icalendar.vCalAddress(f"mailto:{party['email']}")
-        attendee.params["cn"] = icalendar.vText(party.get("name", ""))
-        attendee.params["role"] = icalendar.vText("REQ-PARTICIPANT")
-        event.add("attendee", attendee, encode=False)
-    calendar.add_component(event)
-    return bytes(calendar.to_ical())
 
 
 @transaction.atomic
