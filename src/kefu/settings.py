@@ -392,6 +392,12 @@ KEFU_MAX_ATTACHMENT_BYTES = env_int(
 )
 # A message whose delivery failed this many times is marked failed and not retried.
 KEFU_DELIVERY_MAX_ATTEMPTS = env_int("KEFU_DELIVERY_MAX_ATTEMPTS", default=8, minimum=1)
+# Automation (docs/automation.md): the SLA warning at this share of each target's
+# working time (0 switches warnings off), and failures in a row that switch a rule off.
+KEFU_SLA_WARNING_PERCENT = env_int("KEFU_SLA_WARNING_PERCENT", default=75, minimum=0)
+if KEFU_SLA_WARNING_PERCENT >= 100:
+    raise ImproperlyConfigured("KEFU_SLA_WARNING_PERCENT: expected 0 (off) to 99")
+KEFU_AUTOMATION_MAX_ERRORS = env_int("KEFU_AUTOMATION_MAX_ERRORS", default=5, minimum=1)
 # Domain of the Message-IDs kefu generates for outbound mail.
 KEFU_EMAIL_DOMAIN = env_str("KEFU_EMAIL_DOMAIN", "kefu.localhost")
 KEFU_IMAP_HOST = env_str("KEFU_IMAP_HOST", "")
