@@ -76,6 +76,16 @@ class Contact(models.Model):
     quiet_hours_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
     # A contact who left the organisation is kept (cases point at them) but hidden.
     is_active = models.BooleanField(_("active"), default=True)
+    # An internal customer (内部客户): a member of staff of another department who raises
+    # cases as the requester. Their contact stands for them on the desk.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requester_contact",
+        verbose_name=_("staff member (internal customer)"),
+    )
     created_at = models.DateTimeField(_("created at"))
 
     class Meta:

@@ -22,6 +22,9 @@ class Case(models.Model):
         REQUIREMENT_CHANGE = "requirement_change", _("Requirement change")
         STOPPAGE = "stoppage", _("Work stoppage")
         ENQUIRY = "enquiry", _("Enquiry")
+        # Raised by staff of another department (an internal customer).
+        INTERNAL_REQUEST = "internal_request", _("Internal request")
+        INTERNAL_SUPPORT = "internal_support", _("Support for another department")
 
     class Priority(models.TextChoices):
         LOW = "low", _("Low")
