@@ -7,3 +7,8 @@ class KbConfig(AppConfig):
     label = "kb"
     verbose_name = _("Knowledge base")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kefu.cases.panels import register_panel
+
+        register_panel("kb", "kb:case_suggestions", place="reply", order=50)
