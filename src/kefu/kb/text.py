@@ -50,7 +50,8 @@ ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 IMAGE_SRC = re.compile(r"^/kb/images/\d+/$")
 _IMAGE_MD = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _LINK_MD = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MARKS = re.compile(r"[#*_`>|~-]+")
+_MARKS = re.compile(r"[#*_`>|~]+")
+_LIST_MARK = re.compile(r"^\s*(?:[-+]|\d+\.)\s+", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
 
 
@@ -78,7 +79,8 @@ def plain(markdown: str) -> str:
     """The readable words of ``markdown`` on one line: no images, no link targets, no marks."""
     text = _IMAGE_MD.sub(" ", markdown)
     text = _LINK_MD.sub(r"\1", text)
-    text = _MARKS.sub(" ", text)
+    text = _LIST_MARK.sub("", text)
+    text = _MARKS.sub("", text)
     return _SPACE.sub(" ", text).strip()
 
 
