@@ -1,6 +1,13 @@
 from django.urls import path
 
-from kefu.cases import views, views_coach, views_files, views_manage, views_reply
+from kefu.cases import (
+    views,
+    views_coach,
+    views_files,
+    views_manage,
+    views_reply,
+    views_requests,
+)
 
 app_name = "cases"
 
@@ -8,6 +15,8 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("summary/", views.summary, name="summary"),
     path("new/", views_manage.case_new, name="new"),
+    path("requests/", views_requests.my_requests, name="requests"),
+    path("requests/<int:case_id>/", views_requests.request_page, name="request"),
     path("new/contacts/", views_manage.contact_pick, name="contact_pick"),
     path("bulk/", views_manage.queue_bulk, name="bulk"),
     path("<int:case_id>/details/", views_manage.case_details, name="details"),

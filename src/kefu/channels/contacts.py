@@ -14,6 +14,8 @@ from django.db import transaction
 
 from kefu.channels.email_parse import has_chinese
 from kefu.core.audit import audit_record
+from kefu.core.models import User
+from kefu.customers.internal import internal_contact_for
 from kefu.customers.models import Contact
 from kefu.customers.phones import phone_display, phone_e164_or_none, phone_match_keys
 
@@ -55,8 +57,13 @@ def contact_for_sender(*, email: str, name: str, text: str, at: datetime) -> Con
     """The contact with this email address (active ones first), or a new one.
 
     A new contact is named from the sender's display name (else the address's
-    local part) and speaks Chinese when ``name`` or ``text`` holds Chinese.
+    local part) and speaks Chinese when ``name`` or ``text`` holds Chinese. A member
+    of staff's address gives their internal-customer contact.
     """
+    staff = User.objects.filter(email__iexact=email, is_active=True).order_by("pk").first()
+    if staff is not None:
+        # A colleague writing from their company address is an internal customer.
+        return internal_contact_for(staff, at=at)
     existing = Contact.objects.filter(email__iexact=email).order_by("-is_active", "pk").first()
     if existing is not None:
         return existing

@@ -117,10 +117,25 @@ def _incidents(start: datetime, end: datetime) -> dict[str, float | None]:
     }
 
 
-def insights(*, start: datetime, end: datetime) -> Insights:
-    """Every dashboard figure for cases opened (and events) in [start, end)."""
+AUDIENCES = ("external", "internal", "all")
+
+
+def _audience(audience: str) -> Q:
+    """External customers' cases, internal customers' (staff of other departments), or all:
+    the two are reported apart."""
+    if audience == "internal":
+        return Q(contact__user__isnull=False)
+    if audience == "all":
+        return Q()
+    return Q(contact__user__isnull=True)
+
+
+def insights(*, start: datetime, end: datetime, audience: str = "external") -> Insights:
+    """Every dashboard figure for cases opened (and events) in [start, end), of external
+    customers by default (``audience`` "internal" or "all" for the others)."""
+    who = _audience(audience)
     opened = Case.objects.filter(
-        created_at__gte=start, created_at__lt=end, merged_into__isnull=True
+        who, created_at__gte=start, created_at__lt=end, merged_into__isnull=True
     )
     sl = opened.filter(first_response_due_at__isnull=False).aggregate(
         met=Count("id", filter=Q(first_response_at__lte=F("first_response_due_at"))),
@@ -168,7 +183,7 @@ def insights(*, start: datetime, end: datetime) -> Insights:
         calls=calls,
         first_response_minutes=median(first) if first else None,
         resolution_hours=median(resolved) if resolved else None,
-        backlog=Case.objects.filter(status__in=OPEN_STATUSES).count(),
+        backlog=Case.objects.filter(who, status__in=OPEN_STATUSES).count(),
         complaint_rates=sorted(
             (LineRate(line, c, n) for line, (c, n) in lines.items()),
             key=lambda r: (-r.rate, r.line),

@@ -15,7 +15,7 @@ from kefu.core.requests import request_user as user_of
 from kefu.core.roles import Perm
 from kefu.quality import charts, exports, selectors
 from kefu.quality.forms import PeriodForm
-from kefu.quality.metrics import Insights
+from kefu.quality.metrics import AUDIENCES, Insights
 from kefu.quality.metrics import insights as read_insights
 
 
@@ -85,9 +85,12 @@ def insights(request: HttpRequest) -> HttpResponse:
     actor = user_of(request)
     authorize(actor, Perm.VIEW_TEAM)
     days, start, end = _period(request)
-    figures = read_insights(start=start, end=end)
+    audience = request.GET.get("audience", "external")
+    audience = audience if audience in AUDIENCES else "external"
+    figures = read_insights(start=start, end=end, audience=audience)
     context = {
         "active": "insights",
+        "audience": audience,
         "figures": figures,
         "charts": dashboard_charts(figures),
         "form": PeriodForm(initial={"days": str(days)}),
