@@ -17,6 +17,7 @@ from ninja.security import HttpBearer, django_auth
 from kefu.assist.api import router as assist_router
 from kefu.automation.api import router as automation_router
 from kefu.cases.api import router as cases_router
+from kefu.cases.api_requests import router as requests_router
 from kefu.channels.api import router as channels_router
 from kefu.core import services
 from kefu.core.api import router as core_router
@@ -147,6 +148,7 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 api.add_router("/", core_router)
 api.add_router("/", customers_router)
 api.add_router("/", cases_router)
+api.add_router("/", requests_router)
 api.add_router("/channels/", channels_router)
 api.add_router("/", assist_router)
 api.add_router("/", incidents_router)

@@ -183,3 +183,45 @@ def test_internal_cases_are_reported_apart(
     page = client_for(desk_lead).get("/quality/insights/?audience=internal")
     assert page.status_code == 200
     assert 'data-testid="audience-tabs"' in page.content.decode()
+
+
+def test_the_api_raises_lists_reads_and_replies_on_a_request(
+    team: Team,
+    desk_agent: User,
+    engineering_manager: User,
+    bearer_for: Callable[[User], dict[str, str]],
+) -> None:
+    client = Client(headers=bearer_for(engineering_manager))
+
+    created = client.post(
+        "/api/v1/requests",
+        {
+            "department": team.department.code,
+            "category": "internal_request",
+            "subject": "借用测漏仪",
+            "body": "明天上午借两台。",
+        },
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    case_id = created.json()["id"]
+    case = Case.objects.get(pk=case_id)
+    services.case_note(actor=desk_agent, case=case, body="内部备注", at=NOW)
+
+    assert [c["id"] for c in client.get("/api/v1/requests").json()] == [case_id]
+    thread = client.get(f"/api/v1/requests/{case_id}/messages").json()
+    assert [m["body"] for m in thread] == ["明天上午借两台。"]
+    reply = client.post(
+        f"/api/v1/requests/{case_id}/messages",
+        {"body": "改到下午"},
+        content_type="application/json",
+    )
+    assert reply.status_code == 201
+    refused = client.post(
+        "/api/v1/requests",
+        {"department": team.department.code, "category": "enquiry", "subject": "x", "body": "y"},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    stranger = Client(headers=bearer_for(make_staff(role=Role.AGENT)))
+    assert stranger.get(f"/api/v1/requests/{case_id}/messages").status_code == 404
