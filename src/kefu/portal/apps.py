@@ -7,3 +7,6 @@ class PortalConfig(AppConfig):
     label = "portal"
     verbose_name = _("Customer portal")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from kefu.portal import clocks  # noqa: F401
