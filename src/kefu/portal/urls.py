@@ -10,6 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("login/code/", views.verify, name="verify"),
     path("logout/", views.sign_out, name="logout"),
     path("language/", views.language, name="language"),
+    path("help/", views.help_search, name="help"),
     path("cases/new/", views.case_new, name="case_new"),
     path("cases/<str:reference>/", views.case, name="case"),
     path("cases/<str:reference>/reply/", views.case_reply, name="case_reply"),

@@ -121,6 +121,21 @@ def language(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@portal_page(signed_in=False)
+def help_search(request: HttpRequest) -> HttpResponse:
+    """Search the public help articles from the portal (no sign-in needed)."""
+    contact = getattr(request, "portal_contact", None)
+    query = request.GET.get("q", "").strip()[:100]
+    language = portal_language(request, contact)
+    hits = kb_link.help_search(query, language=language) if query else []
+    return render(
+        request,
+        "portal/help.html",
+        {"query": query, "hits": hits, "help_url": kb_link.help_url()},
+    )
+
+
+@require_GET
 @portal_page()
 def home(request: HttpRequest) -> HttpResponse:
     """The customer's cases (newest activity first, paged), incidents and surveys."""

@@ -17,6 +17,7 @@ PAGES: dict[str, str] = {
     "portal:verify": "MMMMMMM",
     "portal:logout": "MMMMMMM",
     "portal:language": "MMMMMMM",
+    "portal:help": "AAAAAAA",
     "portal:case_new": "LLLLLLL",
     "portal:case": "LLLLLLL",
     "portal:case_reply": "MMMMMMM",
@@ -28,7 +29,7 @@ PAGES: dict[str, str] = {
 }
 # fmt: on
 
-CUSTOMER_PAGES = {"portal:login", "status:index"}
+CUSTOMER_PAGES = {"portal:login", "portal:help", "status:index"}
 
 
 def extend_world(world: World) -> None:
