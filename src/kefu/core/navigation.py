@@ -40,6 +40,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("kb", _("Knowledge base"), "kb:index", Perm.WORK_CASES),
     NavItem("workforce", _("Workforce"), "workforce:index"),
     NavItem("floor", _("The floor"), "floor:index"),
+    # Leads, managers and administrators: exactly the roles routing settings are for.
+    NavItem("routing", _("Routing"), "routing:index", Perm.APPROVE_ESCALATIONS),
     NavItem("quality", _("Quality"), "quality:index"),
     NavItem("insights", _("Insights"), "quality:insights", Perm.VIEW_TEAM),
     NavItem("people", _("People"), "floor:people"),
@@ -54,6 +56,7 @@ SECTION_BLURBS: dict[str, str | Promise] = {
     "kb": _("Articles for customers and agents, searched in Chinese and English."),
     "workforce": _("Forecasts, Erlang staffing and schedules with protected breaks."),
     "floor": _("Raise a hand, take a break, report sick: no questions asked."),
+    "routing": _("Skills, capacities and how each team's new cases find an agent."),
     "quality": _("CSAT, SERVQUAL and KANO surveys, QA scorecards."),
     "insights": _("Root causes, early warning and dashboards."),
     "people": _("Careers, coaching conversations and retention."),
