@@ -61,9 +61,8 @@ CASE_EVENTS = (
 )
 OTHER_EVENTS = (
     "incident.confirmed",
-    "incident.resolved",
+    "incident.resumed",
     "survey.answered",
-    "floor.raised_hand",
 )
 EVENTS = (*CASE_EVENTS, *OTHER_EVENTS, "rule.fired")
 

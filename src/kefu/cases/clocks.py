@@ -13,8 +13,11 @@ from django.db.models import F
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kefu.cases import hooks
 from kefu.cases.events import case_event_record
-from kefu.cases.models import Case, Message, SlaBreach
+from kefu.cases.models import Case, CaseEvent, Message, SlaBreach
+from kefu.cases.notification_kinds import SLA_WARNING
+from kefu.cases.services._common import person_for as escalation_person_for
 from kefu.cases.services.escalation import case_escalate_for_breach
 from kefu.cases.services.outbox import HELD_JOB, message_release
 from kefu.cases.services.promises import (
@@ -23,11 +26,13 @@ from kefu.cases.services.promises import (
     commitment_mark_overdue,
     commitment_remind,
 )
-from kefu.cases.services.sla import SLA_JOB, sla_retime_for_calendar
+from kefu.cases.services.sla import SLA_JOB, SLA_WARNING_JOB, sla_retime_for_calendar
 from kefu.cases.tasks import deliver_message
 from kefu.core import clock
 from kefu.core.calendar_overrides import CALENDAR_CHANGED_JOB
 from kefu.core.models import ScheduledJob
+from kefu.core.roles import Role
+from kefu.core.services import notification_send
 from kefu.core.timefmt import contact_time, iso
 
 REDELIVER_JOB = "cases.redeliver"
@@ -82,6 +87,42 @@ def sla_due(job: ScheduledJob, now: datetime) -> None:
             "due": str(contact_time(due_at, case.contact)),
         }
     case_escalate_for_breach(case=case, at=now, explanation=explanation)
+    hooks.case_hook(case, hooks.SLA_BREACHED, at=now, target=target, due_at=due_at)
+
+
+@clock.register(SLA_WARNING_JOB)
+def sla_warning_due(job: ScheduledJob, now: datetime) -> None:
+    """Warn the owner (else the team's lead) that a target is near its breach, if
+    it still runs to the same due time; shows on the case and the queue."""
+    target = str(job.payload["target"])
+    due_at = datetime.fromisoformat(str(job.payload["due_at"]))
+    case = Case.objects.select_related("owner", "team").get(pk=job.payload["case_id"])
+    if target == "first_response" and case.first_response_at is not None:
+        return
+    current = getattr(case, _DUE_FIELD[target])
+    if not case.is_open or case.sla_paused_at is not None or current != due_at or due_at <= now:
+        return
+    if CaseEvent.objects.filter(
+        case=case, kind="sla_warning", data__target=target, data__due=iso(due_at)
+    ).exists():
+        return  # Already warned by an earlier run.
+    case_event_record(
+        case=case, kind="sla_warning", at=now, actor=None, target=target, due=iso(due_at)
+    )
+    recipient = case.owner or escalation_person_for(case, Role.TEAM_LEAD)
+    if recipient is not None:
+        notification_send(
+            recipient=recipient,
+            link=f"/cases/{case.pk}/",
+            at=now,
+            code=SLA_WARNING,
+            params={
+                "ref": case.reference,
+                "target": str(SlaBreach.Target(target).label),
+                "due": due_at,
+            },
+        )
+    hooks.case_hook(case, hooks.SLA_WARNING, at=now, target=target, due_at=due_at)
 
 
 @clock.register(REDELIVER_JOB, every=timedelta(minutes=5))

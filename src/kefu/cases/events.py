@@ -68,6 +68,10 @@ _TEXTS: dict[str, Callable[[dict[str, Any]], str]] = {
         _("SLA breached: %(target)s was due %(due)s")
         % {**d, "target": _target_label(d.get("target", ""))}
     ),
+    "sla_warning": lambda d: (
+        _("SLA warning: %(target)s is due %(due)s")
+        % {**d, "target": _target_label(d.get("target", ""))}
+    ),
     "sla_retimed": lambda d: (
         _("SLA due times moved: the working calendar changed on %(dates)s")
         % {"dates": ", ".join(d.get("dates", []))}

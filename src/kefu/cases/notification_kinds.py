@@ -26,6 +26,11 @@ COMPENSATION_APPROVAL = notification_kind_register(
     "cases.compensation_approval",
     subject=_("Approve compensation of %(amount)s on %(ref)s"),
 )
+SLA_WARNING = notification_kind_register(
+    "cases.sla_warning",
+    subject=_("%(ref)s: the %(target)s target is due at %(due)s"),
+    body=_("Most of the time for the %(target)s target is used. Act before %(due)s."),
+)
 ESCALATED = notification_kind_register(
     "cases.escalated", subject=_("Case %(ref)s escalated to you")
 )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
+
+from django.conf import settings
 
 from kefu.cases import sla
 from kefu.cases.events import case_event_record
@@ -21,10 +23,12 @@ from kefu.core.calendar_overrides import (
 from kefu.core.models import ScheduledJob, Team
 
 SLA_JOB = "cases.sla"
+SLA_WARNING_JOB = "cases.sla_warning"
 TARGETS = ("first_response", "next_update", "resolution")
 __all__ = [
     "DEFAULT_HOURS",
     "SLA_JOB",
+    "SLA_WARNING_JOB",
     "TARGETS",
     "active_policies",
     "sla_retime_for_calendar",
@@ -87,10 +91,37 @@ def _fields(due: sla.SlaDue, case: Case | None = None, *, answered: bool = False
     return fields
 
 
+def warning_at(case: Case, *, start: datetime, due: datetime) -> datetime | None:
+    """When the SLA warning for a target running from ``start`` to ``due`` falls:
+    ``KEFU_SLA_WARNING_PERCENT`` (default 75) of the working time between them, on
+    the team's calendar. None when warnings are off (0) or no working time is left."""
+    percent = int(getattr(settings, "KEFU_SLA_WARNING_PERCENT", 75))
+    if not 0 < percent < 100 or due <= start:
+        return None
+    calendar = team_calendar(case.team)
+    left = calendar.working_time_between(start, due)
+    if left <= timedelta(0):
+        return None
+    return calendar.add_working_time(start, left * percent / 100)
+
+
+def _warning_job(case: Case, target: str, due_at: datetime, *, at: datetime) -> ScheduledJob | None:
+    when = warning_at(case, start=at, due=due_at)
+    if when is None:
+        return None
+    return ScheduledJob(
+        kind=SLA_WARNING_JOB,
+        key=f"case:{case.pk}:sla_warning:{target}",
+        due_at=when,
+        payload={"case_id": case.pk, "target": target, "due_at": due_at.isoformat()},
+    )
+
+
 def _schedule(case: Case, due: sla.SlaDue, *, at: datetime, new: bool = False) -> None:
+    """Keep one due row per running target (the breach) and one for its warning."""
     if new:
         # A new case has no due rows yet: one insert for all of them.
-        ScheduledJob.objects.bulk_create(
+        rows = [
             ScheduledJob(
                 kind=SLA_JOB,
                 key=f"case:{case.pk}:sla:{target}",
@@ -103,13 +134,21 @@ def _schedule(case: Case, due: sla.SlaDue, *, at: datetime, new: bool = False) -
             )
             for target in TARGETS
             if getattr(due, target) is not None
+        ]
+        warnings = (
+            _warning_job(case, target, getattr(due, target), at=at)
+            for target in TARGETS
+            if getattr(due, target) is not None
         )
+        ScheduledJob.objects.bulk_create([*rows, *(job for job in warnings if job is not None)])
         return
     for target in TARGETS:
         key = f"case:{case.pk}:sla:{target}"
+        warning_key = f"case:{case.pk}:sla_warning:{target}"
         value = getattr(due, target)
         if value is None:
             clock.job_cancel(key=key, at=at)
+            clock.job_cancel(key=warning_key, at=at)
         else:
             clock.job_schedule(
                 kind=SLA_JOB,
@@ -117,6 +156,20 @@ def _schedule(case: Case, due: sla.SlaDue, *, at: datetime, new: bool = False) -
                 due_at=value,
                 payload={"case_id": case.pk, "target": target, "due_at": value.isoformat()},
             )
+            if ScheduledJob.objects.filter(
+                key=warning_key, payload__due_at=value.isoformat()
+            ).exists():
+                continue  # The due time did not move: neither does its warning.
+            when = warning_at(case, start=at, due=value)
+            if when is None:
+                clock.job_cancel(key=warning_key, at=at)
+            else:
+                clock.job_schedule(
+                    kind=SLA_WARNING_JOB,
+                    key=warning_key,
+                    due_at=when,
+                    payload={"case_id": case.pk, "target": target, "due_at": value.isoformat()},
+                )
 
 
 def sla_start(case: Case, *, at: datetime) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kefu.cases.models import Case
+from kefu.core import domain_events
 from kefu.core.audit import audit_record
 from kefu.core.authz import authorize
 from kefu.core.errors import DomainError
@@ -281,6 +282,11 @@ def incident_confirm(*, actor: User, incident: Incident, at: datetime) -> Notice
         at=at,
         before={"status": Incident.Status.DRAFT},
         after={"status": Incident.Status.CONFIRMED},
+    )
+    domain_events.publish(
+        "incident.confirmed",
+        {"incident": incident.pk, "reference": incident.reference, "kind": incident.kind},
+        at=at,
     )
     return notice
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kefu.core import clock
+from kefu.core import clock, domain_events
 from kefu.core.audit import audit_record
 from kefu.core.authz import authorize
 from kefu.core.errors import ConflictError, DomainError, NotFoundError
@@ -198,6 +198,11 @@ def incident_resume(
         target=incident,
         at=at,
         after={"status": Incident.Status.RESUMED, "resume_on": resume_on.isoformat()},
+    )
+    domain_events.publish(
+        "incident.resumed",
+        {"incident": incident.pk, "reference": incident.reference, "resume_on": str(resume_on)},
+        at=at,
     )
     return notice
 

@@ -20,9 +20,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kefu.cases import hooks
 from kefu.cases.models import Case
 from kefu.cases.services import case_open, customer_notice
 from kefu.cases.services.cases import render_in
+from kefu.core import domain_events
 from kefu.core.audit import audit_record
 from kefu.core.errors import DomainError
 from kefu.core.models import User
@@ -194,6 +196,13 @@ def survey_answer(
     survey.refresh_from_db()
     audit_record(
         actor=None, action="quality.survey_answered", target=survey, at=at, after={"csat": csat}
+    )
+    # Rules (csat_answered triggers) and outbound webhooks (survey.answered) hear of it.
+    hooks.case_hook(survey.case, hooks.CSAT_ANSWERED, at=at, score=csat)
+    domain_events.publish(
+        "survey.answered",
+        {"survey": survey.pk, "case": survey.case_id, "csat": csat, "nps": nps},
+        at=at,
     )
     if csat <= LOW_SCORE:
         _follow_up(survey, at=at)
