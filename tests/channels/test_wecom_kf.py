@@ -27,6 +27,7 @@ from kefu.channels.models import (
 from kefu.channels.replay import quarantine_replay
 from kefu.channels.wecom_api import WecomApiError
 from kefu.channels.wecom_kf import wecom_sync, wecom_sync_task
+from kefu.channels.wecom_send import wechat_window, window_take_slot
 from kefu.core.models import User
 from tests.cases.builders import at, nine_to_six_team
 from tests.channels import wecom_fake
@@ -334,6 +335,57 @@ def test_the_sixth_message_in_the_window_is_refused(wecom: FakeWecom) -> None:
     assert statuses == ["sent"] * 5 + ["failed"]
     assert len(wecom.sent) == 5
     assert Message.objects.get(pk=reply.pk).delivery_error_code == "window_closed"
+
+
+def test_two_workers_holding_the_same_window_never_send_a_sixth(wecom: FakeWecom) -> None:
+    wecom_sync(open_kfid=OPEN_KFID, token=SYNC_TOKEN, at=T0)
+    case = _wechat_case()
+
+    def queued(body: str) -> Message:
+        return Message.objects.create(
+            case=case,
+            direction="out",
+            channel="wechat",
+            contact=case.contact,
+            body=body,
+            created_at=T0,
+            delivery_status="queued",
+        )
+
+    for n in range(4):
+        assert deliver_message.call(message_id=queued(f"第{n + 1}条").pk) == "sent"
+    # Two workers read the window at the same moment: one message left for each.
+    first = wechat_window(case.contact)
+    second = wechat_window(case.contact)
+    assert first is not None
+    assert second is not None
+    assert (first.remaining, second.remaining) == (1, 1)
+    # The slot is taken by a compare-and-swap: the second, still reading one left, gets none.
+    assert window_take_slot(first) is True
+    assert window_take_slot(second) is False
+    assert WechatIdentity.objects.get().window_sent == 5
+    late = queued("第六条")
+    assert deliver_message.call(message_id=late.pk) == "failed"
+    assert Message.objects.get(pk=late.pk).delivery_error_code == "window_closed"
+    assert len(wecom.sent) == 4
+
+
+def test_a_refused_send_gives_its_slot_back(wecom: FakeWecom) -> None:
+    wecom_sync(open_kfid=OPEN_KFID, token=SYNC_TOKEN, at=T0)
+    case = _wechat_case()
+    WecomKfAccount.objects.update(open_kfid="wkOTHER")  # WeCom refuses: invalid open_kfid
+    WechatIdentity.objects.update(open_kfid="wkOTHER")
+    reply = Message.objects.create(
+        case=case,
+        direction="out",
+        channel="wechat",
+        contact=case.contact,
+        body="好的",
+        created_at=T0,
+        delivery_status="queued",
+    )
+    assert deliver_message.call(message_id=reply.pk) == "failed"
+    assert WechatIdentity.objects.get().window_sent == 0
 
 
 @pytest.mark.parametrize(
