@@ -126,3 +126,12 @@ def test_suggestions_rank_articles_sharing_the_most_words_first(agent: User, lea
     hits = selectors.suggest_articles("你好，我家卫生间渗水，楼下天花板都湿了", language="zh-hans")
 
     assert [hit.slug for hit in hits] == [best.slug, other.slug]
+
+
+@pytest.mark.parametrize("query", ['"', '"渗" OR *', "？？", "title_terms : x", "NEAR(渗水"])
+def test_search_syntax_in_a_query_is_only_text(agent: User, lead: User, query: str) -> None:
+    make_article(author=agent, reviewer=lead, title_zh="卫生间渗水")
+
+    hits = selectors.search_articles(query, language="zh-hans", record_misses=False)
+
+    assert all(hit.title == "卫生间渗水" for hit in hits)

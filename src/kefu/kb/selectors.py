@@ -28,6 +28,7 @@ Stable API for other apps (keep these names and keywords):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -56,7 +57,7 @@ from kefu.kb.models import (
 AUDIENCES = ("public", "internal")
 MAX_QUERY = 100
 SUGGEST_TERMS = 48
-CANDIDATES = 200
+CANDIDATES = 100
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,37 @@ def _clean_terms(query: str) -> list[str]:
     return search.query_terms(query)
 
 
+_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _single_phrase(variant: str) -> str:
+    """FTS5 syntax for a query of lone Chinese characters (no bigram): each must start
+    a term (a prefix query); "" when it holds none. Only the characters themselves
+    reach the syntax, never quotes or operators from the query."""
+    characters = _CJK_CHAR.findall(variant)
+    return "(" + " AND ".join(f'"{c}"*' for c in characters) + ")" if characters else ""
+
+
+def _single(variant: str, *, title_only: bool) -> Q:
+    """Articles holding the lone characters of ``variant``: SQLite through the index
+    (``_single_phrase``), PostgreSQL as a substring of the terms."""
+    characters = _CJK_CHAR.findall(variant)
+    if not characters:
+        return Q(pk__in=[])
+    if connection.vendor == "postgresql":
+        found = Q()
+        for character in characters:
+            one = Q(title_terms__contains=character)
+            found &= one if title_only else one | Q(body_terms__contains=character)
+        return found
+    phrase = _single_phrase(variant)
+    if title_only:
+        phrase = "{title_terms} : " + phrase
+    return Q(
+        pk__in=RawSQL("SELECT rowid FROM kb_article_fts WHERE kb_article_fts MATCH %s", [phrase])
+    )
+
+
 def _match(variants: list[str], *, title_only: bool) -> Q:
     """Articles whose (title) terms hold every term of one of ``variants``."""
     groups = [_clean_terms(v) for v in variants]
@@ -172,10 +204,7 @@ def _match(variants: list[str], *, title_only: bool) -> Q:
                 )
             )
     for character in single:
-        # One Chinese character: any bigram holding it (the terms are a string).
-        match |= Q(title_terms__contains=character.lower())
-        if not title_only:
-            match |= Q(body_terms__contains=character.lower())
+        match |= _single(character, title_only=title_only)
     return match
 
 
@@ -202,6 +231,38 @@ def _hit(article: Article, language: str, query: str, *, title_match: bool) -> A
     )
 
 
+_RANK_SQLITE = (
+    "SELECT a.id, CASE WHEN a.id IN (SELECT rowid FROM kb_article_fts "
+    "WHERE kb_article_fts MATCH %s) THEN 0 ELSE 1 END AS title_rank "
+    "FROM kb_article AS a INDEXED BY kb_article_rank "
+    "WHERE a.published_version_id IS NOT NULL AND a.live_audience IN (%s, %s) "
+    "AND a.id IN (SELECT rowid FROM kb_article_fts WHERE kb_article_fts MATCH %s) "
+    "ORDER BY title_rank, a.helpful_yes DESC, a.published_at DESC, a.id LIMIT %s"
+)
+
+
+def _ranked_sqlite(variants: list[str], *, audience: str, limit: int) -> list[tuple[int, int]]:
+    """(id, 0 for a title match else 1) of the best ``limit`` matches, SQLite.
+
+    The filter and the order are read from the covering index kb_article_rank
+    (INDEXED BY): checking thousands of matches in the table itself would read
+    each wide row, text and all."""
+    live_articles(audience)  # the audience check
+    phrases = [
+        _fts_phrase(terms) if (terms := _clean_terms(v)) else _single_phrase(v) for v in variants
+    ]
+    phrase = " OR ".join(p for p in phrases if p)
+    if not phrase:
+        return []
+    audiences = ("public", "public") if audience == "public" else ("public", "internal")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _RANK_SQLITE,
+            ["{title_terms} : (" + phrase + ")", *audiences, phrase, max(limit, 0)],
+        )
+        return [(int(pk), int(rank)) for pk, rank in cursor.fetchall()]
+
+
 def search_articles(
     query: str,
     *,
@@ -216,20 +277,26 @@ def search_articles(
         return []
     variants = text.variants(query, synonym_groups())
     in_title = _match(variants, title_only=True)
-    found = (
-        live_articles(audience)
-        .filter(_match(variants, title_only=False))
-        .annotate(
-            title_rank=Case(
-                When(in_title, then=Value(0)), default=Value(1), output_field=IntegerField()
+    # Ranked on the ids alone (the sort never carries article text), then the few
+    # rows shown are read whole.
+    if connection.vendor == "sqlite":
+        ranked = _ranked_sqlite(variants, audience=audience, limit=limit)
+    else:
+        ranked = list(
+            live_articles(audience)
+            .filter(_match(variants, title_only=False))
+            .annotate(
+                title_rank=Case(
+                    When(in_title, then=Value(0)), default=Value(1), output_field=IntegerField()
+                )
             )
+            .order_by("title_rank", "-helpful_yes", "-published_at", "pk")
+            .values_list("pk", "title_rank")[: max(limit, 0)]
         )
-        .select_related("published_version", "category__section")
-        .order_by("title_rank", "-helpful_yes", "-published_at", "pk")[: max(limit, 0)]
+    rows = Article.objects.select_related("published_version", "category__section").in_bulk(
+        [pk for pk, _rank in ranked]
     )
-    hits = [
-        _hit(article, language, query, title_match=article.title_rank == 0) for article in found
-    ]
+    hits = [_hit(rows[pk], language, query, title_match=rank == 0) for pk, rank in ranked]
     if not hits and record_misses:
         from kefu.kb.services import search_miss_record  # the one write of a read
 
@@ -267,15 +334,15 @@ def suggest_articles(
     wanted = set(terms)
     least = 1 if len(wanted) == 1 else 2
     scored: list[tuple[int, int, Article]] = []
-    for article in candidates.select_related("published_version", "category__section")[:CANDIDATES]:
+    for article in candidates.only("pk", "title_terms", "body_terms")[:CANDIDATES]:
         in_title = wanted & set(article.title_terms.split())
         in_body = wanted & set(article.body_terms.split())
         if len(in_title | in_body) >= least:
             scored.append((3 * len(in_title) + len(in_body), -article.pk, article))
     scored.sort(key=lambda row: (row[0], row[1]), reverse=True)
-    return [
-        _hit(article, language, "", title_match=False) for _score, _pk, article in scored[:limit]
-    ]
+    best = [article.pk for _score, _pk, article in scored[:limit]]
+    rows = Article.objects.select_related("published_version", "category__section").in_bulk(best)
+    return [_hit(rows[pk], language, "", title_match=False) for pk in best]
 
 
 def public_article(slug: str, *, language: str) -> PublicArticle:
