@@ -76,13 +76,14 @@ def working_cutoff(calendar: BusinessCalendar, now: datetime, hours: int) -> dat
     """The latest instant with at least ``hours`` working hours between it and ``now``."""
     need = timedelta(hours=hours)
     high = now - need  # working time never runs faster than the wall clock
+    if calendar.working_time_between(high, now) >= need:
+        return high
     low = now - need * 8 - timedelta(days=30)
     if calendar.working_time_between(low, now) < need:
         return low
-    for _step in range(32):
-        if high - low <= timedelta(seconds=1):
-            break
-        middle = low + (high - low) / 2
+    # Bisect to the microsecond: low always has enough working time, high never.
+    while high - low > timedelta(microseconds=1):
+        middle = low + (high - low) // 2
         if calendar.working_time_between(middle, now) >= need:
             low = middle
         else:
