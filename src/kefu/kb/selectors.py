@@ -231,10 +231,12 @@ def _hit(article: Article, language: str, query: str, *, title_match: bool) -> A
     )
 
 
+FEW_MATCHES = 400
+_INDEXED = " INDEXED BY kb_article_rank"
 _RANK_SQLITE = (
     "SELECT a.id, CASE WHEN a.id IN (SELECT rowid FROM kb_article_fts "
     "WHERE kb_article_fts MATCH %s) THEN 0 ELSE 1 END AS title_rank "
-    "FROM kb_article AS a INDEXED BY kb_article_rank "
+    "FROM kb_article AS a INDEXED BY kb_article_rank "  # _INDEXED
     "WHERE a.published_version_id IS NOT NULL AND a.live_audience IN (%s, %s) "
     "AND a.id IN (SELECT rowid FROM kb_article_fts WHERE kb_article_fts MATCH %s) "
     "ORDER BY title_rank, a.helpful_yes DESC, a.published_at DESC, a.id LIMIT %s"
@@ -257,7 +259,16 @@ def _ranked_sqlite(variants: list[str], *, audience: str, limit: int) -> list[tu
     audiences = ("public", "public") if audience == "public" else ("public", "internal")
     with connection.cursor() as cursor:
         cursor.execute(
-            _RANK_SQLITE,
+            "SELECT count(*) FROM (SELECT rowid FROM kb_article_fts "
+            "WHERE kb_article_fts MATCH %s LIMIT %s)",
+            [phrase, FEW_MATCHES],
+        )
+        (matches,) = cursor.fetchone()
+        if not matches:
+            return []
+        # Few matches: look each up by id; many: walk the covering index instead.
+        cursor.execute(
+            _RANK_SQLITE if matches >= FEW_MATCHES else _RANK_SQLITE.replace(_INDEXED, ""),
             ["{title_terms} : (" + phrase + ")", *audiences, phrase, max(limit, 0)],
         )
         return [(int(pk), int(rank)) for pk, rank in cursor.fetchall()]
