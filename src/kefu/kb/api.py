@@ -8,7 +8,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from kefu.core.errors import NotFoundError
 from kefu.core.requests import request_user as actor_of
@@ -135,13 +135,13 @@ def article_list(request: HttpRequest, status: str = "", q: str = "") -> list[Ar
 
 
 @router.post("/articles", response={201: ArticleOut}, summary="Write a draft")
-def article_create(request: HttpRequest, payload: ArticleIn) -> tuple[int, ArticleOut]:
+def article_create(request: HttpRequest, payload: ArticleIn) -> Status[ArticleOut]:
     actor = actor_of(request)
     selectors.article_list_for(actor)  # the permission check comes before the payload's
     article = services.article_create(
         actor=actor, fields=_fields(payload), at=timezone.now(), slug=payload.slug
     )
-    return 201, _out(article)
+    return Status(201, _out(article))
 
 
 @router.get("/articles/{article_id}", response=ArticleOut, summary="One article")
@@ -223,9 +223,9 @@ def synonym_list(request: HttpRequest) -> list[SynonymOut]:
 
 
 @router.post("/synonyms", response={201: SynonymOut}, summary="Add a synonym group")
-def synonym_create(request: HttpRequest, payload: SynonymIn) -> tuple[int, SynonymOut]:
+def synonym_create(request: HttpRequest, payload: SynonymIn) -> Status[SynonymOut]:
     group = services.synonym_create(actor=actor_of(request), words=payload.words, at=timezone.now())
-    return 201, SynonymOut(id=group.pk, words=group.word_list())
+    return Status(201, SynonymOut(id=group.pk, words=group.word_list()))
 
 
 @router.get("/zero-results", response=list[ZeroResultOut], summary="Searches that found nothing")
