@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Max
 
 from kefu.automation import rules as pure
 from kefu.automation.actions import actions_apply
@@ -48,19 +49,36 @@ def event_key(event: hooks.CaseHookEvent) -> str:
     return f"{event.code}:{after or ''}:{event.at.isoformat()}"[:100]
 
 
+_cache: dict[str, Any] = {"key": None, "rules": [], "generation": 0}
+
+
+def rules_changed() -> None:
+    """Forget the cached triggers (the services call it on every save and delete)."""
+    _cache["generation"] += 1
+
+
 def active_triggers(code: str) -> list[Rule]:
-    """Active triggers listening to ``code``, in order (one query)."""
-    return [
-        rule
-        for rule in Rule.objects.filter(kind=Rule.Kind.TRIGGER, is_active=True)
-        .select_related("run_as")
-        .order_by("position", "pk")
-        if code in (rule.events or [])
-    ]
+    """Active triggers listening to ``code``, in order. The parsed rules are kept per
+    process while the set is unchanged (one aggregate query checks it: a save moves
+    ``updated_at``, switching one off changes the count)."""
+    key = tuple(
+        Rule.objects.filter(kind=Rule.Kind.TRIGGER, is_active=True)
+        .aggregate(count=Count("pk"), changed=Max("updated_at"), last=Max("pk"))
+        .values()
+    ) + (_cache["generation"],)
+    if key != _cache["key"]:
+        _cache["rules"] = list(
+            Rule.objects.filter(kind=Rule.Kind.TRIGGER, is_active=True)
+            .select_related("run_as")
+            .order_by("position", "pk")
+        )
+        _cache["key"] = key
+    return [rule for rule in _cache["rules"] if code in (rule.events or [])]
 
 
 def on_case_event(event: hooks.CaseHookEvent) -> None:
-    """The case hook: run every matching trigger for ``event``."""
+    """The case hook: run every matching trigger for ``event``. The case's facts
+    are read once, and again only after a rule changed the case."""
     triggers = active_triggers(event.code)
     if not triggers:
         return
@@ -69,19 +87,25 @@ def on_case_event(event: hooks.CaseHookEvent) -> None:
     )
     message = event.context.get("message")
     key = event_key(event)
+    needed: set[str] = set()
+    for rule in triggers:
+        needed |= pure.fields_used(rule.conditions or {})
+    facts: dict[str, object] | None = None
     for rule in triggers:
         if rule.department_id is not None and rule.department_id != case.department_id:
             continue
-        facts = case_facts(
-            case,
-            at=event.at,
-            message=message if isinstance(message, Message) else None,
-            context=event.context,
-            needed=pure.fields_used(rule.conditions or {}),
-        )
+        if facts is None:
+            facts = case_facts(
+                case,
+                at=event.at,
+                message=message if isinstance(message, Message) else None,
+                context=event.context,
+                needed=needed,
+            )
         if not pure.matches(rule.conditions or {}, facts):
             continue
-        rule_fire(rule=rule, case=case, event=event.code, key=key, at=event.at)
+        if rule_fire(rule=rule, case=case, event=event.code, key=key, at=event.at):
+            facts = None  # the rule may have changed the case
 
 
 def rule_fire(

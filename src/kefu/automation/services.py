@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.automation import rules as pure
 from kefu.automation.actions import actions_apply
+from kefu.automation.engine import rules_changed
 from kefu.automation.errors import AutomationErrorCode, invalid_rule
 from kefu.automation.facts import FIELDS, case_facts
 from kefu.automation.models import Macro, Rule, WebhookSubscription
@@ -155,6 +156,7 @@ def rule_save(
         rule.save()
         action = "automation.rule_changed"
     audit_record(actor=actor, action=action, target=rule, at=at, after={"name": name, "kind": kind})
+    rules_changed()
     return rule
 
 
@@ -172,6 +174,7 @@ def rule_delete(*, actor: User, rule: Rule, at: datetime) -> None:
     rule_require_access(actor, rule)
     audit_record(actor=actor, action="automation.rule_deleted", target=rule, at=at)
     rule.delete()
+    rules_changed()
 
 
 @dataclass(frozen=True)

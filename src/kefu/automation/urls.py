@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("rules/<int:rule_id>/runs/", views.rule_runs, name="rule_runs"),
     path("macros/", views.macros, name="macros"),
     path("macros/bulk/", views.macro_bulk, name="macro_bulk"),
+    path("macros/bulk/options/", views.macro_bulk_options, name="macro_bulk_options"),
     path("cases/<int:case_id>/macros/", views.macro_panel, name="macro_panel"),
     path(
         "cases/<int:case_id>/macros/<int:macro_id>/apply/",

@@ -265,6 +265,16 @@ def macro_apply(request: HttpRequest, case_id: int, macro_id: int) -> HttpRespon
     )
 
 
+@require_GET
+@login_required
+def macro_bulk_options(request: HttpRequest) -> HttpResponse:
+    """The queue's bulk form loads this: a macro to apply to the ticked cases."""
+    found = selectors.macros_for(_user(request))
+    if not found:
+        return HttpResponse("")
+    return render(request, "automation/_macro_bulk.html", {"macros": found})
+
+
 @require_POST
 @login_required
 def macro_bulk(request: HttpRequest) -> HttpResponse:
