@@ -61,11 +61,12 @@ def active_triggers(code: str) -> list[Rule]:
     """Active triggers listening to ``code``, in order. The parsed rules are kept per
     process while the set is unchanged (one aggregate query checks it: a save moves
     ``updated_at``, switching one off changes the count)."""
-    key = tuple(
+    state = (
         Rule.objects.filter(kind=Rule.Kind.TRIGGER, is_active=True)
         .aggregate(count=Count("pk"), changed=Max("updated_at"), last=Max("pk"))
         .values()
-    ) + (_cache["generation"],)
+    )
+    key = (*state, _cache["generation"])
     if key != _cache["key"]:
         _cache["rules"] = list(
             Rule.objects.filter(kind=Rule.Kind.TRIGGER, is_active=True)
