@@ -42,6 +42,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("floor", _("The floor"), "floor:index"),
     # Leads, managers and administrators: exactly the roles routing settings are for.
     NavItem("routing", _("Routing"), "routing:index", Perm.APPROVE_ESCALATIONS),
+    # Department managers and administrators: the roles that keep automation rules.
+    NavItem("automation", _("Automation"), "automation:index", Perm.VIEW_AUDIT),
     NavItem("quality", _("Quality"), "quality:index"),
     NavItem("insights", _("Insights"), "quality:insights", Perm.VIEW_TEAM),
     NavItem("people", _("People"), "floor:people"),
@@ -57,6 +59,7 @@ SECTION_BLURBS: dict[str, str | Promise] = {
     "workforce": _("Forecasts, Erlang staffing and schedules with protected breaks."),
     "floor": _("Raise a hand, take a break, report sick: no questions asked."),
     "routing": _("Skills, capacities and how each team's new cases find an agent."),
+    "automation": _("Triggers, timed automations, macros and outbound webhooks."),
     "quality": _("CSAT, SERVQUAL and KANO surveys, QA scorecards."),
     "insights": _("Root causes, early warning and dashboards."),
     "people": _("Careers, coaching conversations and retention."),
