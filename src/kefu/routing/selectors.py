@@ -160,9 +160,9 @@ def candidates_for(
         :1
     ]
     rows = list(
-        team_agents(team).annotate(
-            on_shift=Exists(shifts), on_leave=Exists(leave), floor_state=Subquery(state)
-        )
+        team_agents(team)
+        .only("pk", "username", "display_name", "team_id")
+        .annotate(on_shift=Exists(shifts), on_leave=Exists(leave), floor_state=Subquery(state))
     )
     if not rows:
         return [], {}
