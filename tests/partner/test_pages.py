@@ -23,6 +23,7 @@ from kefu.cases.models import Case, Message, ReplyTemplate
 from kefu.core.models import Notification, Team, User
 from kefu.partner.models import CaseSummary, ExcludedDepartment, PartnerCall
 from tests.cases.builders import at, make_contact, open_case
+from tests.kb.builders import make_article
 from tests.partner.fake_llm import FakeLLM
 
 ClientFor = Callable[[User], Client]
@@ -384,3 +385,20 @@ def test_administrators_read_what_was_sent_with_placeholders(
     assert PHONE not in text
     assert ID_NUMBER not in text
     assert refused.status_code == 403
+
+
+def test_the_draft_prompt_carries_the_top_matching_knowledge_base_articles(
+    case: Case, desk_agent: User, administrator: User, client_for: ClientFor, llm: FakeLLM
+) -> None:
+    make_article(
+        author=administrator,
+        reviewer=administrator,
+        title_zh="卫生间渗水怎么办",
+        body_zh="先关闭总阀，再拍照发给我们，师傅两小时内回电。",
+    )
+
+    _draft(client_for(desk_agent), case)
+
+    prompt = llm.requests[0]["messages"][1]["content"]
+    assert "Knowledge-base articles" in prompt
+    assert "卫生间渗水怎么办" in prompt

@@ -226,9 +226,12 @@ def kb_articles(*, actor: User, query: str, language: str) -> list[str]:
     ]
 
 
-def case_material(case: Case, *, actor: User, for_draft: bool, language: str) -> CaseMaterial:
+def case_material(
+    case: Case, *, actor: User, for_draft: bool, language: str, sources: bool = True
+) -> CaseMaterial:
     """What the summary (``for_draft=False``: internal notes included) or the reply
-    draft (customer-facing: no notes; templates, playbook, articles) is built from."""
+    draft (customer-facing: no notes; templates, playbook, articles) is built from.
+    ``sources=False`` (a rewrite) leaves out the templates and the article search."""
     thread = _thread(case, include_notes=not for_draft)
     promises = [
         f"{c.what} (due {timezone.localtime(c.due_at):%Y-%m-%d %H:%M}, {c.status})"
@@ -251,7 +254,6 @@ def case_material(case: Case, *, actor: User, for_draft: bool, language: str) ->
         label, hint = STEP_LABELS[upcoming["step"]]
         next_step = f"{label}: {hint}"
     latest = next((line.mood for line in reversed(thread) if line.mood), "")
-    customer_text = next((line.body for line in reversed(thread) if line.who == "customer"), "")
     return CaseMaterial(
         reference=case.reference,
         subject=case.subject,
@@ -265,12 +267,10 @@ def case_material(case: Case, *, actor: User, for_draft: bool, language: str) ->
         playbook_done=done,
         next_step=next_step,
         latest_mood=latest,
-        templates=_templates(case, actor) if for_draft else [],
+        templates=_templates(case, actor) if for_draft and sources else [],
         articles=(
-            kb_articles(
-                actor=actor, query=f"{case.subject} {customer_text[:200]}", language=language
-            )
-            if for_draft
+            kb_articles(actor=actor, query=case.subject, language=language)
+            if for_draft and sources
             else []
         ),
     )

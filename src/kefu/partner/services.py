@@ -184,7 +184,7 @@ def reply_rewrite(
     if not text.strip():
         raise PartnerError(PartnerErrorCode.NOTHING_TO_REWRITE)
     _guard(actor=actor, case=case, at=at)
-    material = case_material(case, actor=actor, for_draft=True, language=language)
+    material = case_material(case, actor=actor, for_draft=True, language=language, sources=False)
     return _ask(
         actor=actor,
         case=case,
