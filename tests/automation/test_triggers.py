@@ -184,3 +184,12 @@ def test_routing_action_without_routing_fails_with_a_clear_error(
     run = RuleRun.objects.get()
     assert run.outcome == "failed"
     assert "Routing is not available" in run.error or "路由" in run.error
+
+
+def test_routing_action_hands_the_case_to_routing(desk_manager: User, service_team: Team) -> None:
+    trigger(desk_manager, events=["case_opened"], actions=[{"type": "assign_routing"}])
+
+    open_case(when="2026-03-02 10:00", team=service_team)
+
+    run = RuleRun.objects.get()
+    assert (run.outcome, run.detail) == ("done", ["routed"])
