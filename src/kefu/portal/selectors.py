@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -46,25 +46,30 @@ def portal_cases(contact: Contact) -> QuerySet[Case]:
     return Case.objects.filter(visible)
 
 
-def _next_commitment() -> QuerySet[Commitment]:
-    return Commitment.objects.filter(case=OuterRef("pk"), status=Commitment.Status.OPEN).order_by(
-        "due_at", "pk"
-    )
-
-
 def portal_case_list(contact: Contact, *, page: int = 1) -> list[Case]:
-    """One page (``PAGE_SIZE``, newest activity first) of ``contact``'s cases, each
-    annotated with ``next_step`` and ``next_step_due_at`` (the earliest open promise)."""
+    """One page (``PAGE_SIZE`` and one more, to tell whether another page follows) of
+    ``contact``'s cases, newest activity first, each with ``next_step`` and
+    ``next_step_due_at`` (its earliest open promise, or None): two queries."""
     start = max(page - 1, 0) * PAGE_SIZE
-    return list(
+    cases = list(
         portal_cases(contact)
-        .annotate(
-            next_step=Subquery(_next_commitment().values("what")[:1]),
-            next_step_due_at=Subquery(_next_commitment().values("due_at")[:1]),
-        )
         .only("reference", "subject", "status", "updated_at", "contact_id", "category")
         .order_by("-updated_at", "-pk")[start : start + PAGE_SIZE + 1]
     )
+    promises: dict[int, tuple[str, datetime | None]] = {}
+    for case_id, what, due_at in (
+        Commitment.objects.filter(
+            case__in=[case.pk for case in cases], status=Commitment.Status.OPEN
+        )
+        .order_by("-due_at", "-pk")
+        .values_list("case_id", "what", "due_at")
+    ):
+        promises[case_id] = (what, due_at)  # the earliest is written last
+    for case in cases:
+        step, step_due = promises.get(case.pk, ("", None))
+        case.next_step = step  # type: ignore[attr-defined]
+        case.next_step_due_at = step_due  # type: ignore[attr-defined]
+    return cases
 
 
 def access_portal_case(contact: Contact, reference: str) -> Case:
