@@ -1,0 +1,42 @@
+"""A web worker and a mail pipe stay lean: loading the URLconf, the API and the
+`kefu ingest-email` command must not import OR-Tools, pandas, numpy, statsmodels or
+scipy (only the worker that solves a schedule and the command that forecasts need
+them), and the mail pipe skips the system checks that would load the URLconf."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY = ("ortools", "pandas", "numpy", "statsmodels", "scipy")
+
+PROBE = f"""
+import json, sys, django
+django.setup()
+from django.urls import resolve
+resolve("/")
+import kefu.api, kefu.wsgi
+from kefu.channels.management.commands import ingest_email
+print(json.dumps({{
+    "heavy": sorted(m for m in {HEAVY!r} if m in sys.modules),
+    "pipe_checks": list(ingest_email.Command.requires_system_checks),
+}}))
+"""
+
+
+def test_urlconf_api_and_mail_pipe_load_without_heavy_libraries(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "kefu.settings",
+            "KEFU_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"heavy": [], "pipe_checks": []}
