@@ -87,6 +87,10 @@ ANSWERS: dict[str, frozenset[int]] = {
     "POST /projects": _404,
     "PATCH /projects/{project_id}": _404 | _409,
     "POST /cases": _404,
+    "POST /requests": _404,  # the department named in the body
+    "POST /kb/articles": _404,  # the category named in the body
+    "GET /kb/search": frozenset({400}),  # an audience other than public or internal
+    "POST /routing/skills": _404,  # the agent named in the body
     "POST /cases/{case_id}/replies": _409,
     "POST /cases/{case_id}/status": _409,
     "POST /cases/{case_id}/assign": _409,

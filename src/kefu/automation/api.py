@@ -111,7 +111,7 @@ class WebhookCreatedOut(WebhookOut):
     secret: str
 
 
-class DeliveryOut(Schema):
+class WebhookDeliveryOut(Schema):
     id: int
     subscription_id: int
     event_id: str
@@ -233,6 +233,6 @@ def webhook_create(request: HttpRequest, payload: WebhookIn) -> tuple[int, Webho
     )
 
 
-@router.get("/webhooks/deliveries", response=list[DeliveryOut])
+@router.get("/webhooks/deliveries", response=list[WebhookDeliveryOut])
 def delivery_list(request: HttpRequest) -> list[WebhookDelivery]:
     return selectors.deliveries_for(actor_of(request))
