@@ -31,6 +31,8 @@ ALERT_CODES = frozenset(
         "cases.escalated",
         "cases.customer_threat",
         "floor.hand_raised",
+        "floor.hand_waiting",
+        "floor.special_break_long",
         "floor.meal_at_risk",
         "incidents.update_due",
         "incidents.update_missed",

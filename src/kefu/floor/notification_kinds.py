@@ -69,3 +69,42 @@ HAND_RAISED = notification_kind_register(
     body=_("%(agent)s asks for help. Case: %(ref)s. Note: %(note)s"),
     prepare=_hand_details,
 )
+
+
+def _waited(params: Params) -> Params:
+    shown = _hand_details(params)
+    instant = parse_instant(params.get("raised_at"))
+    if instant is not None:
+        shown["raised_at"] = formats.time_format(timezone.localtime(instant), "H:i")
+    return shown
+
+
+HAND_WAITING = notification_kind_register(
+    "floor.hand_waiting",
+    subject=_("%(agent)s's hand has waited %(minutes)s minutes"),
+    body=_(
+        "%(agent)s raised a hand at %(raised_at)s and nobody has answered yet. "
+        "Case: %(ref)s. Note: %(note)s"
+    ),
+    prepare=_waited,
+)
+
+
+def _since(params: Params) -> Params:
+    shown = dict(params)
+    instant = parse_instant(params.get("since"))
+    if instant is not None:
+        shown["since"] = formats.time_format(timezone.localtime(instant), "H:i")
+    return shown
+
+
+SPECIAL_BREAK_LONG = notification_kind_register(
+    "floor.special_break_long",
+    subject=_("A quiet check on %(agent)s?"),
+    body=_(
+        "%(agent)s has been on a break outside the plan since %(since)s (%(minutes)s "
+        "minutes). Nothing is wrong with that; you might look in, in case they need a hand "
+        "or some time."
+    ),
+    prepare=_since,
+)

@@ -14,6 +14,9 @@ from enum import StrEnum
 
 TWO_YEARS = timedelta(days=730)
 YEAR = timedelta(days=365)
+# The two-year list: people this far into their tenure with no move or promotion yet.
+CLIFF_FROM_MONTHS = 18
+CLIFF_TO_MONTHS = 24
 
 
 class TenureBand(StrEnum):
@@ -103,3 +106,18 @@ def retention_summary(people: Sequence[Tenure], *, today: date) -> Retention:
         others=len(others),
         others_retained=_share(sum(p.employed_on(today) for p in others), len(others)),
     )
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole calendar months from ``start`` to ``end`` (a month counts once its day is reached)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if end.day < start.day else months
+
+
+def near_two_years(hired_on: date, *, today: date, moved: bool, left: bool) -> bool:
+    """Whether someone belongs on the two-year list: still here, between 18 and 24
+    months of service, never moved to a new role or promoted. Those moved mostly stay;
+    those left where they are mostly go at two years (seed 002)."""
+    if moved or left:
+        return False
+    return CLIFF_FROM_MONTHS <= months_between(hired_on, today) < CLIFF_TO_MONTHS

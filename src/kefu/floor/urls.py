@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kefu.floor.views import floor, people
+from kefu.floor.views import floor, people, practices
 
 app_name = "floor"
 
@@ -27,6 +27,19 @@ urlpatterns = [
     path("people/<int:user_id>/coaching/", people.coaching, name="coaching"),
     path("people/<int:user_id>/discipline/", people.discipline, name="discipline"),
     path("people/<int:user_id>/exit/", people.exit_record, name="exit_record"),
+    path("people/<int:user_id>/contract/", practices.person_contract, name="person_contract"),
+    path("people/<int:user_id>/onboarding/", practices.onboarding_tick, name="onboarding_tick"),
+    path("people/<int:user_id>/overtime/", practices.overtime_record, name="overtime_record"),
+    path("people/two-year/", practices.two_year, name="two_year"),
+    path("policies/sick-pay/", practices.leave_policies, name="leave_policies"),
+    path("overtime/", practices.overtime, name="overtime"),
+    path("recruitment/openings/", practices.openings, name="openings"),
+    path("recruitment/openings/<int:opening_id>/", practices.opening, name="opening"),
+    path(
+        "recruitment/openings/<int:opening_id>/score/",
+        practices.interview_score,
+        name="interview_score",
+    ),
     path("recruitment/", people.candidates, name="candidates"),
     path("recruitment/<int:candidate_id>/", people.candidate, name="candidate"),
     path("recruitment/<int:candidate_id>/stage/", people.candidate_stage, name="candidate_stage"),

@@ -30,6 +30,14 @@ from kefu.floor.services.people import (
     disciplinary_note_record,
     exit_record,
 )
+from kefu.floor.services.practices import (
+    interview_score_record,
+    leave_policy_save,
+    onboarding_tick,
+    opening_create,
+    overtime_record,
+    person_contract_set,
+)
 from kefu.floor.services.recruitment import (
     CandidateChanges,
     candidate_create,
@@ -65,11 +73,17 @@ __all__ = [
     "hand_acknowledge",
     "hand_close",
     "hand_raise",
+    "interview_score_record",
     "leave_cancel",
     "leave_decide",
+    "leave_policy_save",
     "leave_request",
     "meal_alert_resolve",
     "meal_protection_run",
+    "onboarding_tick",
+    "opening_create",
+    "overtime_record",
+    "person_contract_set",
     "queue_calls_import",
     "queue_calls_import_csv",
     "queue_calls_store_simulated",

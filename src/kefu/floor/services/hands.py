@@ -19,6 +19,7 @@ from kefu.core.services import notification_send
 from kefu.floor import notification_kinds
 from kefu.floor.errors import FloorErrorCode
 from kefu.floor.models import RaisedHand
+from kefu.floor.services import waits
 from kefu.floor.services._common import leads_of, require_watch
 
 _ALREADY = _("Your hand is already up; your team lead can see it. It stays in the queue once.")
@@ -54,6 +55,8 @@ def hand_raise(
                     link=reverse("floor:index"),
                     at=at,
                 )
+            # Unanswered after KEFU_HAND_ALERT_MINUTES, it goes up a level (services.waits).
+            waits.hand_wait_schedule(hand)
     except IntegrityError as exc:
         raise ConflictError(FloorErrorCode.HAND_ALREADY_RAISED, _ALREADY) from exc
     return hand

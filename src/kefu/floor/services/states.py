@@ -17,6 +17,7 @@ from kefu.floor import plan
 from kefu.floor.adherence import PlanKind
 from kefu.floor.errors import FloorErrorCode
 from kefu.floor.models import BREAK_STATES, AgentState
+from kefu.floor.services import waits
 
 # A scheduled break may be started this long before its planned start.
 EARLY_START = timedelta(minutes=10)
@@ -73,6 +74,13 @@ def _switch(
         ) from exc
 
 
+def _special(*, agent: User, at: datetime, reason: str) -> AgentState:
+    state = _switch(agent=agent, state=State.SPECIAL_BREAK, at=at, reason=reason)
+    # Never refused, never timed against the agent: past a while, the lead is asked to look in.
+    waits.special_break_schedule(state)
+    return state
+
+
 @transaction.atomic
 def state_change(*, actor: User, state: str, at: datetime, reason: str = "") -> AgentState:
     """Record that ``actor`` is now in ``state`` (not a break: see ``break_start``).
@@ -112,13 +120,13 @@ def break_start(*, actor: User, kind: str, at: datetime, reason: str = "") -> Ag
             since=since,
         )
     if kind == BreakKind.SPECIAL:
-        return _switch(agent=actor, state=State.SPECIAL_BREAK, at=at, reason=reason)
+        return _special(agent=actor, at=at, reason=reason)
     wanted = PlanKind.MEAL if kind == BreakKind.MEAL else PlanKind.BREAK
     planned = plan.planned_activity_near(actor, at, kinds=frozenset({wanted}), early=EARLY_START)
     if kind == BreakKind.MEAL:
         return _switch(agent=actor, state=State.MEAL, at=at, reason=reason, planned=planned)
     if planned is None:
-        return _switch(agent=actor, state=State.SPECIAL_BREAK, at=at, reason=reason)
+        return _special(agent=actor, at=at, reason=reason)
     return _switch(agent=actor, state=State.SCHEDULED_BREAK, at=at, reason=reason, planned=planned)
 
 

@@ -28,6 +28,7 @@ from kefu.floor.forms import (
 from kefu.floor.retention import TenureBand
 from kefu.floor.selectors import people as selectors
 from kefu.floor.views._common import action
+from kefu.floor.views.practices import person_practices
 
 BAND_LABELS = {
     TenureBand.UNDER_3_MONTHS: "< 3",
@@ -70,6 +71,7 @@ def _person_context(actor: User, person: User) -> dict[str, Any]:
         "coaching_form": CoachingForm(),
         "discipline_form": DisciplineForm(conversations=conversations),
         "exit_form": ExitForm(),
+        **person_practices(actor, person),
     }
 
 
