@@ -139,6 +139,7 @@ def test_bare_reference_in_subject_from_a_colleague_of_the_same_organisation_thr
     result = email_receive(raw=reply, at=timezone.now())
 
     assert result.case == first.case
+    assert result.message is not None
     assert result.message.contact is not None
     assert result.message.contact.email == "colleague@example.cn"
 

@@ -151,6 +151,7 @@ def test_replay_of_a_mail_the_database_refused_keeps_it_held_until_it_goes_in(
 
     held.refresh_from_db()
     assert held.status == QuarantinedMessage.Status.REPLAYED
+    assert result.message is not None
     assert result.message.body == "POISON in the body"
 
 

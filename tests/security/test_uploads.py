@@ -89,6 +89,7 @@ def test_oversized_email_attachment_is_refused_and_not_stored(settings: Settings
     raw = multipart_email(attachments=[("big.bin", b"x" * 1001), ("small.txt", b"ok")])
     result = email_ingest(raw=raw, at=timezone.now())
     assert result.refused == ("big.bin",)
+    assert result.message is not None
     assert [a.filename for a in result.message.attachments.all()] == ["small.txt"]
     assert "big.bin" in result.message.body  # the case says what was refused
 
