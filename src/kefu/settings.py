@@ -394,6 +394,12 @@ KEFU_MAX_ATTACHMENT_BYTES = env_int(
 KEFU_DELIVERY_MAX_ATTEMPTS = env_int("KEFU_DELIVERY_MAX_ATTEMPTS", default=8, minimum=1)
 # Automation (docs/automation.md): the SLA warning at this share of each target's
 # working time (0 switches warnings off), and failures in a row that switch a rule off.
+# The floor (docs/floor.md): a raised hand unanswered this long alerts the lead's lead and
+# the real-time analysts; a special break this long asks the lead to look in, kindly.
+KEFU_HAND_ALERT_MINUTES = env_int("KEFU_HAND_ALERT_MINUTES", default=3, minimum=1)
+KEFU_SPECIAL_BREAK_CHECK_MINUTES = env_int(
+    "KEFU_SPECIAL_BREAK_CHECK_MINUTES", default=20, minimum=1
+)
 KEFU_SLA_WARNING_PERCENT = env_int("KEFU_SLA_WARNING_PERCENT", default=75, minimum=0)
 if KEFU_SLA_WARNING_PERCENT >= 100:
     raise ImproperlyConfigured("KEFU_SLA_WARNING_PERCENT: expected 0 (off) to 99")

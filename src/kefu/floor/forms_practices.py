@@ -13,7 +13,7 @@ class LeavePolicyForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     paid_sick_days = forms.IntegerField(label=_("Paid sick days"), min_value=0, max_value=366)
     sick_pay_percent = forms.IntegerField(
-        label=_("Sick pay (% of pay)"), min_value=0, max_value=100, initial=100
+        label=_("Sick pay (percent of pay)"), min_value=0, max_value=100, initial=100
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 

@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
                 ('contract_type', models.CharField(choices=[('full_time', 'Full time'), ('part_time', 'Part time'), ('intern', 'Intern'), ('outsourced', 'Outsourced')], max_length=16, verbose_name='contract type')),
                 ('year', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(2000), django.core.validators.MaxValueValidator(2100)], verbose_name='year')),
                 ('paid_sick_days', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(366)], verbose_name='paid sick days')),
-                ('sick_pay_percent', models.PositiveSmallIntegerField(default=100, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='sick pay (% of pay)')),
+                ('sick_pay_percent', models.PositiveSmallIntegerField(default=100, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='sick pay (percent of pay)')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
                 ('updated_at', models.DateTimeField(verbose_name='updated at')),
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),

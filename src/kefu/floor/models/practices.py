@@ -32,7 +32,7 @@ class LeavePolicy(models.Model):
         _("paid sick days"), validators=[MaxValueValidator(366)]
     )
     sick_pay_percent = models.PositiveSmallIntegerField(
-        _("sick pay (% of pay)"), default=100, validators=[MaxValueValidator(100)]
+        _("sick pay (percent of pay)"), default=100, validators=[MaxValueValidator(100)]
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
     updated_at = models.DateTimeField(_("updated at"))

@@ -27,11 +27,11 @@ SPECIAL_BREAK_LONG = "floor.special_break_long"
 
 
 def hand_alert_minutes() -> int:
-    return int(getattr(settings, "KEFU_HAND_ALERT_MINUTES", 3))
+    return int(settings.KEFU_HAND_ALERT_MINUTES)
 
 
 def special_break_minutes() -> int:
-    return int(getattr(settings, "KEFU_SPECIAL_BREAK_CHECK_MINUTES", 20))
+    return int(settings.KEFU_SPECIAL_BREAK_CHECK_MINUTES)
 
 
 def hand_wait_schedule(hand: RaisedHand) -> None:
