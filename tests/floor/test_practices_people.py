@@ -30,6 +30,8 @@ NOW = at("2026-11-24 10:00")
 
 
 def _client(user: User) -> Client:
+    """Signed in, reading English (the assertions quote the English texts)."""
+    User.objects.filter(pk=user.pk).update(language="en")
     client = Client()
     client.force_login(user)
     return client

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.cases.forms_manage import StaffChoiceField, staff_who_work_cases
 from kefu.core.models import User
@@ -51,7 +52,7 @@ class MeetingForm(forms.Form):
         label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     duration_minutes = forms.IntegerField(
-        label=_("Minutes"), min_value=5, max_value=600, initial=60
+        label=pgettext_lazy("duration", "Minutes"), min_value=5, max_value=600, initial=60
     )
     location = forms.CharField(label=_("Place or online link"), max_length=500)
     extra_emails = forms.CharField(

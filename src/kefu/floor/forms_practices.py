@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.floor.models import ContractType, Overtime
 
@@ -24,7 +25,9 @@ class ContractTypeForm(forms.Form):
 
 class OvertimeForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=720)
+    minutes = forms.IntegerField(
+        label=pgettext_lazy("duration", "Minutes"), min_value=1, max_value=720
+    )
     reason = forms.ChoiceField(label=_("Reason"), choices=Overtime.Reason.choices)
     detail = forms.CharField(label=_("Detail"), max_length=300, required=False)
 

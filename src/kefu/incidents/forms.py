@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kefu.core.models import User
 from kefu.incidents.models import CallTask, ContinuationPlan, ImpactEntry, Incident
@@ -158,7 +159,9 @@ class ImpactForm(forms.Form):
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     starts_at = forms.DateTimeField(label=_("Starts at"), widget=_DATETIME)
-    duration_minutes = forms.IntegerField(label=_("Minutes"), initial=60, min_value=5)
+    duration_minutes = forms.IntegerField(
+        label=pgettext_lazy("duration", "Minutes"), initial=60, min_value=5
+    )
     online_link = forms.URLField(label=_("Online link"), assume_scheme="https")
     extra_emails = forms.CharField(label=_("Other parties (emails)"), required=False)
 
