@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kefu.core import services
 from kefu.core.calendar_overrides import calendar_cache_clear
@@ -36,6 +37,13 @@ def _shifted_clock() -> Iterator[None]:
         return
     with time_machine.travel(datetime.now(UTC) + timedelta(days=int(days)), tick=True):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in the default language, whatever a request before it activated
+    in this thread (the test client runs views in the test's own thread)."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -158,7 +158,7 @@ def test_failing_rule_is_disabled_after_repeated_errors_and_intake_goes_on(
     rule.refresh_from_db()
     assert not rule.is_active
     assert rule.error_count == 3
-    assert "no longer exists" in rule.last_error
+    assert str(desk_agent.pk) in rule.last_error  # names the person who left
     assert RuleRun.objects.filter(rule=rule, outcome="failed").count() == 3
     assert not RuleRun.objects.filter(rule=rule, case=cases[3]).exists()
     assert Notification.objects.filter(code="automation.rule_disabled").count() == 1

@@ -17,8 +17,10 @@ class InviteForm(forms.Form):
     task = forms.CharField(
         label=_("Their task"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    due_at = forms.DateTimeField(
-        label=_("Due"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    task_due = forms.DateTimeField(
+        label=_("Task due"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

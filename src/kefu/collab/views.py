@@ -58,7 +58,7 @@ def invite(request: HttpRequest, *, actor: User, case: Any, data: dict[str, Any]
         case=case,
         user=data["user"],
         task=data["task"],
-        due_at=data["due_at"],
+        due_at=data["task_due"],
         at=timezone.now(),
     )
 
