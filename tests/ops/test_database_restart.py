@@ -37,6 +37,7 @@ def test_postgresql_restart_under_load_fails_cleanly_and_recovers(
 
     answers: list[tuple[float, int, str, object]] = []
     stop = threading.Event()
+    opened = threading.Event()
 
     def agent(n: int) -> None:
         while not stop.is_set():
@@ -53,18 +54,28 @@ def test_postgresql_restart_under_load_fails_cleanly_and_recovers(
                 timeout=30,
             )
             answers.append((time.monotonic(), status, ctype, body))
+            if status == 201:
+                opened.set()
 
     threads = [threading.Thread(target=agent, args=(n,)) for n in range(3)]
     for thread in threads:
         thread.start()
     try:
-        time.sleep(1.5)
+        # The first request of a fresh process pays its imports: stop the cluster once a
+        # case has been opened under load, not after a fixed pause a slow machine misses.
+        assert opened.wait(60), "no case was opened before the restart"
+        time.sleep(0.5)
         cluster.stop()
         down_at = time.monotonic()
         time.sleep(2)
         cluster.start()
         up_at = time.monotonic()
-        time.sleep(3)
+        deadline = up_at + 30
+        while time.monotonic() < deadline and not any(
+            s == 201 and t > up_at for t, s, _c, _b in list(answers)
+        ):
+            time.sleep(0.2)
+        time.sleep(0.5)
     finally:
         stop.set()
         for thread in threads:
