@@ -90,7 +90,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--messages", type=int, default=200)
+    parser.add_argument("--smoke", action="store_true", help="seconds: 10 messages (make test)")
     args = parser.parse_args()
+    if args.smoke:
+        args.messages = 10
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]
     from bench.desk import configure
     from bench.ingest import measure_ingest

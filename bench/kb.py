@@ -105,7 +105,10 @@ def main() -> None:
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=400)
+    parser.add_argument("--smoke", action="store_true", help="seconds: 200 articles (make test)")
     args = parser.parse_args()
+    if args.smoke:
+        args.articles, args.queries = 200, 20
     configure(args.engine)
 
     from django.db import connection
