@@ -266,6 +266,7 @@ class ShiftActivity(models.Model):
     class Type(models.TextChoices):
         BREAK = "break", _("Break")
         MEAL = "meal", _("Meal")
+        REST = "rest", _("Rest after the meal")
 
     shift = models.ForeignKey(
         ScheduledShift,
