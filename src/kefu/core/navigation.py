@@ -47,6 +47,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("quality", _("Quality"), "quality:index"),
     NavItem("insights", _("Insights"), "quality:insights", Perm.VIEW_TEAM),
     NavItem("people", _("People"), "floor:people"),
+    # Every member of staff may ask another department for help (internal customers).
+    NavItem("requests", _("My requests"), "cases:requests"),
     NavItem("audit", _("Audit log"), "core:audit", Perm.VIEW_AUDIT),
 )
 
@@ -63,6 +65,7 @@ SECTION_BLURBS: dict[str, str | Promise] = {
     "quality": _("CSAT, SERVQUAL and KANO surveys, QA scorecards."),
     "insights": _("Root causes, early warning and dashboards."),
     "people": _("Careers, coaching conversations and retention."),
+    "requests": _("Ask another department for help and follow your request."),
     "audit": _("Who changed what, and when; every reveal of personal data."),
 }
 
