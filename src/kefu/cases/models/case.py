@@ -170,6 +170,14 @@ class Case(models.Model):
                     status__in=["new", "open", "waiting_customer", "waiting_department"]
                 ),
             ),
+            # The automations pass walks a status's cases from the oldest change or
+            # resolution up to its cutoff, in order (automation.clocks.candidates).
+            models.Index(fields=["status", "updated_at", "id"], name="case_status_updated"),
+            models.Index(
+                fields=["status", "resolved_at", "id"],
+                name="case_status_resolved",
+                condition=models.Q(resolved_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
