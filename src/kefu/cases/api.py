@@ -22,6 +22,7 @@ from kefu.cases.models import (
 )
 from kefu.cases.schemas import (
     AssignIn,
+    CaseListOut,
     CaseListQuery,
     CaseOpenIn,
     CaseOut,
@@ -54,10 +55,10 @@ from kefu.cases.schemas import (
     TransferOut,
     WatchIn,
 )
+from kefu.cases.search_pages import CaseListPagination
 from kefu.cases.services import replies, workspace
 from kefu.core.errors import DomainError, NotFoundError
 from kefu.core.models import Department, User
-from kefu.core.pagination import CappedLimitOffsetPagination
 from kefu.core.requests import request_user as actor_of
 from kefu.customers.models import Contact, Project
 
@@ -77,11 +78,13 @@ def _user(username: str) -> User:
 
 @router.get(
     "/cases",
-    response=list[CaseOut],
+    response=list[CaseListOut],
     summary="Cases in a queue or list",
-    description="Most urgent SLA first. `count` stops at 1,001, meaning more than 1,000.",
+    description="Most urgent SLA first. `count` stops at 1,001, meaning more than 1,000. "
+    "`sla_due_soon`: a target passed its SLA warning share and is not yet due; "
+    "filter with `flag=due_soon`.",
 )
-@paginate(CappedLimitOffsetPagination)
+@paginate(CaseListPagination)
 def case_list(request: HttpRequest, filters: Query[CaseListQuery]) -> list[Case]:
     query = selectors.CaseFilter(
         scope=filters.scope,

@@ -10,6 +10,7 @@ from kefu.core.models import Department
 FLAG_CHOICES = [
     ("overdue", _("Overdue promise")),
     ("breached", _("SLA breached")),
+    ("due_soon", _("SLA due soon")),
     ("over_heads", _("Over heads")),
     ("loop", _("Transfer loop")),
     ("upset", _("Upset customer")),

@@ -46,13 +46,23 @@ class CaseOut(Schema):
     version: int
 
 
+class CaseListOut(CaseOut):
+    """A case in a list: ``CaseOut`` plus the SLA state the queue shows."""
+
+    sla_due_soon: bool = Field(
+        description="A target passed its SLA warning share (KEFU_SLA_WARNING_PERCENT) "
+        "and is not yet due."
+    )
+    sla_overdue: bool = Field(description="Open, running and past its earliest SLA due time.")
+
+
 class CaseListQuery(StrictInput):
     scope: Literal["mine", "team", "department", "unassigned", "all"] = "mine"
     status: list[str] = []
     priority: list[str] = []
     category: list[str] = []
     channel: list[str] = []
-    flag: list[Literal["overdue", "breached", "over_heads", "loop", "upset"]] = []
+    flag: list[Literal["overdue", "breached", "due_soon", "over_heads", "loop", "upset"]] = []
     q: str = Field("", max_length=100)
     include_closed: bool = False
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,8 +11,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +35,7 @@ from kefu.cases.errors import CaseErrorCode
 from kefu.cases.models import Case, CaseEvent, Commitment, Message
 from kefu.core.authz import authorize
 from kefu.core.errors import NotFoundError
-from kefu.core.models import User
+from kefu.core.models import ScheduledJob, User
 from kefu.core.roles import Perm
 from kefu.customers.models import Contact, Organisation
 from kefu.customers.selectors import contact_match
@@ -79,7 +93,8 @@ class CaseFilter:
     priority: tuple[str, ...] = ()
     category: tuple[str, ...] = ()
     channel: tuple[str, ...] = ()
-    flags: tuple[str, ...] = field(default=())  # overdue, breached, over_heads, loop, upset
+    # overdue, breached, due_soon, over_heads, loop, upset
+    flags: tuple[str, ...] = field(default=())
     q: str = ""
     include_closed: bool = False
 
@@ -195,13 +210,58 @@ def _search(cases: QuerySet[Case], query: str, *, actor: User) -> QuerySet[Case]
     return cases.filter(text if who is None else text | who)
 
 
-def case_list_for(actor: User, filters: CaseFilter) -> QuerySet[Case]:
+# The SLA warning job of each target (kefu.cases.services.sla), and the case field
+# holding that target's running due time.
+_WARNED_TARGETS = (
+    ("first_response", "first_response_due_at"),
+    ("next_update", "next_update_due_at"),
+    ("resolution", "resolution_due_at"),
+)
+SLA_WARNING_JOB = "cases.sla_warning"  # kefu.cases.services.sla.SLA_WARNING_JOB
+
+
+def sla_due_soon(now: datetime) -> Q:
+    """Open, running cases a target of which passed its SLA warning share
+    (``KEFU_SLA_WARNING_PERCENT``) at ``now`` but is not yet due: the warning row
+    of that target fell (whether or not the clock loop already ran it).
+
+    One lookup by the unique ``key`` per target, so a page of cases costs no
+    more queries. A target stopped or moved re-times or cancels its warning row
+    (``_schedule``), so a warning row before ``now`` belongs to the running due
+    time whenever the case's field for that target is still in the future.
+    """
+    case_key = Cast(OuterRef("pk"), output_field=CharField())
+    running: list[Q] = []
+    for target, due_field in _WARNED_TARGETS:
+        warned = ScheduledJob.objects.filter(
+            kind=SLA_WARNING_JOB,
+            key=Concat(
+                Value("case:"), case_key, Value(f":sla_warning:{target}"), output_field=CharField()
+            ),
+            due_at__lte=now,
+        )
+        condition = Q(**{f"{due_field}__gt": now}) & Q(Exists(warned))
+        if target == "first_response":
+            condition &= Q(first_response_at__isnull=True)
+        running.append(condition)
+    return Q(status__in=OPEN_STATUSES, sla_paused_at__isnull=True) & functools.reduce(
+        operator.or_, running
+    )
+
+
+def case_list_for(
+    actor: User, filters: CaseFilter, *, now: datetime | None = None
+) -> QuerySet[Case]:
     """The cases of a queue or list, most urgent SLA first (search results: newest first).
 
     A fixed number of queries whatever the table size: the owner, contact,
-    organisation and team come in the same query.
+    organisation and team come in the same query. Each case carries
+    ``sla_due_soon`` (:func:`sla_due_soon` at ``now``, default the current time)
+    and ``sla_overdue`` (open, running and past its earliest due time).
     """
     authorize(actor, Perm.WORK_CASES)
+    now = now or timezone.now()
+    due_soon = sla_due_soon(now)
     cases = visible_cases(actor).filter(merged_into__isnull=True)
     if filters.scope == "mine":
         cases = cases.filter(owner=actor)
@@ -225,14 +285,24 @@ def case_list_for(actor: User, filters: CaseFilter) -> QuerySet[Case]:
         cases = cases.filter(has_overdue_commitment=True)
     if "breached" in filters.flags:
         cases = cases.filter(breach_count__gt=0)
+    if "due_soon" in filters.flags:
+        cases = cases.filter(due_soon)
     if "over_heads" in filters.flags:
         cases = cases.filter(is_over_heads=True)
     if "upset" in filters.flags:
         cases = cases.filter(customer_upset=True)
     if "loop" in filters.flags:
         cases = cases.filter(is_transfer_loop=True)
-    cases = _search(cases, filters.q, actor=actor).select_related(
-        "owner", "contact", "organisation", "team"
+    cases = (
+        _search(cases, filters.q, actor=actor)
+        .select_related("owner", "contact", "organisation", "team")
+        .annotate(
+            sla_due_soon=ExpressionWrapper(due_soon, output_field=BooleanField()),
+            sla_overdue=ExpressionWrapper(
+                Q(status__in=OPEN_STATUSES, sla_paused_at__isnull=True, sla_due_at__lte=now),
+                output_field=BooleanField(),
+            ),
+        )
     )
     if filters.q.strip():
         # Search results: newest first, read backwards along the primary key.

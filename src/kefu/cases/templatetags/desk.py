@@ -11,6 +11,7 @@ from django.forms import BoundField
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,6 +43,32 @@ def _due_labels(language: str) -> tuple[str, str]:
     # Fifty rows a page: translate the two labels once per language.
     with translation.override(language):
         return _("%s left"), _("%s overdue")
+
+
+@register.simple_tag
+def sla_state(case: Case, now: datetime) -> SafeString:
+    """The SLA state of a queue row (annotated by ``selectors.case_list_for``): a
+    "due soon" badge once the SLA warning share has passed, with the time left and
+    the due time in the reader's time zone; an "overdue" badge once it is due."""
+    due = case.sla_due_at
+    if due is None:
+        return mark_safe("")
+    if getattr(case, "sla_due_soon", False):
+        label = _("%(left)s left, due %(time)s") % {
+            "left": timeuntil(due, now, depth=2),
+            "time": f"{timezone.localtime(due):%m-%d %H:%M}",
+        }
+        return format_html(
+            '<span class="flag soon" data-testid="sla-due-soon">{}</span>'
+            '<br><span class="muted">{}</span>',
+            _("SLA due soon"),
+            label,
+        )
+    if getattr(case, "sla_overdue", False):
+        return format_html(
+            '<span class="flag" data-testid="sla-overdue">{}</span>', _("SLA overdue")
+        )
+    return mark_safe("")
 
 
 @register.simple_tag
