@@ -10,11 +10,19 @@ team's calendar), and cases this rule already examined for the same starting
 instant are left out by ``NOT EXISTS`` on the run table's index. Each case is
 examined once per starting instant, so a pass only reads new work, and at most
 ``BATCH`` cases per rule per pass (the rest next minute).
+
+The time bound is also a plain upper bound on the column (the latest cutoff of
+any team), so the walk along ``(status, updated_at, id)`` (or ``resolved_at``,
+``created_at``) is a bounded index range. A pass stops taking cases after
+``PASS_BUDGET`` (each rule gets its share of what is left), so it ends within
+the clock's minute however large the backlog; cases examined and left are
+recorded in one insert per batch.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from time import perf_counter
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -34,6 +42,10 @@ from kefu.core.models import ScheduledJob, Team
 PASS_JOB = "automation.pass"  # noqa: S105  (a job kind, not a secret)
 WEBHOOKS_JOB = "automation.webhooks"
 BATCH = 500
+# Seconds a pass spends on cases at most, so that it ends inside the clock's minute.
+PASS_BUDGET = 40.0
+# How often (in cases) a batch re-reads whether its rule was switched off meanwhile.
+ACTIVE_CHECK_EVERY = 50
 SINCE_FIELD = {"updated": "updated_at", "created": "created_at", "resolved": "resolved_at"}
 _COLUMNS = {
     "case.status": "status",
@@ -105,11 +117,14 @@ def candidates(rule: Rule, *, now: datetime) -> QuerySet[Case]:
         cases = cases.filter(department_id=rule.department_id)
     if time.get("working"):
         bounds = Q()
+        latest: datetime | None = None
         for team in [*Team.objects.order_by("pk"), None]:
             cutoff = working_cutoff(team_calendar(team), now, hours)
             on_team = Q(team=team) if team is not None else Q(team__isnull=True)
             bounds |= on_team & Q(**{f"{field}__lte": cutoff})
-        cases = cases.filter(bounds)
+            latest = cutoff if latest is None else max(latest, cutoff)
+        # The latest cutoff bounds the index range; the per-team bounds filter inside it.
+        cases = cases.filter(Q(**{f"{field}__lte": latest}) & bounds)
     else:
         cases = cases.filter(**{f"{field}__lte": now - timedelta(hours=hours)})
     return (
@@ -119,12 +134,17 @@ def candidates(rule: Rule, *, now: datetime) -> QuerySet[Case]:
     )
 
 
-def automation_run(rule: Rule, *, now: datetime) -> int:
-    """Examine one batch of ``rule``'s candidates; returns how many it fired on."""
+def automation_run(rule: Rule, *, now: datetime, deadline: float | None = None) -> int:
+    """Examine one batch of ``rule``'s candidates; returns how many it fired on.
+
+    ``deadline`` (a ``time.perf_counter()`` value) stops the batch early; the cases
+    not reached are candidates again next pass.
+    """
     fired = 0
     field = SINCE_FIELD[str((rule.time or {})["since"])]
     needed = pure.fields_used(rule.conditions or {})
-    for case in candidates(rule, now=now):
+    left: list[RuleRun] = []
+    for examined, case in enumerate(candidates(rule, now=now), start=1):
         since: datetime = getattr(case, field)
         key = f"time:{since.isoformat()}"[:100]
         facts = case_facts(case, at=now, needed=needed)
@@ -133,33 +153,42 @@ def automation_run(rule: Rule, *, now: datetime) -> int:
                 fired += 1
         else:
             # Examined: not again for this starting instant (kept out of the run log).
-            RuleRun.objects.bulk_create(
-                [
-                    RuleRun(
-                        rule=rule,
-                        case=case,
-                        event="automation",
-                        key=key,
-                        since_at=since,
-                        at=now,
-                        outcome=RuleRun.Outcome.SKIPPED,
-                    )
-                ],
-                ignore_conflicts=True,
+            left.append(
+                RuleRun(
+                    rule=rule,
+                    case=case,
+                    event="automation",
+                    key=key,
+                    since_at=since,
+                    at=now,
+                    outcome=RuleRun.Outcome.SKIPPED,
+                )
             )
-        rule.refresh_from_db(fields=["is_active"])
-        if not rule.is_active:
+        # A failure that disabled the rule refreshed it in place; a person switching
+        # it off elsewhere is seen within ACTIVE_CHECK_EVERY cases.
+        if rule.is_active and examined % ACTIVE_CHECK_EVERY == 0:
+            rule.refresh_from_db(fields=["is_active"])
+        if not rule.is_active or (deadline is not None and perf_counter() > deadline):
             break
+    RuleRun.objects.bulk_create(left, ignore_conflicts=True)
     return fired
 
 
 @clock.register(PASS_JOB, every=timedelta(minutes=1))
 def automations_pass(job: ScheduledJob, now: datetime) -> None:
-    """Run every active automation over the cases whose time has come."""
-    for rule in Rule.objects.filter(kind=Rule.Kind.AUTOMATION, is_active=True).select_related(
-        "run_as"
-    ):
-        automation_run(rule, now=now)
+    """Run every active automation over the cases whose time has come, one batch
+    each, within ``PASS_BUDGET`` seconds (each rule gets its share of what is left)."""
+    rules = list(
+        Rule.objects.filter(kind=Rule.Kind.AUTOMATION, is_active=True)
+        .select_related("run_as")
+        .order_by("position", "pk")
+    )
+    end = perf_counter() + PASS_BUDGET
+    for n, rule in enumerate(rules):
+        share = (end - perf_counter()) / (len(rules) - n)
+        if share <= 0:
+            break
+        automation_run(rule, now=now, deadline=perf_counter() + share)
 
 
 @clock.register(WEBHOOKS_JOB, every=timedelta(seconds=30))
