@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kefu.cases import panels, selectors, services, views_reply
+from kefu.cases import panels, search_pages, selectors, services, views_reply
 from kefu.cases.events import event_text
 from kefu.cases.forms import (
     CommitmentCloseForm,
@@ -49,17 +49,45 @@ def _filters(form: QueueFilterForm) -> selectors.CaseFilter:
     )
 
 
+PER_PAGE = 50
+
+
+def _page_number(raw: str | None) -> int:
+    """The page asked for; the first for anything that is not a positive number."""
+    try:
+        number = int(raw or 1)
+    except ValueError:
+        return 1
+    return max(1, min(number, 1_000_000))
+
+
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     actor = _user(request)
     form = QueueFilterForm(request.GET or {"scope": "mine"})
-    cases = selectors.case_list_for(actor, _filters(form))
-    page = CappedPaginator(cases, 50).get_page(request.GET.get("page"))
+    filters = _filters(form)
+    cases = selectors.case_list_for(actor, filters)
+    if filters.q.strip():
+        # Search results are counted to the end of the page asked for, along the same
+        # newest-first walk as the page ("more than 50" rather than a full count).
+        number = _page_number(request.GET.get("page"))
+        paginator = CappedPaginator(
+            cases,
+            PER_PAGE,
+            cap=search_pages.search_count_cap(offset=(number - 1) * PER_PAGE, limit=PER_PAGE),
+            ordered=True,
+        )
+        with search_pages.search_reads():
+            page = paginator.get_page(number)
+            page.object_list = list(page.object_list)
+    else:
+        page = CappedPaginator(cases, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "form": form,
         "page": page,
+        "searching": bool(filters.q.strip()),
         "query": query.urlencode(),
         "saved_views": SavedView.objects.filter(owner=actor),
         "save_form": SavedViewForm(),

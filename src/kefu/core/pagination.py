@@ -23,22 +23,37 @@ MAX_LIMIT = 1_000
 MAX_OFFSET = 1_000_000_000
 
 
-def capped_count(items: Any) -> int:
-    """The number of ``items``, but at most ``COUNT_CAP + 1``."""
+def capped_count(items: Any, *, cap: int = COUNT_CAP, ordered: bool = False) -> int:
+    """The number of ``items``, but at most ``cap + 1``.
+
+    ``ordered`` keeps the list's ordering in the counting subquery, so the database
+    counts along the plan that reads the page (a search walking the newest cases
+    stops after ``cap + 1`` matches instead of scanning the table for them).
+    """
     if isinstance(items, QuerySet):
-        # Without ordering or joins: the count needs only the matching ids.
-        return items.order_by().values("pk")[: COUNT_CAP + 1].count()
+        # Without joins, and without ordering unless asked: only the matching ids count.
+        rows = items.values("pk") if ordered else items.order_by().values("pk")
+        return rows[: cap + 1].count()
     return len(items)
 
 
 class CappedPaginator(Paginator):  # type: ignore[type-arg]
+    """Django's paginator counting at most ``cap + 1`` items (see ``capped_count``)."""
+
+    def __init__(
+        self, *args: Any, cap: int = COUNT_CAP, ordered: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.cap = cap
+        self.ordered = ordered
+
     @cached_property
     def count(self) -> int:
-        return capped_count(self.object_list)
+        return capped_count(self.object_list, cap=self.cap, ordered=self.ordered)
 
     @property
     def is_capped(self) -> bool:
-        return self.count > COUNT_CAP
+        return self.count > self.cap
 
 
 class BoundedLimitOffsetPagination(LimitOffsetPagination):
