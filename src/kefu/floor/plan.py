@@ -163,9 +163,17 @@ def _activities(shift: Model) -> list[PlannedActivity]:
     manager = _field(shift, "activities", "shiftactivity_set")
     if manager is None:
         return []
-    result = []
-    for activity in manager.all():  # type: ignore[attr-defined]
-        kind = _ACTIVITY_KINDS.get(str(_field(activity, "kind", "type", default="")))
+    result: list[PlannedActivity] = []
+    items = sorted(manager.all(), key=lambda a: a.start)  # type: ignore[attr-defined]
+    for activity in items:
+        code = str(_field(activity, "kind", "type", default=""))
+        if code == "rest" and result and result[-1].kind is PlanKind.MEAL:
+            # The rest after the meal is the meal's time off the phones going on: the
+            # floor plans, protects and measures them as one span (docs/floor.md).
+            meal = result[-1]
+            result[-1] = PlannedActivity(meal.id, meal.kind, meal.start, activity.end)
+            continue
+        kind = _ACTIVITY_KINDS.get(code)
         if kind is not None:
             result.append(PlannedActivity(activity.pk, kind, activity.start, activity.end))
     return result

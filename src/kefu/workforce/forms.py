@@ -81,6 +81,14 @@ class ScheduleForm(forms.Form):
     )
     meal_from = forms.FloatField(label=_("Meal: from hour"), initial=3, min_value=0)
     meal_to = forms.FloatField(label=_("Meal: by hour"), initial=5.5, min_value=0)
+    rest_after_meal_minutes = forms.IntegerField(
+        label=_("Rest after the meal (minutes)"),
+        help_text=_("Off the phones straight after the meal; 0 for none."),
+        min_value=0,
+        max_value=120,
+        initial=0,
+        required=False,
+    )
     min_rest_hours = forms.FloatField(
         label=_("Rest between shifts (hours)"), initial=11, min_value=0, max_value=24
     )
@@ -125,4 +133,5 @@ class ScheduleForm(forms.Form):
             },
             "min_rest_hours": data["min_rest_hours"],
             "max_consecutive_days": data["max_consecutive_days"],
+            "rest_after_meal_minutes": data.get("rest_after_meal_minutes") or 0,
         }

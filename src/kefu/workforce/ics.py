@@ -15,7 +15,12 @@ LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 def _activity_line(activity: ShiftActivity) -> str:
-    label = _("Meal") if activity.type == ShiftActivity.Type.MEAL else _("Break")
+    if activity.type == ShiftActivity.Type.MEAL:
+        label = _("Meal")
+    elif activity.type == ShiftActivity.Type.REST:
+        label = _("Rest after the meal")
+    else:
+        label = _("Break")
     start = activity.start.astimezone(LOCAL)
     end = activity.end.astimezone(LOCAL)
     return f"{label} {start:%H:%M}-{end:%H:%M}"

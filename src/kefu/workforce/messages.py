@@ -134,6 +134,17 @@ MESSAGES: dict[str, Promise] = {
     "max_days_invalid": _("The maximum days per week must be between 1 and 7."),
     "min_rest_invalid": _("The minimum rest between shifts must be between 0 and 24 hours."),
     "max_consecutive_invalid": _("The maximum consecutive days must be at least 1."),
+    "rest_after_meal_invalid": _(
+        "The rest after the meal (%(field)s) must be a whole number of minutes from 0 to %(max)s."
+    ),
+    "rest_after_meal_without_meal": _(
+        "A rest after the meal (%(field)s) needs a meal in the rules; add the meal or set the "
+        "rest to 0."
+    ),
+    "rest_after_meal_does_not_fit": _(
+        "The meal and the %(minutes)s-minute rest after it do not fit in a %(length_hours)s-hour "
+        "shift; move the meal window earlier or shorten the rest."
+    ),
     "duplicate_agent": _("The same agent is listed twice."),
     "unknown_agent": _("Unknown agent."),
     "availability_invalid": _("An agent's availability must end after it starts."),
@@ -172,6 +183,10 @@ MESSAGES: dict[str, Promise] = {
     ),
     "activities_overlap": _(
         "%(agent)s, shift at %(start)s: the %(first)s and the %(second)s overlap."
+    ),
+    "rest_after_meal_missing": _(
+        "%(agent)s, shift at %(start)s: the meal ends at %(meal_end)s but the %(minutes)s-minute "
+        "rest after it does not start then."
     ),
     "shifts_same_day": _("%(agent)s: %(count)s shifts on %(day)s."),
     "rest_too_short": _("%(agent)s: only %(hours)s h rest before the shift at %(start)s."),

@@ -75,10 +75,20 @@ def _activities(
     problems: list[Violation] = []
     got = sorted(shift.activities, key=lambda a: a.start)
     kinds = sorted(a.type for a in got)
-    if kinds != sorted(k for k, _ in expected):
-        wanted = sorted(k for k, _ in expected)
+    rest = rules.rest_after_meal_minutes if rules.meal is not None else 0
+    wanted = sorted([k for k, _ in expected] + (["rest"] if rest else []))
+    if kinds != wanted:
         problems.append(("activities_wrong", {**where, "got": kinds, "wanted": wanted}))
         return problems
+    if rest:
+        problems.extend(_rest_after_meal(got, rest, where))
+        got_rest = [a for a in got if a.type == "rest"]
+        got = [a for a in got if a.type != "rest"]
+        problems.extend(
+            ("activity_outside_shift", {**where, "activity": a.type, "at": _hm(a.start)})
+            for a in got_rest
+            if a.start < shift.start or a.end > shift.end
+        )
     # Match each activity to a rule of its kind it satisfies (bipartite by trying rules in order).
     unmatched = list(expected)
     for act in got:
@@ -109,12 +119,30 @@ def _activities(
             )
         else:
             unmatched.remove(fit)
-    for earlier, later in pairwise(got):
+    everything = sorted(shift.activities, key=lambda a: a.start)
+    for earlier, later in pairwise(everything):
         if later.start < earlier.end:
             problems.append(
                 ("activities_overlap", {**where, "first": earlier.type, "second": later.type})
             )
     return problems
+
+
+def _rest_after_meal(got: list[Any], rest: int, where: dict[str, Any]) -> list[Violation]:
+    """The rest starts when the meal ends and lasts at least ``rest`` minutes."""
+    meal = next(a for a in got if a.type == "meal")
+    after = next(a for a in got if a.type == "rest")
+    if (
+        abs((after.start - meal.end).total_seconds()) >= 1
+        or after.end - after.start < timedelta(minutes=rest) - _EPS
+    ):
+        return [
+            (
+                "rest_after_meal_missing",
+                {**where, "minutes": rest, "at": _hm(after.start), "meal_end": _hm(meal.end)},
+            )
+        ]
+    return []
 
 
 def _week(

@@ -50,6 +50,7 @@ from kefu.workforce.scheduling.rules import (
     check,
     local_midnight,
     placements,
+    shift_activities,
 )
 from kefu.workforce.scheduling.warm import warm_start
 
@@ -87,6 +88,7 @@ class _Problem:
     activities: list[tuple[str, ActivityRule]]
     templates: list[_Template]
     by_agent_day: dict[tuple[int, int], list[int]]  # (agent, day) -> template indices
+    rules: Rules
 
 
 def _start_grid(grid: int) -> int:
@@ -108,7 +110,7 @@ def _build(
     prefix = [0]
     for value in required:
         prefix.append(prefix[-1] + value)
-    activities = rules.activities()
+    activities = rules.blocks()  # the meal's block carries the rest after it
     step = _start_grid(grid)
     templates: list[_Template] = []
     by_agent_day: dict[tuple[int, int], list[int]] = defaultdict(list)
@@ -135,7 +137,9 @@ def _build(
                 templates.append(_Template(day, start, length, offsets, able))
                 for i in able:
                     by_agent_day[(i, day)].append(index)
-    return _Problem(tz, day0, days, grid, required, activities, templates, dict(by_agent_day))
+    return _Problem(
+        tz, day0, days, grid, required, activities, templates, dict(by_agent_day), rules
+    )
 
 
 def _slots(minutes: int, grid: int) -> int:
@@ -392,10 +396,10 @@ def _extract(
         midnight = local_midnight(prob.day0 + timedelta(days=tpl.day), prob.tz)
         start = midnight + timedelta(minutes=tpl.start)
         for i, a in enumerate(chosen):
-            acts = []
+            acts: list[Activity] = []
             for k, (kind, rule) in enumerate(prob.activities):
                 begin = start + timedelta(minutes=per_activity[k][i])
-                acts.append(Activity(kind, begin, begin + timedelta(minutes=rule.minutes)))
+                acts.extend(shift_activities(prob.rules, kind, rule, begin))
             shifts.append(
                 ShiftPlan(
                     agent=agents[a].agent,

@@ -20,10 +20,13 @@ __all__ = [
     "check",
     "day_minutes",
     "placements",
+    "shift_activities",
 ]
 
 Problem = tuple[str, dict[str, Any]]
 _GRIDS = (15, 30)
+#: The longest rest after the meal the rules accept, in minutes.
+MAX_REST_AFTER_MEAL = 120
 
 
 class ScheduleInputError(ValueError):
@@ -38,9 +41,9 @@ class ScheduleInputError(ValueError):
 
 @dataclass(frozen=True)
 class Activity:
-    """A break or meal inside a shift."""
+    """A break, meal or the rest after the meal inside a shift."""
 
-    type: str  # "break" | "meal"
+    type: str  # "break" | "meal" | "rest"
     start: datetime
     end: datetime
 
@@ -74,6 +77,9 @@ class Rules:
     meal: ActivityRule | None
     min_rest_hours: float = 11
     max_consecutive_days: int = 6
+    # Off the phones straight after the meal, so nobody goes from the canteen
+    # back to a call (docs/floor.md, "Rest after the meal").
+    rest_after_meal_minutes: int = 0
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Rules:
@@ -88,6 +94,7 @@ class Rules:
             "meal",
             "min_rest_hours",
             "max_consecutive_days",
+            "rest_after_meal_minutes",
         }
         problems.extend(("rules_unknown_key", {"key": key}) for key in sorted(set(data) - known))
         interval = data.get("interval_minutes", 15)
@@ -129,6 +136,25 @@ class Rules:
         if not isinstance(consecutive, int) or isinstance(consecutive, bool) or consecutive < 1:
             problems.append(("max_consecutive_invalid", {"value": consecutive}))
             consecutive = 6
+        after_meal = data.get("rest_after_meal_minutes", 0)
+        if (
+            not isinstance(after_meal, int)
+            or isinstance(after_meal, bool)
+            or not 0 <= after_meal <= MAX_REST_AFTER_MEAL
+        ):
+            problems.append(
+                (
+                    "rest_after_meal_invalid",
+                    {
+                        "field": "rest_after_meal_minutes",
+                        "value": after_meal,
+                        "max": MAX_REST_AFTER_MEAL,
+                    },
+                )
+            )
+            after_meal = 0
+        elif after_meal and meal_raw is None:
+            problems.append(("rest_after_meal_without_meal", {"field": "rest_after_meal_minutes"}))
         if problems:
             raise ScheduleInputError(problems[0][0], problems=problems, **problems[0][1])
         return cls(
@@ -138,6 +164,7 @@ class Rules:
             meal=meal,
             min_rest_hours=float(rest),
             max_consecutive_days=consecutive,
+            rest_after_meal_minutes=after_meal,
         )
 
     def activities(self) -> list[tuple[str, ActivityRule]]:
@@ -148,6 +175,37 @@ class Rules:
         return sorted(
             items, key=lambda it: (it[1].earliest_after_hours, it[1].latest_after_hours, it[0])
         )
+
+    def blocks(self) -> list[tuple[str, ActivityRule]]:
+        """The activities as the solver places them: the meal carries the rest after it.
+
+        The meal's block lasts the meal plus the rest; the meal itself still ends
+        inside its window, and the rest after it inside the shift (``placements``
+        caps the block at the shift's end).
+        """
+        rest = self.rest_after_meal_minutes
+        out = []
+        for kind, rule in self.activities():
+            if kind == "meal" and rest:
+                rule = ActivityRule(
+                    minutes=rule.minutes + rest,
+                    earliest_after_hours=rule.earliest_after_hours,
+                    latest_after_hours=rule.latest_after_hours + rest / 60,
+                )
+            out.append((kind, rule))
+        return out
+
+
+def shift_activities(
+    rules: Rules, kind: str, rule: ActivityRule, begin: datetime
+) -> list[Activity]:
+    """The activities one block of :meth:`Rules.blocks` placed at ``begin`` stands for."""
+    rest = rules.rest_after_meal_minutes if kind == "meal" else 0
+    meal_end = begin + timedelta(minutes=rule.minutes - rest)
+    out = [Activity(kind, begin, meal_end)]
+    if rest:
+        out.append(Activity("rest", meal_end, meal_end + timedelta(minutes=rest)))
+    return out
 
 
 def _number(value: Any) -> bool:
@@ -241,7 +299,7 @@ def _sequence_fits(rules: Rules, length_min: int) -> bool:
     """Can the activities be placed in order without overlapping (earliest placement)?"""
     cursor = 0
     grid = rules.interval_minutes
-    for _kind, rule in rules.activities():
+    for _kind, rule in rules.blocks():
         options = [o for o in placements(rule, length_min, grid) if o >= cursor]
         if not options:
             return False
@@ -274,8 +332,17 @@ def check(
                     "activity_window_outside_shift",
                     {"type": kind, "length_hours": length, "minutes": rule.minutes},
                 )
+            elif kind == "meal" and rules.rest_after_meal_minutes:
+                block = next(r for k, r in rules.blocks() if k == "meal")
+                if not placements(block, length_min, grid):
+                    add(
+                        "rest_after_meal_does_not_fit",
+                        {"length_hours": length, "minutes": rules.rest_after_meal_minutes},
+                    )
         if not _sequence_fits(rules, length_min):
             add("activities_do_not_fit", {"length_hours": length})
+    if rules.rest_after_meal_minutes and rules.meal is None:
+        add("rest_after_meal_without_meal", {"field": "rest_after_meal_minutes"})
     if not rules.shift_lengths_hours:
         add("no_shift_lengths", {})
     if not requirements:
