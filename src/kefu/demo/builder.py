@@ -34,6 +34,7 @@ from kefu.demo.clients import MARKER_ORGANISATION, SHANGHAI, clients_build
 from kefu.demo.history import HISTORY_DAYS, history_draft, history_save
 from kefu.demo.names import FEATURED_LOGINS
 from kefu.demo.promises import promises_plan, promises_save
+from kefu.demo.requests import requests_demo_load
 from kefu.demo.sla import sla_plan, sla_save
 from kefu.demo.staff import DEMO_PASSWORD, DemoLogin, demo_logins, format_logins, staff_ensure
 from kefu.floor.demo import demo_load as floor_demo_load
@@ -175,6 +176,7 @@ def domains_load(*, today: date) -> None:
     incidents_demo_load(at=at)
     quality_demo_load(at=at)
     floor_demo_load(at=_floor_moment(at))
+    requests_demo_load(at=at)
 
 
 def _floor_moment(at: datetime) -> datetime:
