@@ -21,6 +21,7 @@ import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,12 +99,12 @@ def _plans() -> dict[str, object]:
     return out
 
 
-def _indexes(node: dict[str, object]) -> set[str]:
+def _indexes(node: dict[str, Any]) -> set[str]:
     found = {str(node["Index Name"])} if "Index Name" in node else set()
     if node.get("Node Type") == "Seq Scan":
         found.add(f"Seq Scan on {node['Relation Name']}")
-    for child in node.get("Plans", []):  # type: ignore[union-attr]
-        found |= _indexes(child)  # type: ignore[arg-type]
+    for child in node.get("Plans", []):
+        found |= _indexes(child)
     return found
 
 
@@ -152,6 +153,7 @@ def main() -> None:
     from django.db import transaction
 
     from kefu.automation import clocks
+    from kefu.automation.models import RuleRun
     from kefu.cases.models import Case
     from kefu.core.models import ScheduledJob
 
@@ -160,12 +162,12 @@ def main() -> None:
     plans = _plans()
     passes = []
     for _ in range(args.passes):
-        before = clocks.RuleRun.objects.filter(outcome="done").count()
+        before = RuleRun.objects.filter(outcome="done").count()
         start = time.perf_counter()
         with transaction.atomic():
             clocks.automations_pass(ScheduledJob(kind=clocks.PASS_JOB), NOW)
         seconds = time.perf_counter() - start
-        fired = clocks.RuleRun.objects.filter(outcome="done").count() - before
+        fired = RuleRun.objects.filter(outcome="done").count() - before
         passes.append({"seconds": round(seconds, 2), "fired": fired})
     result = {
         "benchmark": "automation_pass",
