@@ -64,7 +64,17 @@ OTHER_EVENTS = (
     "incident.resumed",
     "survey.answered",
 )
-EVENTS = (*CASE_EVENTS, *OTHER_EVENTS, "rule.fired")
+# Published by kefu.floor.services (ids, codes and instants; no names, notes or reasons).
+FLOOR_EVENTS = (
+    "floor.hand_raised",
+    "floor.hand_answered",
+    "floor.hand_lowered",
+    "floor.break_started",
+    "floor.break_ended",
+    "floor.meal_at_risk",
+    "floor.leave_recorded",
+)
+EVENTS = (*CASE_EVENTS, *OTHER_EVENTS, *FLOOR_EVENTS, "rule.fired")
 
 
 def sign(*, secret: str, timestamp: int, body: bytes) -> str:

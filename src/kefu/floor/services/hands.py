@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kefu.cases.models import Case
+from kefu.core import domain_events
 from kefu.core.authz import authorize
 from kefu.core.errors import ConflictError
 from kefu.core.models import User
@@ -59,7 +60,26 @@ def hand_raise(
             waits.hand_wait_schedule(hand)
     except IntegrityError as exc:
         raise ConflictError(FloorErrorCode.HAND_ALREADY_RAISED, _ALREADY) from exc
+    _publish("floor.hand_raised", hand, at=at)
     return hand
+
+
+def _publish(code: str, hand: RaisedHand, *, at: datetime) -> None:
+    """Outbound webhooks hear of the hand: ids and instants only, never the note."""
+    domain_events.publish(
+        code,
+        {
+            "hand": hand.pk,
+            "agent": hand.agent_id,
+            "team": hand.team_id,
+            "case": hand.case_id,
+            "raised_at": hand.raised_at.isoformat(),
+            "acknowledged_at": hand.acknowledged_at.isoformat() if hand.acknowledged_at else None,
+            "acknowledged_by": hand.acknowledged_by_id,
+            "closed_at": hand.closed_at.isoformat() if hand.closed_at else None,
+        },
+        at=at,
+    )
 
 
 def hand_acknowledge(*, actor: User, hand: RaisedHand, at: datetime) -> RaisedHand:
@@ -72,6 +92,8 @@ def hand_acknowledge(*, actor: User, hand: RaisedHand, at: datetime) -> RaisedHa
     hand.refresh_from_db()
     if not updated and hand.closed_at is not None:
         raise ConflictError(FloorErrorCode.HAND_CLOSED, _("That hand has already been lowered."))
+    if updated:
+        _publish("floor.hand_answered", hand, at=at)
     return hand
 
 
@@ -91,10 +113,15 @@ def hand_close(*, actor: User, hand: RaisedHand, at: datetime) -> RaisedHand:
         }
     else:
         changes = {}
+    answered_before = hand.acknowledged_at is not None
     updated = RaisedHand.objects.filter(pk=hand.pk, closed_at__isnull=True).update(
         closed_at=at, closed_by=actor, **changes
     )
     hand.refresh_from_db()
     if not updated:
         raise ConflictError(FloorErrorCode.HAND_CLOSED, _("That hand has already been lowered."))
+    if not answered_before and hand.acknowledged_at is not None:
+        # A lead lowering a hand nobody acknowledged answered it at the close.
+        _publish("floor.hand_answered", hand, at=at)
+    _publish("floor.hand_lowered", hand, at=at)
     return hand

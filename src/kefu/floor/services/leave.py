@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core import domain_events
 from kefu.core.audit import audit_record
 from kefu.core.authz import authorize
 from kefu.core.errors import ConflictError, DomainError
@@ -92,6 +93,19 @@ def leave_request(
     )
     if sick:
         absence_check(agent=person, at=at)
+    # Outbound webhooks learn that the person is away, not why: the kind of leave
+    # (sick leave is health data) and the note stay inside the desk.
+    domain_events.publish(
+        "floor.leave_recorded",
+        {
+            "leave": leave.pk,
+            "agent": person.pk,
+            "status": leave.status,
+            "start_date": start_date.isoformat(),
+            "end_date": end_date.isoformat(),
+        },
+        at=at,
+    )
     return leave
 
 

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core import domain_events
 from kefu.core.authz import authorize
 from kefu.core.errors import NotFoundError
 from kefu.core.models import User
@@ -88,6 +89,21 @@ def meal_protection_run(*, at: datetime) -> list[MealAlert]:
         except IntegrityError:
             continue  # already alerted for this meal
         created.append(alert)
+        # Outbound webhooks: ids and instants only (the agent's name stays inside).
+        domain_events.publish(
+            "floor.meal_at_risk",
+            {
+                "alert": alert.pk,
+                "agent": alert.agent_id,
+                "meal_start": alert.meal_start.isoformat(),
+                "meal_end": alert.meal_end.isoformat(),
+                "window_end": alert.window_end.isoformat(),
+                "projected_start": alert.projected_start.isoformat()
+                if alert.projected_start
+                else None,
+            },
+            at=at,
+        )
         for watcher in floor_watchers():
             notification_send(
                 recipient=watcher,

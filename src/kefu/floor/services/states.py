@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from kefu.core import domain_events
 from kefu.core.authz import authorize
 from kefu.core.errors import ConflictError, DomainError
 from kefu.core.models import User
@@ -120,14 +121,22 @@ def break_start(*, actor: User, kind: str, at: datetime, reason: str = "") -> Ag
             since=since,
         )
     if kind == BreakKind.SPECIAL:
-        return _special(agent=actor, at=at, reason=reason)
-    wanted = PlanKind.MEAL if kind == BreakKind.MEAL else PlanKind.BREAK
-    planned = plan.planned_activity_near(actor, at, kinds=frozenset({wanted}), early=EARLY_START)
-    if kind == BreakKind.MEAL:
-        return _switch(agent=actor, state=State.MEAL, at=at, reason=reason, planned=planned)
-    if planned is None:
-        return _special(agent=actor, at=at, reason=reason)
-    return _switch(agent=actor, state=State.SCHEDULED_BREAK, at=at, reason=reason, planned=planned)
+        state = _special(agent=actor, at=at, reason=reason)
+    else:
+        wanted = PlanKind.MEAL if kind == BreakKind.MEAL else PlanKind.BREAK
+        planned = plan.planned_activity_near(
+            actor, at, kinds=frozenset({wanted}), early=EARLY_START
+        )
+        if kind == BreakKind.MEAL:
+            state = _switch(agent=actor, state=State.MEAL, at=at, reason=reason, planned=planned)
+        elif planned is None:
+            state = _special(agent=actor, at=at, reason=reason)
+        else:
+            state = _switch(
+                agent=actor, state=State.SCHEDULED_BREAK, at=at, reason=reason, planned=planned
+            )
+    _publish_break("floor.break_started", state, at=at)
+    return state
 
 
 @transaction.atomic
@@ -137,4 +146,23 @@ def break_end(*, actor: User, at: datetime) -> AgentState:
     current = state_current(actor)
     if current is None or current.state not in BREAK_STATES:
         raise ConflictError(FloorErrorCode.NOT_ON_BREAK, _("You are not on a break."))
-    return _switch(agent=actor, state=State.AVAILABLE, at=at)
+    state = _switch(agent=actor, state=State.AVAILABLE, at=at)
+    current.refresh_from_db(fields=["ended_at"])
+    _publish_break("floor.break_ended", current, at=at)
+    return state
+
+
+def _publish_break(code: str, state: AgentState, *, at: datetime) -> None:
+    """Outbound webhooks hear of the break: its kind code and instants, never the reason."""
+    domain_events.publish(
+        code,
+        {
+            "state": state.pk,
+            "agent": state.agent_id,
+            "kind": state.state,
+            "is_planned": state.planned_activity_id is not None,
+            "started_at": state.started_at.isoformat(),
+            "ended_at": state.ended_at.isoformat() if state.ended_at else None,
+        },
+        at=at,
+    )
