@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from kefu.workforce.erlang import (
     ErlangInputError,
+    Staffing,
     erlang_b,
     erlang_c,
     evaluate,
@@ -164,3 +166,41 @@ def test_erlang_a_tends_to_erlang_c(calls: float, aht: float, extra: int) -> Non
     assert a.service_level == pytest.approx(c.service_level, abs=1e-4)
     assert a.p_wait == pytest.approx(c.p_wait, abs=1e-4)
     assert a.abandon < 1e-4
+
+
+class _Calls(float):
+    """A float subclass: not a plain number, so :func:`required` takes its checked path."""
+
+
+@pytest.mark.parametrize("calls", [0.0, 50.0, 177.0, 480.0, 3000.0])
+def test_unchecked_fast_path_equals_the_checked_path(calls: float) -> None:
+    targets = {"service_level": 0.8, "answer_time_s": 20, "shrinkage": 0.3, "max_occupancy": 0.85}
+    fast = required(calls=calls, interval_s=900, aht_s=180, **targets)
+    checked = required(calls=_Calls(calls), interval_s=900, aht_s=180, **targets)
+    assert fast == checked
+    built = Staffing(**{f.name: getattr(fast, f.name) for f in dataclasses.fields(Staffing)})
+    assert (fast == built, hash(fast) == hash(built), repr(fast) == repr(built)) == (
+        True,
+        True,
+        True,
+    )
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.agents = 1  # type: ignore[misc]
+    below = evaluate(calls=calls, interval_s=900, aht_s=180, agents=max(0, fast.agents - 1))
+    assert fast.agents == 0 or below.service_level < 0.8 or below.occupancy > 0.85
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"interval_s": math.inf}, "not_a_number"),
+        ({"aht_s": math.nan}, "not_a_number"),
+        ({"max_occupancy": 0.0}, "occupancy_out_of_range"),
+        ({"asa_s": -1.0}, "asa_not_positive"),
+        ({"calls": 200_000.0}, "traffic_too_large"),
+    ],
+)
+def test_bad_input_leaves_the_fast_path_with_its_code(kwargs: dict[str, float], code: str) -> None:
+    with pytest.raises(ErlangInputError) as caught:
+        required(**{"calls": 100.0, "interval_s": 900, "aht_s": 180.0, **kwargs})
+    assert caught.value.code == code

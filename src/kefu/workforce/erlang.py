@@ -44,6 +44,7 @@ from typing import Any
 from kefu.workforce.erlang_a import erlang_a_measures as _erlang_a
 from kefu.workforce.erlang_limits import (
     MAX_EVALUATE_AGENTS,
+    MAX_TRAFFIC,
     MAX_WORK_SECONDS,
     ErlangInputError,
     work_seconds,
@@ -65,6 +66,9 @@ __all__ = [
 MAX_AGENTS = 1_000_000
 
 _HUGE = 1e300
+_INF = math.inf
+#: Exact types the unchecked fast path accepts (bool, numpy scalars... take the checked path).
+_PLAIN = frozenset({int, float})
 _FLOATS = [float(k) for k in range(20_001)]
 
 
@@ -223,6 +227,33 @@ def _staffing(n: int, shrinkage: float, m: tuple[float, float, float, float, flo
     )
 
 
+_new_object = object.__new__
+
+
+def _staffing_c(
+    n: int, shrinkage: float, sl: float, asa: float, p_wait: float, occ: float
+) -> Staffing:
+    """:func:`_staffing` for Erlang C (no abandonment), built without the dataclass ``__init__``.
+
+    A frozen dataclass sets each of its eight fields through ``object.__setattr__``,
+    which was a fifth of the cost of one :func:`required` call; filling the instance
+    dictionary directly gives an equal object (same fields, same ``==``) at a third
+    of the cost.
+    """
+    staffing = _new_object(Staffing)
+    staffing.__dict__.update(
+        agents=n,
+        scheduled=0 if n == 0 else math.ceil(n / (1.0 - shrinkage) - 1e-9),
+        service_level=sl,
+        asa=asa,
+        p_wait=p_wait,
+        occupancy=occ,
+        abandon=0.0,
+        answer_rate=1.0,
+    )
+    return staffing
+
+
 def evaluate(
     *,
     calls: float,
@@ -296,6 +327,29 @@ def required(
     asa_s: float | None = None,
 ) -> Staffing:
     """The smallest agent count that meets every target given (None = no target)."""
+    if (
+        patience_s is None
+        and type(calls) in _PLAIN
+        and type(interval_s) in _PLAIN
+        and type(aht_s) in _PLAIN
+        and type(answer_time_s) in _PLAIN
+        and type(shrinkage) in _PLAIN
+        and 0 <= calls < _INF
+        and 0 < interval_s < _INF
+        and 0 < aht_s < _INF
+        and 0 <= answer_time_s < _INF
+        and 0 <= shrinkage < 1
+        and (service_level is None or (type(service_level) in _PLAIN and 0 < service_level < 1))
+        and (max_occupancy is None or (type(max_occupancy) in _PLAIN and 0 < max_occupancy <= 1))
+        and (answer_rate is None or (type(answer_rate) in _PLAIN and 0 < answer_rate < 1))
+        and (asa_s is None or (type(asa_s) in _PLAIN and 0 < asa_s < _INF))
+        and calls * aht_s / interval_s <= MAX_TRAFFIC
+    ):
+        # Every input is a plain, in-range number (NaN fails each comparison): the
+        # checks below would all pass, so the Erlang C core runs without them.
+        return _required_c(
+            calls, interval_s, aht_s, service_level, answer_time_s, max_occupancy, shrinkage, asa_s
+        )
     _check_common(
         calls=calls,
         interval_s=interval_s,
@@ -343,18 +397,11 @@ def _required(
     lam = calls / interval_s
     if traffic == 0:
         return _staffing(0, shrinkage, (1.0, 0.0, 0.0, 0.0, 0.0))
-    erlang_a = patience_s is not None
-    # Lower bracket: Erlang C needs n > A; the occupancy cap needs n >= A / cap.
-    lo = 1
-    if not erlang_a:
-        lo = math.floor(traffic) + 1
-        if max_occupancy is not None:
-            lo = max(lo, math.ceil(traffic / max_occupancy - 1e-9))
-    if not erlang_a:
-        n, b = _smallest_c(traffic, lo, aht_s, service_level, answer_time_s / aht_s, asa_s)
-        return _staffing(
-            n, shrinkage, (*_staff_c(traffic, n, b, answer_time_s / aht_s, aht_s), 0.0)
+    if patience_s is None:
+        return _required_c(
+            calls, interval_s, aht_s, service_level, answer_time_s, max_occupancy, shrinkage, asa_s
         )
+    lo = 1
     bs = _BSeries(traffic, lo)
     cache: dict[int, tuple[float, float, float, float, float]] = {}
 
@@ -387,21 +434,35 @@ def _required(
     return _staffing(n, shrinkage, measure(n))
 
 
-def _smallest_c(
-    traffic: float,
-    lo: int,
+def _required_c(
+    calls: float,
+    interval_s: float,
     aht_s: float,
     sl_target: float | None,
-    t_over_aht: float,
+    answer_time_s: float,
+    max_occupancy: float | None,
+    shrinkage: float,
     asa_target: float | None,
-) -> tuple[int, float]:
-    """Erlang C fast path of :func:`_smallest`: (agents, B(agents)).
+) -> Staffing:
+    """Erlang C core of :func:`required`, for inputs already checked.
 
-    Inlined on purpose (this is the planner's hot loop). B is carried forward by
-    the recurrence as the probe gallops up and kept for the bisection, so the
-    search costs one recurrence to the answer plus O(log) evaluations.
+    Inlined on purpose (this is the planner's hot loop, and the benchmark's). The
+    lower bracket is ``n > A`` (and ``n >= A / cap`` under an occupancy cap); B at
+    the bracket comes from the ``1/B`` recurrence, then B is carried forward one
+    agent at a time while the probe gallops up (1, 2, 4, ... above the last
+    failure) and kept for the bisection, so the search costs one recurrence to the
+    answer plus O(log) evaluations. Same operations, in the same order, as
+    :func:`erlang_b` and :func:`_staff_c`: the figures are bit-identical to theirs.
     """
-    b_values = [erlang_b(traffic, lo)]  # b_values[i] = B(lo + i)
+    traffic = calls * aht_s / interval_s
+    if traffic == 0:
+        return _staffing_c(0, shrinkage, 1.0, 0.0, 0.0, 0.0)
+    lo = math.floor(traffic) + 1
+    if max_occupancy is not None:
+        lo = max(lo, math.ceil(traffic / max_occupancy - 1e-9))
+    t_over_aht = answer_time_s / aht_s
+    b = erlang_b(traffic, lo) if lo >= len(_FLOATS) else _b_small(traffic, lo)
+    b_values = [b]  # b_values[i] = B(lo + i)
     exp = math.exp
     bad = -1  # offsets known to fail
     step = 0
@@ -437,7 +498,24 @@ def _smallest_c(
             good = i
         else:
             bad = i
-    return lo + good, b_values[good]
+    n = lo + good
+    b = b_values[good]
+    # _staff_c, for n > traffic (always true here).
+    c = n * b / (n - traffic * (1.0 - b))
+    excess = n - traffic
+    sl = 1.0 - c * exp(-excess * t_over_aht)
+    return _staffing_c(n, shrinkage, max(0.0, sl), c * aht_s / excess, c, traffic / n)
+
+
+def _b_small(traffic: float, agents: int) -> float:
+    """:func:`erlang_b` for ``0 < traffic`` and ``agents < len(_FLOATS)``, unchecked."""
+    inv_a = 1.0 / traffic
+    r = 1.0
+    for k in _FLOATS[1 : agents + 1]:
+        r = 1.0 + r * k * inv_a
+    if r < _HUGE:
+        return 1.0 / r
+    return erlang_b(traffic, agents)
 
 
 def _smallest(lo: int, ok: Callable[[int], bool]) -> int:
@@ -532,19 +610,21 @@ def required_per_interval(
     done: dict[tuple[float, float], Staffing] = {}
     out: list[Staffing] = []
     isfinite = math.isfinite
+    patience_s = settings["patience_s"]
     for index, (calls, aht_s) in enumerate(rows):
         if not (isfinite(calls) and calls >= 0):
             raise ErlangInputError("calls_negative", calls=calls, row=index + 1)
         if not (isfinite(aht_s) and aht_s > 0):
             raise ErlangInputError("aht_not_positive", aht_s=aht_s, row=index + 1)
-        _check_size(
-            calls=calls,
-            interval_s=interval_s,
-            aht_s=aht_s,
-            patience_s=settings["patience_s"],
-            row=index + 1,
-        )
-    seconds = work_seconds(rows, interval_s=interval_s, patience_s=settings["patience_s"])
+        if patience_s is not None or calls * aht_s / interval_s > MAX_TRAFFIC:
+            _check_size(
+                calls=calls,
+                interval_s=interval_s,
+                aht_s=aht_s,
+                patience_s=patience_s,
+                row=index + 1,
+            )
+    seconds = work_seconds(rows, interval_s=interval_s, patience_s=patience_s)
     if seconds > MAX_WORK_SECONDS:
         raise ErlangInputError(
             "work_too_large",
@@ -552,11 +632,22 @@ def required_per_interval(
             seconds=math.ceil(seconds),
             max_seconds=round(MAX_WORK_SECONDS),
         )
+    sl, answer_time_s = settings["service_level"], settings["answer_time_s"]
+    occupancy, shrinkage, asa_s = (
+        settings["max_occupancy"],
+        settings["shrinkage"],
+        settings["asa_s"],
+    )
     for row in rows:
         result = done.get(row)
         if result is None:
             calls, aht_s = row
-            result = _required(calls=calls, interval_s=interval_s, aht_s=aht_s, **settings)
+            if patience_s is None:
+                result = _required_c(
+                    calls, interval_s, aht_s, sl, answer_time_s, occupancy, shrinkage, asa_s
+                )
+            else:
+                result = _required(calls=calls, interval_s=interval_s, aht_s=aht_s, **settings)
             done[row] = result
         out.append(result)
     return out
