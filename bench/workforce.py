@@ -243,13 +243,26 @@ for line in sys.stdin:
 
 
 def find_python312() -> str | None:
-    """A Python 3.12 interpreter: ``python3.12`` on PATH, else the newest pyenv 3.12.x."""
-    found = shutil.which("python3.12")
-    if found:
-        return found
+    """A working Python 3.12: ``python3.12`` on PATH, else the newest pyenv 3.12.x.
+
+    Each candidate is run once: a pyenv shim is on PATH even where no pyenv version
+    selects 3.12, and then it only prints an error.
+    """
     root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
-    candidates = sorted(glob.glob(f"{root}/versions/3.12*/bin/python3.12"))
-    return candidates[-1] if candidates else None
+    candidates = [shutil.which("python3.12")]
+    candidates += sorted(glob.glob(f"{root}/versions/3.12*/bin/python3.12"), reverse=True)
+    for candidate in candidates:
+        if candidate is None:
+            continue
+        probe = subprocess.run(
+            [candidate, "-c", "import sys, venv; print(sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if probe.returncode == 0 and probe.stdout.strip() == "(3, 12)":
+            return candidate
+    return None
 
 
 def build_pyworkforce_env(where: Path) -> tuple[str | None, str]:
