@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import threading
-import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.channels.wechat_wire import answer, media, parts, read_json
 
 APP_ID = "wx3f9a1c2b4d5e6f70"
 APP_SECRET = "mp-secret-for-tests"
@@ -42,28 +42,18 @@ class FakeWechatMp:
         self.valid_tokens.clear()
 
 
-def _answer(handler: BaseHTTPRequestHandler, data: dict[str, Any], status: int = 200) -> None:
-    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-    handler.send_response(status)
-    handler.send_header("Content-Type", "application/json; charset=utf-8")
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
-
-
 def serve() -> Iterator[FakeWechatMp]:
     state = FakeWechatMp()
 
     class Handler(BaseHTTPRequestHandler):
         def _parts(self) -> tuple[str, dict[str, str]]:
-            parsed = urllib.parse.urlsplit(self.path)
-            return parsed.path, dict(urllib.parse.parse_qsl(parsed.query))
+            return parts(self)
 
         def _token_ok(self, query: dict[str, str]) -> bool:
             if query.get("access_token", "") in state.valid_tokens:
                 return True
             # The Official Account says 40001 for an invalid or revoked token.
-            _answer(self, {"errcode": 40001, "errmsg": "invalid credential, access_token"})
+            answer(self, {"errcode": 40001, "errmsg": "invalid credential, access_token"})
             return False
 
         def do_GET(self) -> None:
@@ -71,65 +61,54 @@ def serve() -> Iterator[FakeWechatMp]:
             state.calls.append(path)
             if path == "/cgi-bin/token":
                 if query.get("grant_type") != "client_credential" or query.get("appid") != APP_ID:
-                    _answer(self, {"errcode": 40013, "errmsg": "invalid appid"})
+                    answer(self, {"errcode": 40013, "errmsg": "invalid appid"})
                     return
                 if query.get("secret") != APP_SECRET:
-                    _answer(self, {"errcode": 40125, "errmsg": "invalid appsecret"})
+                    answer(self, {"errcode": 40125, "errmsg": "invalid appsecret"})
                     return
                 state.tokens_issued += 1
                 token = f"mptok-{state.tokens_issued}"
                 state.valid_tokens.add(token)
-                _answer(self, {"access_token": token, "expires_in": 7200})
+                answer(self, {"access_token": token, "expires_in": 7200})
                 return
             if path == "/cgi-bin/media/get":
                 if not self._token_ok(query):
                     return
-                found = state.media.get(query.get("media_id", ""))
-                if found is None:
-                    _answer(self, {"errcode": 40007, "errmsg": "invalid media_id"})
-                    return
-                name, kind, content = found
-                self.send_response(200)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Disposition", f'attachment; filename="{name}"')
-                self.send_header("Content-Length", str(len(content)))
-                self.end_headers()
-                self.wfile.write(content)
+                media(self, state.media.get(query.get("media_id", "")))
                 return
-            _answer(self, {"errcode": 404, "errmsg": "no such api"}, status=404)
+            answer(self, {"errcode": 404, "errmsg": "no such api"}, status=404)
 
         def do_POST(self) -> None:
             path, query = self._parts()
             state.calls.append(path)
-            length = int(self.headers.get("Content-Length", "0"))
-            body = json.loads(self.rfile.read(length) or b"{}")
+            body = read_json(self)
             if not self._token_ok(query):
                 return
             if path == "/cgi-bin/message/custom/send":
                 text = body.get("text") or {}
                 if body.get("msgtype") != "text" or not body.get("touser") or not text:
-                    _answer(self, {"errcode": 40008, "errmsg": "invalid message type"})
+                    answer(self, {"errcode": 40008, "errmsg": "invalid message type"})
                     return
                 if body["touser"] in state.out_of_window:
-                    _answer(self, {"errcode": 45015, "errmsg": "response out of time limit"})
+                    answer(self, {"errcode": 45015, "errmsg": "response out of time limit"})
                     return
                 state.custom.append(body)
-                _answer(self, {"errcode": 0, "errmsg": "ok"})
+                answer(self, {"errcode": 0, "errmsg": "ok"})
                 return
             if path == "/cgi-bin/message/template/send":
                 if not body.get("touser") or not body.get("template_id"):
-                    _answer(self, {"errcode": 40037, "errmsg": "invalid template_id"})
+                    answer(self, {"errcode": 40037, "errmsg": "invalid template_id"})
                     return
                 data = body.get("data")
                 if not isinstance(data, dict) or not all(
                     isinstance(v, dict) and "value" in v for v in data.values()
                 ):
-                    _answer(self, {"errcode": 47001, "errmsg": "data format error"})
+                    answer(self, {"errcode": 47001, "errmsg": "data format error"})
                     return
                 state.templates.append(body)
-                _answer(self, {"errcode": 0, "errmsg": "ok", "msgid": 200228332})
+                answer(self, {"errcode": 0, "errmsg": "ok", "msgid": 200228332})
                 return
-            _answer(self, {"errcode": 404, "errmsg": "no such api"}, status=404)
+            answer(self, {"errcode": 404, "errmsg": "no such api"}, status=404)
 
         def log_message(self, format: str, *args: object) -> None:
             return

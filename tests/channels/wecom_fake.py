@@ -9,13 +9,13 @@ the encrypted callback with wechatpy's WeCom crypto, as WeCom would.
 from __future__ import annotations
 
 import base64
-import json
 import threading
-import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.channels.wechat_wire import answer, media, parts, read_json
 
 CORP_ID = "ww5f3c1a2b9d7e6f01"
 SECRET = "kf-secret-for-tests"
@@ -43,23 +43,12 @@ class FakeWecom:
         self.valid_tokens.clear()
 
 
-def _answer(handler: BaseHTTPRequestHandler, data: dict[str, Any], status: int = 200) -> None:
-    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
-    handler.send_response(status)
-    handler.send_header("Content-Type", "application/json; charset=utf-8")
-    handler.send_header("Content-Length", str(len(body)))
-    handler.end_headers()
-    handler.wfile.write(body)
-
-
 def serve() -> Iterator[FakeWecom]:
     state = FakeWecom()
 
     class Handler(BaseHTTPRequestHandler):
         def _parts(self) -> tuple[str, dict[str, str]]:
-            parsed = urllib.parse.urlsplit(self.path)
-            query = dict(urllib.parse.parse_qsl(parsed.query))
-            return parsed.path, query
+            return parts(self)
 
         def _token_ok(self, query: dict[str, str]) -> bool:
             token = query.get("access_token", "")
@@ -67,7 +56,7 @@ def serve() -> Iterator[FakeWecom]:
                 return True
             # 40014 invalid access_token; 42001 access_token expired.
             code = 42001 if token.startswith("tok-") else 40014
-            _answer(self, {"errcode": code, "errmsg": "access_token expired or invalid"})
+            answer(self, {"errcode": code, "errmsg": "access_token expired or invalid"})
             return False
 
         def do_GET(self) -> None:
@@ -75,15 +64,15 @@ def serve() -> Iterator[FakeWecom]:
             state.calls.append(path)
             if path == "/cgi-bin/gettoken":
                 if query.get("corpid") != CORP_ID:
-                    _answer(self, {"errcode": 40013, "errmsg": "invalid corpid"})
+                    answer(self, {"errcode": 40013, "errmsg": "invalid corpid"})
                     return
                 if query.get("corpsecret") != SECRET:
-                    _answer(self, {"errcode": 40001, "errmsg": "invalid credential"})
+                    answer(self, {"errcode": 40001, "errmsg": "invalid credential"})
                     return
                 state.tokens_issued += 1
                 token = f"tok-{state.tokens_issued}"
                 state.valid_tokens.add(token)
-                _answer(
+                answer(
                     self,
                     {"errcode": 0, "errmsg": "ok", "access_token": token, "expires_in": 7200},
                 )
@@ -96,31 +85,20 @@ def serve() -> Iterator[FakeWecom]:
                     self.send_response(502)
                     self.end_headers()
                     return
-                found = state.media.get(query.get("media_id", ""))
-                if found is None:
-                    _answer(self, {"errcode": 40007, "errmsg": "invalid media_id"})
-                    return
-                name, kind, content = found
-                self.send_response(200)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Disposition", f'attachment; filename="{name}"')
-                self.send_header("Content-Length", str(len(content)))
-                self.end_headers()
-                self.wfile.write(content)
+                media(self, state.media.get(query.get("media_id", "")))
                 return
-            _answer(self, {"errcode": 404, "errmsg": "no such api"}, status=404)
+            answer(self, {"errcode": 404, "errmsg": "no such api"}, status=404)
 
         def do_POST(self) -> None:
             path, query = self._parts()
             state.calls.append(path)
-            length = int(self.headers.get("Content-Length", "0"))
-            body = json.loads(self.rfile.read(length) or b"{}")
+            body = read_json(self)
             if not self._token_ok(query):
                 return
             if path == "/cgi-bin/kf/sync_msg":
                 state.sync_requests.append(body)
                 if body.get("open_kfid") != OPEN_KFID:
-                    _answer(self, {"errcode": 95000, "errmsg": "invalid open_kfid"})
+                    answer(self, {"errcode": 95000, "errmsg": "invalid open_kfid"})
                     return
                 cursor = body.get("cursor", "")
                 if cursor in state.fail_once:
@@ -130,9 +108,9 @@ def serve() -> Iterator[FakeWecom]:
                     return
                 page = state.pages.get(cursor)
                 if page is None:
-                    _answer(self, {"errcode": 95005, "errmsg": "invalid cursor"})
+                    answer(self, {"errcode": 95005, "errmsg": "invalid cursor"})
                     return
-                _answer(self, {"errcode": 0, "errmsg": "ok", **page})
+                answer(self, {"errcode": 0, "errmsg": "ok", **page})
                 return
             if path == "/cgi-bin/kf/customer/batchget":
                 customers = [
@@ -140,7 +118,7 @@ def serve() -> Iterator[FakeWecom]:
                     for uid in body.get("external_userid_list", [])
                     if uid in state.nicknames
                 ]
-                _answer(self, {"errcode": 0, "errmsg": "ok", "customer_list": customers})
+                answer(self, {"errcode": 0, "errmsg": "ok", "customer_list": customers})
                 return
             if path == "/cgi-bin/kf/send_msg":
                 text = body.get("text") or {}
@@ -150,12 +128,12 @@ def serve() -> Iterator[FakeWecom]:
                     or body.get("open_kfid") != OPEN_KFID
                     or not text.get("content")
                 ):
-                    _answer(self, {"errcode": 40008, "errmsg": "invalid message"})
+                    answer(self, {"errcode": 40008, "errmsg": "invalid message"})
                     return
                 state.sent.append(body)
-                _answer(self, {"errcode": 0, "errmsg": "ok", "msgid": body.get("msgid", "")})
+                answer(self, {"errcode": 0, "errmsg": "ok", "msgid": body.get("msgid", "")})
                 return
-            _answer(self, {"errcode": 404, "errmsg": "no such api"}, status=404)
+            answer(self, {"errcode": 404, "errmsg": "no such api"}, status=404)
 
         def log_message(self, format: str, *args: object) -> None:
             return
