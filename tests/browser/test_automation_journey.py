@@ -58,6 +58,17 @@ def test_manager_builds_dry_runs_and_saves_a_trigger_that_the_next_case_follows(
     action = page.locator("#action-rows .rule-row").last
     action.locator('select[name="action_type"]').select_option("add_tags")
     action.locator('input[name="action_value"]').fill("漏水")
+    # Teams and people are picked by name; the rule stores their ids.
+    page.get_by_test_id("add-action").click()
+    action = page.locator("#action-rows .rule-row").last
+    action.locator('select[name="action_type"]').select_option("assign_team")
+    expect(action.locator('input[name="action_value"]')).to_be_hidden()
+    action.locator('select[name="action_team"]').select_option(label=str(team))
+    page.get_by_test_id("add-action").click()
+    action = page.locator("#action-rows .rule-row").last
+    action.locator('select[name="action_type"]').select_option("add_watchers")
+    action.locator('select[name="action_person"]').select_option(label=f"{manager} · {team.name}")
+    screenshot(page, "automation-builder")
 
     page.get_by_test_id("dry-run").click()
     result = page.get_by_test_id("dry-run-result")
@@ -66,11 +77,12 @@ def test_manager_builds_dry_runs_and_saves_a_trigger_that_the_next_case_follows(
 
     page.get_by_test_id("save-rule").click()
     expect(page.get_by_test_id("rules").first).to_contain_text("漏水加急")
-    assert Rule.objects.get().actions[0] == {
-        "type": "set_field",
-        "field": "priority",
-        "value": "urgent",
-    }
+    assert Rule.objects.get().actions == [
+        {"type": "set_field", "field": "priority", "value": "urgent"},
+        {"type": "add_tags", "tags": ["漏水"]},
+        {"type": "assign_team", "team": team.pk},
+        {"type": "add_watchers", "users": [manager.pk]},
+    ]
 
     email_receive(
         raw=raw_email(
@@ -84,6 +96,8 @@ def test_manager_builds_dry_runs_and_saves_a_trigger_that_the_next_case_follows(
     case = Case.objects.exclude(pk=earlier.pk).get()
     assert case.priority == "urgent"
     assert case.tags == ["漏水"]
+    assert case.team_id == team.pk
+    assert list(case.watchers.values_list("pk", flat=True)) == [manager.pk]
 
     page.goto(f"{live_server.url}/automation/rules/{Rule.objects.get().pk}/runs/")
     expect(page.get_by_test_id("runs")).to_contain_text(case.reference)

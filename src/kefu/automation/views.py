@@ -20,7 +20,8 @@ from kefu.automation.rules import ACTION_TYPES, NOTIFY_TO, OPS, SETTABLE, TIME_S
 from kefu.cases.models import Case, ReplyTemplate
 from kefu.cases.selectors import access_case
 from kefu.core.errors import DomainError
-from kefu.core.models import Team, User
+from kefu.core.models import Department, Team, User
+from kefu.core.roles import Role
 
 
 def _user(request: HttpRequest) -> User:
@@ -30,10 +31,10 @@ def _user(request: HttpRequest) -> User:
 ACTION_LABELS = {
     "set_field": gettext_lazy("Set a field"),
     "add_tags": gettext_lazy("Add tags"),
-    "assign_person": gettext_lazy("Assign to a person (id)"),
-    "assign_team": gettext_lazy("Assign to a team (id)"),
+    "assign_person": gettext_lazy("Assign to a person"),
+    "assign_team": gettext_lazy("Assign to a team"),
     "assign_routing": gettext_lazy("Assign by routing"),
-    "add_watchers": gettext_lazy("Add watchers (ids)"),
+    "add_watchers": gettext_lazy("Add a watcher"),
     "reply_template": gettext_lazy("Send a reply template (id)"),
     "note": gettext_lazy("Add an internal note"),
     "notify": gettext_lazy("Notify staff"),
@@ -54,6 +55,17 @@ OP_LABELS = {
     "is_set": gettext_lazy("is set"),
     "is_unset": gettext_lazy("is empty"),
 }
+SETTABLE_LABELS = {
+    "priority": gettext_lazy("Priority"),
+    "category": gettext_lazy("Category"),
+    "status": gettext_lazy("Status"),
+}
+NOTIFY_LABELS = {
+    "owner": gettext_lazy("the case owner"),
+    "team_lead": gettext_lazy("the team lead"),
+    "department_manager": gettext_lazy("the department manager"),
+    "watchers": gettext_lazy("the watchers"),
+}
 EVENT_LABELS = {
     "case_opened": gettext_lazy("Case opened"),
     "customer_replied": gettext_lazy("Customer replied"),
@@ -72,16 +84,34 @@ def _builder_context(actor: User) -> dict[str, Any]:
         "fields": [(name, FIELD_LABELS.get(name, name)) for name in FIELDS],
         "ops": [(op, OP_LABELS[op]) for op in ops],
         "action_types": [(kind, ACTION_LABELS[kind]) for kind in ACTION_TYPES],
-        "settable": SETTABLE,
-        "notify_to": NOTIFY_TO,
+        "settable": [(value, SETTABLE_LABELS.get(value, value)) for value in SETTABLE],
+        "notify_to": [(value, NOTIFY_LABELS.get(value, value)) for value in NOTIFY_TO],
         "events": [(code, EVENT_LABELS.get(code, code)) for code in services.TRIGGER_EVENTS],
         "since_choices": TIME_SINCE,
-        "teams": Team.objects.select_related("department").order_by("pk"),
+        "teams": list(
+            Team.objects.select_related("department").order_by("department__name", "name")
+        ),
+        "departments": list(Department.objects.order_by("name")),
         "templates": ReplyTemplate.objects.filter(is_active=True).order_by("name"),
-        "people": User.objects.filter(is_active=True, department=actor.department).order_by("pk")[
-            :50
-        ],
+        "people": _people_for(actor),
     }
+
+
+# The builder lists at most this many people; past it, type the id in the value box.
+PEOPLE_LIMIT = 500
+
+
+def _people_for(actor: User) -> list[User]:
+    """Active staff the builder offers by name: the actor's department, or everyone for
+    an administrator (who may write rules for every department)."""
+    people = User.objects.filter(is_active=True).select_related("team")
+    if not (actor.is_superuser or actor.role == Role.ADMINISTRATOR):
+        people = (
+            people.filter(department_id=actor.department_id)
+            if actor.department_id is not None
+            else people.none()
+        )
+    return list(people.order_by("display_name", "username")[:PEOPLE_LIMIT])
 
 
 @require_GET
