@@ -15,6 +15,10 @@ Prints one JSON object.
    96 intervals, two 15-minute breaks and a 30-minute meal per 8 h shift; time
    to a schedule whose under-coverage is at most the LP bound plus 2 % of the
    total requirement, and the rule violations found by ``validate``.
+   Tight weeks (``tight``): 120 agents for 115 % of what they can cover,
+   ``understaffed`` and ``fragmented`` (narrow availability, part-timers on 3-4
+   days), 8- and 9-hour shifts, two breaks and a meal; same figures.
+   ``--only KIND`` runs one of the three schedule instances.
 3. ``--vs-pyworkforce`` (Erlang only, no schedule): builds a throwaway Python 3.12
    virtualenv with pyworkforce 0.5.4 (it requires Python >= 3.12; the interpreter is
    looked up as ``python3.12`` on PATH, then under pyenv), or uses the interpreter
@@ -174,8 +178,77 @@ def week_instance(
     return reqs, contracts, rules
 
 
-def bench_schedule(agents: int, days: int, time_limit: float) -> dict[str, Any]:
-    reqs, contracts, rules = week_instance(agents, days)
+def tight_instance(
+    kind: str, agents: int, days: int, *, seed: int = 23, load: float = 1.15
+) -> tuple[list[tuple[datetime, int]], list[AgentContract], Rules]:
+    """A tight week: the requirement is ``load`` times what the team can work on the phones.
+
+    8- and 9-hour shifts, two 15-minute breaks and a 30-minute meal. Agents are
+    part-timers on 3 days (28 h) or 4 days (32 h) and full-timers on 5 days
+    (40 h); a quarter have a day off. ``understaffed``: one in five part-time,
+    availability 10-16 h from 07:00, 08:00, 11:00 or 13:00. ``fragmented``: one in
+    three part-time, narrow availability of 9-10 h starting anywhere from 07:00
+    to 14:00.
+    """
+    rules = Rules(
+        interval_minutes=15,
+        shift_lengths_hours=(8.0, 9.0),
+        breaks=(ActivityRule(15, 1.0, 3.0), ActivityRule(15, 5.5, 7.5)),
+        meal=ActivityRule(30, 3.0, 5.0),
+        min_rest_hours=11,
+        max_consecutive_days=5,
+    )
+    fragmented = kind == "fragmented"
+    rng = random.Random(seed)
+    base = [erlang.required(calls=c, interval_s=900, aht_s=180).agents for c in day_calls()]
+    shape = [base[s] if 8 * 4 <= s < 22 * 4 else 0 for s in range(96)]
+    contracts = []
+    for i in range(agents):
+        if (i % 3 == 0) if fragmented else (i % 5 == 0):
+            most_days = 3 if i % 2 else 4
+            hours = 28 if most_days == 3 else 32
+        else:
+            most_days, hours = 5, 40
+        if fragmented:
+            start = rng.choice([7, 8, 9, 10, 12, 13, 14])
+            width = rng.choice([9.0, 9.5, 10.0])
+        else:
+            start = rng.choice([7, 8, 11, 13])
+            width = 10.0 if start >= 13 else rng.choice([10.0, 12.0, 16.0])
+        end = min(24.0, start + width)
+        contracts.append(
+            AgentContract(
+                agent=f"agent{i:03d}",
+                max_hours_per_week=hours,
+                max_days_per_week=most_days,
+                available_from=dtime(start),
+                available_to=dtime(int(end) % 24, int(end % 1 * 60)),
+                days_off=frozenset({MONDAY + timedelta(days=(i * 5) % days)})
+                if i % 4 == 0
+                else frozenset(),
+            )
+        )
+    # On-phone agent-intervals the team can give: 7/8 of every contracted hour.
+    capacity = sum(c.max_hours_per_week * 4 * 7 / 8 for c in contracts) * days / 7
+    scale = load * capacity / (sum(shape) * days)
+    reqs: list[tuple[datetime, int]] = []
+    for d in range(days):
+        day = MONDAY + timedelta(days=d)
+        factor = scale * (0.75 if day.weekday() >= 5 else 1.0) * (0.95 + 0.1 * rng.random())
+        midnight = datetime(day.year, day.month, day.day, tzinfo=SH)
+        reqs.extend(
+            (midnight + timedelta(minutes=15 * s), round(shape[s] * factor)) for s in range(96)
+        )
+    return reqs, contracts, rules
+
+
+def bench_schedule(
+    agents: int, days: int, time_limit: float, *, kind: str = "standard"
+) -> dict[str, Any]:
+    if kind == "standard":
+        reqs, contracts, rules = week_instance(agents, days)
+    else:
+        reqs, contracts, rules = tight_instance(kind, agents, days)
     total = sum(r for _, r in reqs)
     trace: list[dict[str, Any]] = []
     began = time.perf_counter()
@@ -192,6 +265,7 @@ def bench_schedule(agents: int, days: int, time_limit: float) -> dict[str, Any]:
     target = m["lp_bound"] + 0.02 * total
     first_good = next((p["at"] for p in trace if p["under_coverage"] <= target), None)
     return {
+        "instance": kind,
         "agents": agents,
         "days": days,
         "intervals": days * 96,
@@ -424,6 +498,11 @@ def main() -> None:
     parser.add_argument(
         "--pyworkforce-python", help="a Python that already has pyworkforce 0.5.4 (no venv built)"
     )
+    parser.add_argument(
+        "--only",
+        choices=["standard", "understaffed", "fragmented"],
+        help="one schedule instance (default: all three)",
+    )
     args = parser.parse_args()
     if args.vs_pyworkforce:
         compared = vs_pyworkforce(smoke=args.quick, python=args.pyworkforce_python)
@@ -433,10 +512,19 @@ def main() -> None:
         "machine": f"{platform.machine()} {platform.python_version()}",
         "erlang": bench_erlang(50 if args.quick else 1000),
     }
-    if args.quick:
-        out["schedule"] = bench_schedule(12, 2, min(args.time_limit, 5.0))
-    else:
-        out["schedule"] = bench_schedule(150, 7, args.time_limit)
+    kinds = ["standard", "understaffed", "fragmented"] if args.only is None else [args.only]
+    tight: dict[str, Any] = {}
+    for kind in kinds:
+        if args.quick:
+            got = bench_schedule(12, 2, min(args.time_limit, 5.0), kind=kind)
+        else:
+            got = bench_schedule(150 if kind == "standard" else 120, 7, args.time_limit, kind=kind)
+        if kind == "standard":
+            out["schedule"] = got
+        else:
+            tight[kind] = got
+    if tight:
+        out["tight"] = tight
     print(json.dumps(out, indent=2))
 
 

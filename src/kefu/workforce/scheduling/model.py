@@ -230,17 +230,29 @@ def solve(
     uncovered = sum(need for s, need in enumerate(prob.required) if not on_shift[s])
     fairness, works = _people(model, prob, agents, rules, x)
     model.minimize(W_UNDER * sum(under) + W_OVER * sum(over) + W_FAIR * fairness)
+    lp_value, lp_x = _lp_relaxation(prob, agents)
     warm_s = min(8.0, 0.2 * float(time_limit_s))
     assigned, z_hint = warm_start(
-        prob, agents, rules, time_limit_s=warm_s, workers=workers, weights=(W_UNDER, W_OVER)
+        prob,
+        agents,
+        rules,
+        time_limit_s=warm_s,
+        workers=workers,
+        weights=(W_UNDER, W_OVER),
+        lp_x=lp_x,
     )
     _hint(model, prob, x, n_vars, z_vars, works, assigned, z_hint)
+    fixed = _complete_hint(model)
     solver = cp_model.CpSolver()
     remaining = float(time_limit_s) - (clock.monotonic() - began)
     solver.parameters.max_time_in_seconds = max(0.5, remaining)
     solver.parameters.num_workers = max(1, int(workers))
     callback = _Progress(progress, under) if progress is not None else None
     status = solver.solve(model, callback)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and fixed is not None:
+        # Out of time before CP-SAT reported anything (a short limit on a busy
+        # machine): the completed warm start is a schedule that keeps every rule.
+        solver, status = fixed, cp_model.FEASIBLE
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise ScheduleInputError(
             "no_solution", seconds=time_limit_s, status=solver.status_name(status)
@@ -258,7 +270,7 @@ def solve(
         "objective": objective,
         "objective_bound": bound,
         "gap": (objective - bound) / max(1.0, abs(objective)),
-        "lp_bound": _lp_bound(prob, agents, rules) + uncovered,
+        "lp_bound": lp_value + uncovered,
         "under_coverage": under_total,
         "over_coverage": over_total,
         "total_required": sum(prob.required),
@@ -372,6 +384,33 @@ def _hint(
         model.add_hint(var, day_key in busy)
 
 
+def _complete_hint(model: cp_model.CpModel) -> cp_model.CpSolver | None:
+    """Replace the warm start's hint by the complete solution it fixes.
+
+    The hint names the shifts and activities only; CP-SAT left to complete the
+    coverage, fairness and day variables itself often drops it on a large week
+    and starts from scratch. With every hinted variable fixed the rest follows
+    by propagation in a fraction of a second, and the full solution is hinted.
+    Returns the solver holding that solution (None when there is none).
+    """
+    if not model.proto.solution_hint.vars:
+        return None
+    fixer = cp_model.CpSolver()
+    fixer.parameters.fix_variables_to_their_hinted_value = True
+    fixer.parameters.num_workers = 1
+    fixer.parameters.max_time_in_seconds = 5.0
+    if fixer.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    values = [
+        fixer.value(model.get_int_var_from_proto_index(i))
+        for i in range(len(model.proto.variables))
+    ]
+    model.proto.clear_solution_hint()
+    for i, value in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(i), value)
+    return fixer
+
+
 def _extract(
     prob: _Problem,
     agents: Sequence[AgentContract],
@@ -414,20 +453,32 @@ def _extract(
 
 def _lp_bound(prob: _Problem, agents: Sequence[AgentContract], rules: Rules) -> float:
     """Least under-coverage of the LP relaxation (per-agent day, hours and days kept)."""
+    return _lp_relaxation(prob, agents)[0]
+
+
+def _lp_relaxation(
+    prob: _Problem, agents: Sequence[AgentContract]
+) -> tuple[float, dict[tuple[int, int], float]]:
+    """The LP relaxation's least under-coverage and its ``x[agent, template]`` values.
+
+    The values guide the warm start (most of them are 0 or 1 on real weeks).
+    """
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:  # pragma: no cover - GLOP ships with OR-Tools
-        return 0.0
+        return 0.0, {}
     inf = solver.infinity()
     grid = prob.grid
     slots_total = len(prob.required)
     cover: list[list[tuple[Any, float]]] = [[] for _ in range(slots_total)]
     agent_day: dict[tuple[int, int], list[Any]] = defaultdict(list)
     agent_minutes: dict[tuple[int, int], list[tuple[Any, int]]] = defaultdict(list)
-    for tpl in prob.templates:
+    x_vars: dict[tuple[int, int], Any] = {}
+    for ti, tpl in enumerate(prob.templates):
         n = solver.NumVar(0, len(tpl.agents), "")
         xs = []
         for a in tpl.agents:
             v = solver.NumVar(0, 1, "")
+            x_vars[(a, ti)] = v
             xs.append(v)
             agent_day[(a, tpl.day)].append(v)
             agent_minutes[(a, tpl.day)].append((v, tpl.length))
@@ -473,8 +524,9 @@ def _lp_bound(prob: _Problem, agents: Sequence[AgentContract], rules: Rules) -> 
         objective.SetCoefficient(u, 1)
     objective.SetMinimization()
     if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        return 0.0
-    return max(0.0, float(objective.Value()))
+        return 0.0, {}
+    values = {pair: v.solution_value() for pair, v in x_vars.items()}
+    return max(0.0, float(objective.Value())), {k: v for k, v in values.items() if v > 1e-6}
 
 
 def _delivered(

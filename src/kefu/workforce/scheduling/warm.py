@@ -19,6 +19,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from kefu.workforce.scheduling.fill import fill
 from kefu.workforce.scheduling.rules import AgentContract, Rules
 
 __all__ = ["warm_start"]
@@ -32,8 +33,21 @@ def warm_start(
     time_limit_s: float,
     workers: int,
     weights: tuple[int, int],
+    lp_x: dict[tuple[int, int], float] | None = None,
 ) -> tuple[dict[int, list[int]], dict[tuple[int, int, int], int]]:
-    """(template -> agent indices, (template, activity, offset) -> count)."""
+    """(template -> agent indices, (template, activity, offset) -> count).
+
+    With the LP relaxation's ``x[agent, template]`` values the shifts are taken
+    from them, largest first (every rule checked, activities placed where the
+    least shortfall is), then topped up greedily by :func:`fill`; without them
+    from the aggregate model.
+    """
+    if lp_x:
+        assigned: dict[int, list[int]] = {}
+        z_lp: dict[tuple[int, int, int], int] = {}
+        order = sorted(lp_x, key=lambda pair: (-lp_x[pair], pair))
+        fill(prob, agents, rules, assigned, z_lp, order=order, improve_s=time_limit_s)
+        return assigned, z_lp
     counts, z_counts = _aggregate(prob, agents, time_limit_s, workers, weights)
     assigned = _assign(prob, agents, rules, counts)
     z_out: dict[tuple[int, int, int], int] = {}
@@ -47,6 +61,7 @@ def warm_start(
                 z_out[(ti, k, off)] = 0
             for off in expanded[:keep]:
                 z_out[(ti, k, off)] += 1
+    fill(prob, agents, rules, assigned, z_out)
     return assigned, z_out
 
 
