@@ -85,7 +85,7 @@ def test_the_search_count_walks_the_results_in_order_and_stops(
     assert "ORDER BY" in counts[0]
     assert "LIMIT 6" in counts[0]
     if connection.vendor == "postgresql":
-        assert any(q["sql"] == "SET LOCAL jit = off" for q in captured.captured_queries)
+        assert any("SET LOCAL jit = off" in q["sql"] for q in captured.captured_queries)
 
 
 def test_the_search_page_says_more_than_fifty_when_the_count_stopped(
