@@ -75,9 +75,10 @@ def _digest() -> str:
     )
     for case_row in cases:
         digest.update(repr(case_row).encode())
-    messages = Message.objects.exclude(case__in=internal)
-    messages = messages.order_by("case__reference", "created_at", "id").values_list(
-        "case__reference", "direction", "created_at", "body"
+    messages = (
+        Message.objects.exclude(case__in=internal)
+        .order_by("case__reference", "created_at", "id")
+        .values_list("case__reference", "direction", "created_at", "body")
     )
     for message_row in messages:
         digest.update(repr(message_row).encode())

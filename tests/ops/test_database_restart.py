@@ -37,7 +37,7 @@ def test_postgresql_restart_under_load_fails_cleanly_and_recovers(
 
     answers: list[tuple[float, int, str, object]] = []
     stop = threading.Event()
-    opened = threading.Event()
+    first_opened = threading.Event()
 
     def agent(n: int) -> None:
         while not stop.is_set():
@@ -55,7 +55,7 @@ def test_postgresql_restart_under_load_fails_cleanly_and_recovers(
             )
             answers.append((time.monotonic(), status, ctype, body))
             if status == 201:
-                opened.set()
+                first_opened.set()
 
     threads = [threading.Thread(target=agent, args=(n,)) for n in range(3)]
     for thread in threads:
@@ -63,7 +63,7 @@ def test_postgresql_restart_under_load_fails_cleanly_and_recovers(
     try:
         # The first request of a fresh process pays its imports: stop the cluster once a
         # case has been opened under load, not after a fixed pause a slow machine misses.
-        assert opened.wait(60), "no case was opened before the restart"
+        assert first_opened.wait(60), "no case was opened before the restart"
         time.sleep(0.5)
         cluster.stop()
         down_at = time.monotonic()
