@@ -17,6 +17,7 @@ from kefu.core import services
 from kefu.core.calendar_overrides import calendar_cache_clear
 from kefu.core.errors import DomainError
 from kefu.core.models import User
+from kefu.core.process_cache import process_caches_clear
 from kefu.core.roles import Role
 from kefu.quality.exports import font_path
 from tests.core.factories import make_staff
@@ -51,6 +52,7 @@ def _fresh_calendar_overrides() -> None:
     """A test's calendar overrides are rolled back with its transaction; so is what
     this process cached of them."""
     calendar_cache_clear()
+    process_caches_clear()
 
 
 @pytest.fixture

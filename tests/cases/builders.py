@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from kefu.cases import services
 from kefu.cases.models import Case, SlaPolicy
 from kefu.core.models import Department, Team, User
+from kefu.core.process_cache import process_caches_clear
 from kefu.customers.models import Contact, Organisation
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -50,13 +51,16 @@ def only_policy(
 ) -> SlaPolicy:
     """Make ``policy`` the only active SLA policy."""
     SlaPolicy.objects.update(is_active=False)
-    return SlaPolicy.objects.create(
+    policy = SlaPolicy.objects.create(
         name=f"test-{next(_numbers)}",
         priority=priority,
         first_response_minutes=first,
         next_update_minutes=cadence,
         resolution_minutes=resolution,
     )
+    # Written around ``sla_policy_save``: drop what intake cached of the policies.
+    process_caches_clear()
+    return policy
 
 
 def nine_to_six_team(department: Department) -> Team:

@@ -4,15 +4,18 @@ after the earlier handlers (automation's triggers run at order 50) is routed."""
 from __future__ import annotations
 
 from kefu.cases import hooks
+from kefu.cases.models import Message
 from kefu.routing.services import route_case
 
 ORDER = 100
 
 
 def on_case_event(event: hooks.CaseHookEvent) -> None:
-    if event.code == hooks.CASE_OPENED or (
-        event.code == hooks.CUSTOMER_REPLIED and event.context.get("reopened")
-    ):
+    if event.code == hooks.CASE_OPENED:
+        message = event.context.get("message")
+        only = message if isinstance(message, Message) else None
+        route_case(event.case, at=event.at, actor=None, only_message=only)
+    elif event.code == hooks.CUSTOMER_REPLIED and event.context.get("reopened"):
         route_case(event.case, at=event.at, actor=None)
 
 

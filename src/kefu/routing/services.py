@@ -28,7 +28,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from kefu.cases.events import case_event_record
-from kefu.cases.models import Case
+from kefu.cases.models import Case, Message
 from kefu.core.audit import audit_record
 from kefu.core.errors import DomainError
 from kefu.core.models import Team, User
@@ -86,8 +86,16 @@ def _threatened(case: Case, *, latest_threat: bool) -> bool:
 
 
 def _give(
-    *, case: Case, agent: User, at: datetime, actor: User | None, data: dict[str, Any]
+    *,
+    case: Case,
+    agent: User,
+    at: datetime,
+    actor: User | None,
+    data: dict[str, Any],
+    row: CaseRouting | bool | None = True,
 ) -> bool:
+    """``row``: the case's routing row as ``route_case`` read it (None: it has none,
+    so there is nothing to mark routed); True when the caller did not read it."""
     # Compare-and-swap on "nobody owns it": a person or rule that took the case
     # meanwhile keeps it.
     taken = Case.objects.filter(pk=case.pk, owner__isnull=True).update(
@@ -105,6 +113,8 @@ def _give(
         before={"owner": None},
         after={"owner": agent.get_username(), "routing": data["code"]},
     )
+    if row is None:
+        return True
     CaseRouting.objects.filter(case=case).update(
         status=CaseRouting.Status.ROUTED,
         reason="",
@@ -155,9 +165,18 @@ def _done(row: CaseRouting | None, at: datetime) -> None:
         )
 
 
-def route_case(case: Case, *, at: datetime, actor: User | None = None) -> RouteResult:
+def route_case(
+    case: Case,
+    *,
+    at: datetime,
+    actor: User | None = None,
+    only_message: Message | None = None,
+) -> RouteResult:
     """Give ``case`` to an agent of its team by the team's routing, or leave it waiting
-    with the reason; see the module docstring. Safe to call twice."""
+    with the reason; see the module docstring. Safe to call twice.
+
+    ``only_message``: the case's one customer message, read by the coach, when the
+    caller holds it (intake, as the case opens), so it is not read again."""
     # One query for the case, its team's settings and its own routing row.
     fresh = (
         Case.objects.select_related("contact", "organisation", "team__routing", "routing")
@@ -175,13 +194,16 @@ def route_case(case: Case, *, at: datetime, actor: User | None = None) -> RouteR
     if team is None or settings_row is None or not settings_row.is_enabled:
         _done(row, at)
         return _skipped("not_routed")
-    first_message, latest_threat = selectors.inbound_facts(fresh)
+    if only_message is not None and only_message.case_id == fresh.pk:
+        first_message, latest_threat = only_message.body, bool(only_message.threat)
+    else:
+        first_message, latest_threat = selectors.inbound_facts(fresh)
     if _threatened(fresh, latest_threat=latest_threat):
         # As the escalation ladder and the coach do: a threat or over-heads case is the lead's.
         lead = selectors.lead_for(fresh)
         if lead is not None:
             data = {"code": str(engine.Code.LEAD), "agent": str(lead), "count": 1}
-            if _give(case=fresh, agent=lead, at=at, actor=actor, data=data):
+            if _give(case=fresh, agent=lead, at=at, actor=actor, data=data, row=row):
                 return RouteResult(Outcome.ROUTED, lead, engine.Code.LEAD, _text(data))
             return _skipped("owned")
     needs = selectors.requirements_for(fresh, row, first_message=first_message)
@@ -214,7 +236,7 @@ def route_case(case: Case, *, at: datetime, actor: User | None = None) -> RouteR
     data = _event_data(
         decision, agent=agent, channel=fresh.channel, minutes=settings_row.fallback_minutes
     )
-    if not _give(case=fresh, agent=agent, at=at, actor=actor, data=data):
+    if not _give(case=fresh, agent=agent, at=at, actor=actor, data=data, row=row):
         return _skipped("owned")
     if policy.method == engine.Method.ROUND_ROBIN:
         TeamRouting.objects.filter(pk=settings_row.pk).update(last_agent=agent)

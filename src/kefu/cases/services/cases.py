@@ -39,6 +39,7 @@ from kefu.core.audit import audit_record
 from kefu.core.authz import authorize
 from kefu.core.errors import DomainError, PermissionDeniedError
 from kefu.core.models import Department, Team, User
+from kefu.core.process_cache import TtlCache
 from kefu.core.roles import Perm
 from kefu.customers.holding import contact_release_at
 from kefu.customers.models import Channel, Contact, Organisation, Project
@@ -72,6 +73,20 @@ def intake_department() -> Department:
     if department is None:
         department = Department.objects.create(name="客服中心", code=INTAKE_DEPARTMENT_CODE)
     return department
+
+
+def _department_team(department: Department) -> Team | None:
+    return Team.objects.filter(department=department).order_by("pk").first()
+
+
+def _intake_load() -> tuple[Department, Team | None]:
+    department = intake_department()
+    return department, _department_team(department)
+
+
+#: The intake department and its first team, read once per process for a while
+#: (every channel-opened case lands there; see ``kefu.core.process_cache``).
+intake_cache: TtlCache[tuple[Department, Team | None]] = TtlCache(_intake_load)
 
 
 def _inbound(
@@ -142,9 +157,15 @@ def case_open(
     if actor is not None:
         authorize(actor, Perm.WORK_CASES)
     subject = subject.strip()[:300] or str(_("(no subject)"))
-    department = department or (team.department if team else intake_department())
-    if team is None:
-        team = Team.objects.filter(department=department).order_by("pk").first()
+    if department is None and team is None:
+        department, team = intake_cache.get()
+        if team is None:
+            # A desk without a team yet: read again next time rather than keep "none".
+            intake_cache.clear()
+    else:
+        department = department or (team.department if team else intake_department())
+        if team is None:
+            team = _department_team(department)
     case = Case.objects.create(
         # Unique until the real reference (from the id) replaces it below.
         reference=f"tmp-{uuid.uuid4().hex[:16]}",
@@ -179,7 +200,7 @@ def case_open(
         attachments=attachments,
     )
     case_event_record(case=case, kind="opened", at=at, actor=actor, channel=channel)
-    reading = message_read(message=message, at=at)
+    reading = message_read(message=message, at=at, is_first=True)
     audit_record(actor=actor, action="case.opened", target=case, at=at, after={"channel": channel})
     hooks.case_hook(case, hooks.CASE_OPENED, at=at, actor=actor, message=message)
     _hook_flagged(case, message, reading, at=at)

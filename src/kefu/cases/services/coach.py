@@ -37,7 +37,15 @@ HISTORY = 5
 _RANK = {p: i for i, p in enumerate(Case.Priority.values)}
 
 
-def _context(case: Case, message: Message) -> dict[str, Any]:
+def _context(case: Case, message: Message, *, is_first: bool = False) -> dict[str, Any]:
+    if is_first:
+        # The message that opened the case: nothing came before it, and a case
+        # this new has no breach or commitment yet.
+        return {
+            "contact_count": 1,
+            "prior_failure": case.breach_count > 0 or case.has_overdue_commitment,
+            "history": [],
+        }
     earlier = list(
         Message.objects.filter(case=case, direction=Message.Direction.INBOUND)
         .exclude(pk=message.pk)
@@ -65,22 +73,27 @@ def _wanted_priority(reading: Reading) -> str | None:
     return None
 
 
-def message_read(*, message: Message, at: datetime) -> Reading:
+def message_read(*, message: Message, at: datetime, is_first: bool = False) -> Reading:
     """Read a customer's message, store the reading on it and route the case.
 
     Called inside the transaction that stored the message, so the reading and
-    the message land together.
+    the message land together. ``is_first``: the message just opened its case
+    (``case_open``), so there is no history to read back on.
     """
     case = message.case
     lexicon = active_lexicon()
-    reading = read_customer(message.body, _context(case, message), lexicon)
-    Message.objects.filter(pk=message.pk).update(
-        reading={**reading.to_json(), "lexicon": lexicon.version},
-        sentiment=reading.sentiment,
-        upset=reading.upset,
-        threat=reading.threat,
-        escalation_risk=reading.escalation_risk,
-    )
+    reading = read_customer(message.body, _context(case, message, is_first=is_first), lexicon)
+    stored: dict[str, Any] = {
+        "reading": {**reading.to_json(), "lexicon": lexicon.version},
+        "sentiment": reading.sentiment,
+        "upset": reading.upset,
+        "threat": reading.threat,
+        "escalation_risk": reading.escalation_risk,
+    }
+    Message.objects.filter(pk=message.pk).update(**stored)
+    # The caller's copy says what was stored (routing reads the threat from it).
+    for name, value in stored.items():
+        setattr(message, name, value)
     fields: dict[str, object] = {
         "customer_upset": reading.upset,
         "escalation_risk": reading.escalation_risk,

@@ -21,6 +21,7 @@ from kefu.core.calendar_overrides import (
     team_calendar_before,
 )
 from kefu.core.models import ScheduledJob, Team
+from kefu.core.process_cache import TtlCache
 
 SLA_JOB = "cases.sla"
 SLA_WARNING_JOB = "cases.sla_warning"
@@ -37,7 +38,12 @@ __all__ = [
 
 
 def active_policies() -> list[sla.PolicyTargets]:
-    """The active SLA policies as plain data for the pure core."""
+    """The active SLA policies as plain data for the pure core (cached per process
+    for a while: ``sla_policy_save`` clears it, see ``kefu.core.process_cache``)."""
+    return policies_cache.get()
+
+
+def _load_policies() -> list[sla.PolicyTargets]:
     return [
         sla.PolicyTargets(
             key=p.pk,
@@ -50,6 +56,9 @@ def active_policies() -> list[sla.PolicyTargets]:
         )
         for p in SlaPolicy.objects.filter(is_active=True).order_by("pk")
     ]
+
+
+policies_cache: TtlCache[list[sla.PolicyTargets]] = TtlCache(_load_policies)
 
 
 def _policy_for(case: Case) -> sla.PolicyTargets | None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kefu.cases import templating
 from kefu.cases.errors import CaseErrorCode
 from kefu.cases.models import Case, ReplyTemplate, SavedView, SlaPolicy
+from kefu.cases.services.sla import policies_cache
 from kefu.core.audit import audit_record
 from kefu.core.authz import authorize
 from kefu.core.errors import DomainError
@@ -85,6 +86,10 @@ def sla_policy_save(*, actor: User, at: datetime, **fields: object) -> SlaPolicy
     authorize(actor, Perm.MANAGE_SETTINGS)
     name = str(fields.pop("name"))
     policy, created = SlaPolicy.objects.update_or_create(name=name, defaults=fields)
+    # Intake reads the policies from a per-process cache: this process sees the
+    # change at once, other processes within ``kefu.core.process_cache.CACHE_SECONDS``.
+    transaction.on_commit(policies_cache.clear)
+    policies_cache.clear()
     audit_record(
         actor=actor,
         action="sla_policy.created" if created else "sla_policy.changed",
