@@ -78,7 +78,12 @@ def errors(actual: Intervals, predicted: Intervals, days: list[date]) -> tuple[f
 def run(rows: list[tuple[datetime, float]], *, origins: int | None) -> dict[str, Any]:
     actual = by_day(rows)
     days = sorted(actual)
-    starts = [d for d in days if d.weekday() == 4 and (d - days[0]).days >= 56]
+    # Origins with eight weeks behind them and a full week of actuals ahead.
+    starts = [
+        d
+        for d in days
+        if d.weekday() == 4 and (d - days[0]).days >= 56 and d + timedelta(days=7) <= days[-1]
+    ]
     if origins is not None:
         starts = starts[:origins]
     methods = [*forecasting.METHODS, "chosen"]
