@@ -30,8 +30,11 @@ def _open(when: str) -> Case:
 
 
 def _advance(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
-    now = process_cache.time.monotonic() + seconds
-    monkeypatch.setattr(process_cache.time, "monotonic", lambda: now)
+    import time
+
+    now = time.monotonic() + seconds
+    # process_cache reads time.monotonic through the time module it imports.
+    monkeypatch.setattr(time, "monotonic", lambda: now)
 
 
 def test_policy_saved_through_the_service_applies_to_the_next_case_at_once() -> None:
