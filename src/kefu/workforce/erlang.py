@@ -37,7 +37,7 @@ are carried forward by the recurrence, so a probe costs O(1) after the first.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,11 @@ from kefu.workforce.erlang_limits import (
     work_seconds,
 )
 from kefu.workforce.erlang_limits import check_size as _check_size
+from kefu.workforce.erlang_recurrence import FLOATS as _FLOATS
+from kefu.workforce.erlang_recurrence import MAX_AGENTS, erlang_b
+from kefu.workforce.erlang_recurrence import BSeries as _BSeries
+from kefu.workforce.erlang_recurrence import b_small as _b_small
+from kefu.workforce.erlang_recurrence import smallest as _smallest
 
 __all__ = [
     "ErlangInputError",
@@ -62,14 +67,9 @@ __all__ = [
     "work_seconds",
 ]
 
-#: The search gives up above this many agents (a target no staffing can meet).
-MAX_AGENTS = 1_000_000
-
-_HUGE = 1e300
 _INF = math.inf
 #: Exact types the unchecked fast path accepts (bool, numpy scalars... take the checked path).
 _PLAIN = frozenset({int, float})
-_FLOATS = [float(k) for k in range(20_001)]
 
 
 @dataclass(frozen=True)
@@ -140,29 +140,6 @@ def _scheduled(agents: int, shrinkage: float) -> int:
 
 
 # --------------------------------------------------------------------------- B and C
-
-
-def erlang_b(traffic: float, agents: int) -> float:
-    """Blocking probability of ``agents`` servers offered ``traffic`` Erlangs."""
-    if traffic < 0 or not math.isfinite(traffic):
-        raise ErlangInputError("traffic_negative", traffic=traffic)
-    if agents < 0:
-        raise ErlangInputError("agents_negative", agents=agents)
-    if traffic == 0:
-        return 1.0 if agents == 0 else 0.0
-    if agents < len(_FLOATS):
-        # 1/B(n) = 1 + n/A · 1/B(n-1): one multiply-add a step (the hot loop of the planner).
-        inv_a = 1.0 / traffic
-        r = 1.0
-        for k in _FLOATS[1 : agents + 1]:
-            r = 1.0 + r * k * inv_a
-        if r < _HUGE:
-            return 1.0 / r
-    b = 1.0
-    for k in range(1, agents + 1):
-        ab = traffic * b
-        b = ab / (k + ab)
-    return b
 
 
 def _c_from_b(traffic: float, agents: int, b: float) -> float:
@@ -505,64 +482,6 @@ def _required_c(
     excess = n - traffic
     sl = 1.0 - c * exp(-excess * t_over_aht)
     return _staffing_c(n, shrinkage, max(0.0, sl), c * aht_s / excess, c, traffic / n)
-
-
-def _b_small(traffic: float, agents: int) -> float:
-    """:func:`erlang_b` for ``0 < traffic`` and ``agents < len(_FLOATS)``, unchecked."""
-    inv_a = 1.0 / traffic
-    r = 1.0
-    for k in _FLOATS[1 : agents + 1]:
-        r = 1.0 + r * k * inv_a
-    if r < _HUGE:
-        return 1.0 / r
-    return erlang_b(traffic, agents)
-
-
-def _smallest(lo: int, ok: Callable[[int], bool]) -> int:
-    """Smallest ``n >= lo`` with ``ok(n)`` for a monotone ``ok``: gallop, then bisect."""
-    if ok(lo):
-        return lo
-    bad, step = lo, 1
-    while True:
-        probe = bad + step
-        if probe > MAX_AGENTS:
-            raise ErlangInputError("target_unreachable", max_agents=MAX_AGENTS)
-        if ok(probe):
-            good = probe
-            break
-        bad, step = probe, step * 2
-    while good - bad > 1:
-        mid = (bad + good) // 2
-        if ok(mid):
-            good = mid
-        else:
-            bad = mid
-    return good
-
-
-class _BSeries:
-    """Erlang B values carried forward by the recurrence from the lower bracket."""
-
-    __slots__ = ("_a", "_last", "_values")
-
-    def __init__(self, traffic: float, lo: int) -> None:
-        self._a = traffic
-        self._values: dict[int, float] = {lo: erlang_b(traffic, lo)}
-        self._last = lo
-
-    def at(self, n: int) -> float:
-        value = self._values.get(n)
-        if value is not None:
-            return value
-        if n < self._last:
-            return erlang_b(self._a, n)
-        a, b = self._a, self._values[self._last]
-        for k in range(self._last + 1, n + 1):
-            ab = a * b
-            b = ab / (k + ab)
-            self._values[k] = b
-        self._last = n
-        return b
 
 
 def required_per_interval(

@@ -3,8 +3,6 @@
 from kefu.cases.services.cases import (
     IncomingAttachment,
     case_assign,
-    case_link,
-    case_merge,
     case_note,
     case_open,
     case_reply,
@@ -21,6 +19,7 @@ from kefu.cases.services.escalation import (
     case_flag_over_heads,
     case_transfer,
 )
+from kefu.cases.services.merging import case_link, case_merge
 from kefu.cases.services.promises import (
     authority_limits,
     commitment_close,

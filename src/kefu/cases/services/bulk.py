@@ -19,12 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kefu.cases.models import Case
-from kefu.cases.services.cases import (
-    case_assign,
-    case_merge,
-    case_set_status,
-    case_update,
-)
+from kefu.cases.services.cases import case_assign, case_set_status, case_update
+from kefu.cases.services.merging import case_merge
 from kefu.core.authz import authorize
 from kefu.core.errors import DomainError
 from kefu.core.models import User
