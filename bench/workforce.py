@@ -134,6 +134,22 @@ def bench_erlang(repeats: int) -> dict[str, Any]:
     }
 
 
+def _week(
+    shape: list[int], days: int, scale: float, rng: random.Random
+) -> list[tuple[datetime, int]]:
+    """Fifteen-minute requirements from Monday: the day's ``shape`` times ``scale``, a
+    quarter less at weekends, with a little noise each day."""
+    reqs: list[tuple[datetime, int]] = []
+    for d in range(days):
+        day = MONDAY + timedelta(days=d)
+        factor = scale * (0.75 if day.weekday() >= 5 else 1.0) * (0.95 + 0.1 * rng.random())
+        midnight = datetime(day.year, day.month, day.day, tzinfo=SH)
+        reqs.extend(
+            (midnight + timedelta(minutes=15 * s), round(shape[s] * factor)) for s in range(96)
+        )
+    return reqs
+
+
 def week_instance(
     agents: int, days: int, *, seed: int = 11, load: float = 0.8
 ) -> tuple[list[tuple[datetime, int]], list[AgentContract], Rules]:
@@ -154,14 +170,7 @@ def week_instance(
     capacity = agents * 5 * 7 * 4
     weekly = sum(shape) * days * (1.0 if days < 6 else 0.93)
     scale = load * capacity / weekly if days >= 5 else load * agents * 28 / sum(shape)
-    reqs: list[tuple[datetime, int]] = []
-    for d in range(days):
-        day = MONDAY + timedelta(days=d)
-        factor = scale * (0.75 if day.weekday() >= 5 else 1.0) * (0.95 + 0.1 * rng.random())
-        midnight = datetime(day.year, day.month, day.day, tzinfo=SH)
-        reqs.extend(
-            (midnight + timedelta(minutes=15 * s), round(shape[s] * factor)) for s in range(96)
-        )
+    reqs = _week(shape, days, scale, rng)
     contracts = [
         AgentContract(
             agent=f"agent{i:03d}",
@@ -231,14 +240,7 @@ def tight_instance(
     # On-phone agent-intervals the team can give: 7/8 of every contracted hour.
     capacity = sum(c.max_hours_per_week * 4 * 7 / 8 for c in contracts) * days / 7
     scale = load * capacity / (sum(shape) * days)
-    reqs: list[tuple[datetime, int]] = []
-    for d in range(days):
-        day = MONDAY + timedelta(days=d)
-        factor = scale * (0.75 if day.weekday() >= 5 else 1.0) * (0.95 + 0.1 * rng.random())
-        midnight = datetime(day.year, day.month, day.day, tzinfo=SH)
-        reqs.extend(
-            (midnight + timedelta(minutes=15 * s), round(shape[s] * factor)) for s in range(96)
-        )
+    reqs = _week(shape, days, scale, rng)
     return reqs, contracts, rules
 
 
