@@ -28,7 +28,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kefu.cases.models import Case, Message
 from kefu.cases.participants import contact_may_write_to_case
-from kefu.cases.services import IncomingAttachment, case_open, customer_notice, message_receive
+from kefu.cases.services import (
+    IncomingAttachment,
+    case_open_message,
+    customer_notice,
+    message_receive,
+)
 from kefu.cases.services.intake import case_note_misdirected
 from kefu.channels.contacts import contact_for_sender
 from kefu.channels.email_parse import (
@@ -160,9 +165,11 @@ def email_receive(*, raw: bytes, at: datetime) -> IngestResult:
 
 
 def _repeat_of(message_id: str) -> IngestResult | None:
-    earlier = Message.objects.select_related("case").filter(external_id=message_id).first()
-    if earlier is None:
+    # Nearly every mail is new: ask for the id alone (cheap to build and run), and
+    # read the message and its case only for a repeat.
+    if not Message.objects.filter(external_id=message_id).values_list("pk", flat=True)[:1]:
         return None
+    earlier = Message.objects.select_related("case").get(external_id=message_id)
     return IngestResult(case=earlier.case, message=earlier, is_new_case=False, is_duplicate=True)
 
 
@@ -204,7 +211,7 @@ def _store(parsed: ParsedEmail, *, at: datetime) -> IngestResult:
     body = "\n\n".join(part for part in [parsed.text, *notes] if part)
     case, misdirected = _threaded_case(parsed, contact)
     if case is None:
-        case = case_open(
+        message = case_open_message(
             actor=None,
             contact=contact,
             subject=parsed.subject,
@@ -215,7 +222,7 @@ def _store(parsed: ParsedEmail, *, at: datetime) -> IngestResult:
             body_html=parsed.html,
             attachments=kept,
         )
-        message = Message.objects.get(external_id=parsed.message_id)
+        case = message.case
         is_new_case = True
         if misdirected is not None:
             case_note_misdirected(case=case, target=misdirected, at=at)

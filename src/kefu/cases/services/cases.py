@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, ParamSpec
 
 from django.db import transaction
 from django.db.models import F
@@ -24,7 +26,11 @@ from kefu.cases.services._common import (
     require_open,
     require_text,
 )
-from kefu.cases.services.coach import message_read
+from kefu.cases.services.coach import (
+    first_message_reading,
+    first_reading_record,
+    message_read,
+)
 from kefu.cases.services.outbox import message_hold
 from kefu.cases.services.sla import (
     sla_after_reply,
@@ -46,6 +52,8 @@ from kefu.customers.models import Channel, Contact, Organisation, Project
 from kefu.customers.quiet_hours import Urgency
 
 INTAKE_DEPARTMENT_CODE = "service"
+
+P = ParamSpec("P")
 
 _ALLOWED: dict[str, set[str]] = {
     Case.Status.NEW: {"open", "waiting_customer", "waiting_department", "resolved", "closed"},
@@ -100,8 +108,10 @@ def _inbound(
     body_html: str,
     attachments: Sequence[IncomingAttachment],
     in_reply_to: str = "",
+    reading: dict[str, Any] | None = None,
 ) -> Message:
-    """Store the customer's message and its attachments on ``case``."""
+    """Store the customer's message and its attachments on ``case`` (with the
+    coach's ``reading`` fields when it was read before it is stored)."""
     message = Message.objects.create(
         case=case,
         direction=Message.Direction.INBOUND,
@@ -112,6 +122,7 @@ def _inbound(
         created_at=at,
         external_id=external_id,
         in_reply_to=in_reply_to[:300],
+        **(reading or {}),
     )
     _save_attachments(message, attachments)
     return message
@@ -130,7 +141,7 @@ def _save_attachments(message: Message, attachments: Sequence[IncomingAttachment
 
 
 @transaction.atomic
-def case_open(
+def case_open_message(
     *,
     actor: User | None,
     contact: Contact,
@@ -148,11 +159,15 @@ def case_open(
     external_id: str | None = None,
     body_html: str = "",
     attachments: Sequence[IncomingAttachment] = (),
-) -> Case:
-    """Open a case from the customer's first message and start its SLA clocks.
+) -> Message:
+    """Open a case from the customer's first message and start its SLA clocks;
+    returns that message (its ``case`` is the new case). ``case_open`` returns
+    the case.
 
     ``actor`` None means a channel opened it (mail, webhook). The message is
-    stored as the customer's inbound message.
+    stored as the customer's inbound message, read by the coach before it is
+    written: message and case are each written once with the reading, and a
+    priority the reading raises is the one the SLA clocks start on.
     """
     if actor is not None:
         authorize(actor, Perm.WORK_CASES)
@@ -184,8 +199,9 @@ def case_open(
         updated_at=at,
         search_terms=search.merge_terms("", f"{subject}\n{body}"),
     )
+    first = first_message_reading(case=case, body=body)
     case.reference = f"KF-{at:%Y}-{case.pk:06d}"
-    fields = {"reference": case.reference, **sla_start(case, at=at)}
+    fields = {"reference": case.reference, **first.case_fields, **sla_start(case, at=at)}
     Case.objects.filter(pk=case.pk).update(**fields)
     for name, value in fields.items():
         setattr(case, name, value)
@@ -198,13 +214,26 @@ def case_open(
         external_id=external_id,
         body_html=body_html,
         attachments=attachments,
+        reading=first.message_fields,
     )
     case_event_record(case=case, kind="opened", at=at, actor=actor, channel=channel)
-    reading = message_read(message=message, at=at, is_first=True)
+    first_reading_record(case=case, first=first, at=at)
     audit_record(actor=actor, action="case.opened", target=case, at=at, after={"channel": channel})
     hooks.case_hook(case, hooks.CASE_OPENED, at=at, actor=actor, message=message)
-    _hook_flagged(case, message, reading, at=at)
-    return case
+    _hook_flagged(case, message, first.reading, at=at)
+    return message
+
+
+def _returning_case(open_message: Callable[P, Message]) -> Callable[P, Case]:
+    @functools.wraps(open_message)
+    def opened(*args: P.args, **kwargs: P.kwargs) -> Case:
+        return open_message(*args, **kwargs).case
+
+    return opened
+
+
+#: ``case_open_message`` returning the new case.
+case_open = _returning_case(case_open_message)
 
 
 def _hook_flagged(case: Case, message: Message, reading: Reading, *, at: datetime) -> None:

@@ -9,6 +9,7 @@ once when a customer threatens to go over heads.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -73,23 +74,85 @@ def _wanted_priority(reading: Reading) -> str | None:
     return None
 
 
-def message_read(*, message: Message, at: datetime, is_first: bool = False) -> Reading:
-    """Read a customer's message, store the reading on it and route the case.
-
-    Called inside the transaction that stored the message, so the reading and
-    the message land together. ``is_first``: the message just opened its case
-    (``case_open``), so there is no history to read back on.
-    """
-    case = message.case
-    lexicon = active_lexicon()
-    reading = read_customer(message.body, _context(case, message, is_first=is_first), lexicon)
-    stored: dict[str, Any] = {
-        "reading": {**reading.to_json(), "lexicon": lexicon.version},
+def _stored(reading: Reading, version: object) -> dict[str, Any]:
+    """The message fields that hold ``reading`` (read with lexicon ``version``)."""
+    return {
+        "reading": {**reading.to_json(), "lexicon": version},
         "sentiment": reading.sentiment,
         "upset": reading.upset,
         "threat": reading.threat,
         "escalation_risk": reading.escalation_risk,
     }
+
+
+@dataclass(frozen=True)
+class FirstReading:
+    """The coach's reading of the message that opens a case, taken before either is
+    stored so both are written once (``case_open``)."""
+
+    reading: Reading
+    #: Fields of the message that hold the reading.
+    message_fields: dict[str, Any]
+    #: Fields of the case: the customer's mood, and the priority when it rose.
+    case_fields: dict[str, Any]
+    #: The priority the case had before the reading raised it, else None.
+    raised_from: str | None
+
+
+def first_message_reading(*, case: Case, body: str) -> FirstReading:
+    """Read the opening message of ``case`` (just inserted, before its SLA clocks
+    start): a raised priority is set on ``case`` here, so the clocks start on it."""
+    lexicon = active_lexicon()
+    context = {
+        "contact_count": 1,
+        "prior_failure": case.breach_count > 0 or case.has_overdue_commitment,
+        "history": [],
+    }
+    reading = read_customer(body, context, lexicon)
+    fields: dict[str, Any] = {
+        "customer_upset": reading.upset,
+        "escalation_risk": reading.escalation_risk,
+    }
+    wanted = _wanted_priority(reading)
+    raised_from = None
+    if wanted is not None and _RANK[wanted] > _RANK[case.priority]:
+        raised_from = case.priority
+        case.priority = str(wanted)
+        fields["priority"] = case.priority
+    for name, value in fields.items():
+        setattr(case, name, value)
+    return FirstReading(reading, _stored(reading, lexicon.version), fields, raised_from)
+
+
+def first_reading_record(*, case: Case, first: FirstReading, at: datetime) -> None:
+    """What the coach does once the opening message and its case are stored: the
+    priority it raised on the timeline, and the lead told of a threat."""
+    if first.raised_from is not None:
+        case_event_record(
+            case=case,
+            kind="coach_priority",
+            at=at,
+            actor=None,
+            before=first.raised_from,
+            after=case.priority,
+            risk=first.reading.escalation_risk,
+        )
+    if first.reading.threat:
+        _alert_lead(case, first.reading, at=at)
+
+
+def message_read(*, message: Message, at: datetime, is_first: bool = False) -> Reading:
+    """Read a customer's message, store the reading on it and route the case.
+
+    Called inside the transaction that stored the message, so the reading and
+    the message land together. ``is_first``: the message just opened its case,
+    so there is no history to read back on (``case_open`` itself reads its
+    opening message with :func:`first_message_reading`, before storing it).
+    """
+    case = message.case
+    lexicon = active_lexicon()
+    reading = read_customer(message.body, _context(case, message, is_first=is_first), lexicon)
+    stored = _stored(reading, lexicon.version)
     Message.objects.filter(pk=message.pk).update(**stored)
     # The caller's copy says what was stored (routing reads the threat from it).
     for name, value in stored.items():
