@@ -92,9 +92,7 @@ def on_case_event(event: hooks.CaseHookEvent) -> None:
     triggers = active_triggers(event.code)
     if not triggers:
         return
-    case = Case.objects.select_related("contact", "organisation", "team", "owner").get(
-        pk=event.case.pk
-    )
+    case = hooks.case_of(event, "contact", "organisation", "team", "owner")
     message = event.context.get("message")
     key = event_key(event)
     needed: set[str] = set()
@@ -116,6 +114,7 @@ def on_case_event(event: hooks.CaseHookEvent) -> None:
             continue
         if rule_fire(rule=rule, case=case, event=event.code, key=key, at=event.at):
             facts = None  # the rule may have changed the case
+            event.case_current = False  # and the handlers after this one read it again
 
 
 def rule_fire(

@@ -41,6 +41,7 @@ from kefu.core.audit import audit_record
 from kefu.core.authz import authorize
 from kefu.core.errors import DomainError
 from kefu.core.models import User
+from kefu.core.process_cache import TtlCache
 from kefu.core.roles import Perm
 from kefu.core.services import notification_send
 
@@ -121,6 +122,7 @@ def webhook_save(
         subscription.name, subscription.url = name.strip()[:100] or url[:100], url
         subscription.events, subscription.is_active = events, is_active
         subscription.save(update_fields=["name", "url", "events", "is_active"])
+    active_subscriptions.clear()
     audit_record(
         actor=actor,
         action="automation.webhook_saved",
@@ -148,11 +150,19 @@ def _delivery(
     return delivery
 
 
+def _active_load() -> list[WebhookSubscription]:
+    return list(WebhookSubscription.objects.filter(is_active=True).order_by("pk"))
+
+
+#: The active subscriptions, read once per process for a while: every case event
+#: asks for them. ``webhook_save`` clears it; a subscription changed elsewhere (the
+#: admin, another process) is seen within ``process_cache.CACHE_SECONDS``.
+active_subscriptions: TtlCache[list[WebhookSubscription]] = TtlCache(_active_load)
+
+
 def webhook_publish(event: str, payload: Mapping[str, object], at: datetime) -> int:
     """Queue ``event`` to every active subscription listening to it; returns how many."""
-    subscriptions = [
-        s for s in WebhookSubscription.objects.filter(is_active=True) if event in (s.events or [])
-    ]
+    subscriptions = [s for s in active_subscriptions.get() if event in (s.events or [])]
     for subscription in subscriptions:
         _delivery(subscription, event=event, payload=payload, at=at)
     return len(subscriptions)

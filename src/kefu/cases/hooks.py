@@ -16,6 +16,7 @@ rules that answer each other cannot loop.
 from __future__ import annotations
 
 import contextvars
+import copy
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -54,7 +55,7 @@ CODES = (
 MAX_DEPTH = 3
 
 
-@dataclass(frozen=True)
+@dataclass
 class CaseHookEvent:
     case: Case
     code: str
@@ -62,6 +63,20 @@ class CaseHookEvent:
     actor: User | None
     context: dict[str, Any] = field(default_factory=dict)
     depth: int = 0
+    #: Whether ``case`` holds what is stored, with its contact, organisation and team
+    #: loaded: the caller wrote every change onto it (``case_open``). A handler that
+    #: changes the case, or fails, makes it False; see :func:`case_of`.
+    case_current: bool = False
+
+
+def case_of(event: CaseHookEvent, *related: str) -> Case:
+    """The event's case as stored now, for a handler to read and change: a copy of
+    ``event.case`` while it is current (no query), else read again with ``related``."""
+    from kefu.cases.models import Case
+
+    if event.case_current:
+        return copy.copy(event.case)
+    return Case.objects.select_related(*related).get(pk=event.case.pk)
 
 
 Handler = Callable[[CaseHookEvent], None]
@@ -93,9 +108,18 @@ def muted() -> Iterator[None]:
 
 
 def case_hook(
-    case: Case, code: str, *, at: datetime, actor: User | None = None, **context: Any
+    case: Case,
+    code: str,
+    *,
+    at: datetime,
+    actor: User | None = None,
+    case_current: bool = False,
+    **context: Any,
 ) -> None:
-    """Hand the event to every registered handler, in order, each in its own savepoint."""
+    """Hand the event to every registered handler, in order, each in its own savepoint.
+
+    ``case_current``: ``case`` is exactly what is stored, related rows included, so
+    handlers may read it without a query (``case_of``)."""
     if code not in CODES:
         raise ValueError(f"unknown case hook {code!r}")
     if _muted.get() or not _handlers:
@@ -109,7 +133,15 @@ def case_hook(
             depth,
         )
         return
-    event = CaseHookEvent(case=case, code=code, at=at, actor=actor, context=context, depth=depth)
+    event = CaseHookEvent(
+        case=case,
+        code=code,
+        at=at,
+        actor=actor,
+        context=context,
+        depth=depth,
+        case_current=case_current,
+    )
     token = _depth.set(depth + 1)
     try:
         for _order, name, handler in _handlers:
@@ -117,6 +149,8 @@ def case_hook(
                 with transaction.atomic():
                     handler(event)
             except Exception:
+                # Its writes are rolled back, but not whatever it held in memory.
+                event.case_current = False
                 logger.exception(
                     "case hook handler %s failed on %s for case %s", name, code, case.pk
                 )

@@ -3,15 +3,15 @@ a case's requirements. Pages, the API and ``services.route_case`` share them.
 
 Routing runs on every new case, so ``candidates_for`` is one query for the team's
 agents with their shift, leave and floor state (subqueries), one for their skills
-and one for their open cases.
+and one for their open cases, written out in ``kefu.routing.sql``.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Case as DbCase
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Value, When
+from django.db import connection
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,11 +19,10 @@ from kefu.cases.models import Case, Message
 from kefu.core.errors import NotFoundError, PermissionDeniedError
 from kefu.core.models import Team, User
 from kefu.core.roles import Role
-from kefu.floor.models import AgentState, Leave
-from kefu.routing import engine
+from kefu.floor.models import AgentState
+from kefu.routing import engine, sql
 from kefu.routing.errors import RoutingErrorCode
 from kefu.routing.models import AgentSkill, CaseRouting, SkillKind, TeamRouting
-from kefu.workforce.models import ScheduledShift
 
 MANAGER_ROLES = frozenset({Role.TEAM_LEAD, Role.DEPARTMENT_MANAGER, Role.ADMINISTRATOR})
 # Floor states in which an agent is signed in and working (a break, training or a
@@ -128,12 +127,13 @@ def waiting_for_team(team: Team) -> QuerySet[CaseRouting]:
 # -- where the agents are ------------------------------------------------------------------
 
 
-def _presence(row: User, *, require_shift: bool) -> engine.Presence:
-    if row.on_leave:  # type: ignore[attr-defined]
+def _presence(
+    *, on_leave: bool, on_shift: bool, state: str | None, require_shift: bool
+) -> engine.Presence:
+    if on_leave:
         return engine.Presence.ON_LEAVE
-    if require_shift and not row.on_shift:  # type: ignore[attr-defined]
+    if require_shift and not on_shift:
         return engine.Presence.OFF_SHIFT
-    state = row.floor_state  # type: ignore[attr-defined]
     if state in BREAK_STATES:
         return engine.Presence.ON_BREAK
     if state in WORKING_STATES:
@@ -147,47 +147,34 @@ def candidates_for(
     """The team's agents as routing sees them at ``at``: presence (published shift,
     approved leave today, open floor state), skills and open-case load."""
     day = timezone.localdate(at)
-    shifts = ScheduledShift.objects.filter(
-        agent=OuterRef("pk"), schedule__status="published", start__lte=at, end__gt=at
-    )
-    leave = Leave.objects.filter(
-        agent=OuterRef("pk"),
-        status=Leave.Status.APPROVED,
-        start_date__lte=day,
-        end_date__gte=day,
-    )
-    state = AgentState.objects.filter(agent=OuterRef("pk"), ended_at__isnull=True).values("state")[
-        :1
-    ]
-    rows = list(
-        team_agents(team)
-        .only("pk", "username", "display_name", "team_id")
-        .annotate(on_shift=Exists(shifts), on_leave=Exists(leave), floor_state=Subquery(state))
-    )
-    if not rows:
+    fetched = sql.team_agents(team_id=team.pk, at=at, day=day)
+    if not fetched:
         return [], {}
+    rows: list[User] = []
+    presence: dict[int, engine.Presence] = {}
+    for *fields, on_shift, on_leave, floor_state in fetched:
+        row = User.from_db(connection.alias, sql.AGENT_FIELDS, fields)
+        rows.append(row)
+        presence[row.pk] = _presence(
+            on_leave=bool(on_leave),
+            on_shift=bool(on_shift),
+            state=floor_state,
+            require_shift=require_shift,
+        )
     ids = [row.pk for row in rows]
     skills: dict[int, dict[tuple[str, str], int]] = {pk: {} for pk in ids}
-    for agent_id, kind, value, level in AgentSkill.objects.filter(agent_id__in=ids).values_list(
-        "agent_id", "kind", "value", "level"
-    ):
+    for agent_id, kind, value, level in sql.agent_skills(ids):
         skills[agent_id][(kind, value)] = level
     load = dict.fromkeys(ids, 0)
     channel_open = dict.fromkeys(ids, 0)
-    counts = (
-        Case.objects.filter(owner_id__in=ids, status__in=LOAD_STATUSES)
-        .values_list("owner_id", "channel", "priority")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for owner_id, case_channel, priority, n in counts:
+    for owner_id, case_channel, priority, n in sql.open_case_counts(ids, LOAD_STATUSES):
         load[owner_id] += engine.PRIORITY_WEIGHT.get(priority, 1) * n
         if case_channel == channel:
             channel_open[owner_id] += n
     candidates = [
         engine.Candidate(
             agent_id=row.pk,
-            presence=_presence(row, require_shift=require_shift),
+            presence=presence[row.pk],
             skills=skills[row.pk],
             load=load[row.pk],
             channel_open=channel_open[row.pk],
@@ -224,7 +211,7 @@ def derived_requirements(
     that never entered a language skill does not wait for one.
     """
     held: dict[str, set[str]] = {}
-    for kind, value in AgentSkill.objects.order_by().values_list("kind", "value").distinct():
+    for kind, value in sql.held_skills():
         held.setdefault(kind, set()).add(value)
     if not held:
         return []
@@ -275,16 +262,12 @@ def sticky_agents(case: Case, *, at: datetime, days: int) -> tuple[int | None, i
     if days <= 0:
         return None, None
     # One query: the open cases first, then the latest.
-    rows = list(
-        Case.objects.filter(contact_id=case.contact_id, owner__isnull=False)
-        .exclude(pk=case.pk)
-        .annotate(closed=DbCase(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1)))
-        .order_by("closed", "-updated_at", "-pk")
-        .values_list("owner_id", "closed", "updated_at")[:1]
+    found = sql.contact_latest_owner(
+        contact_id=case.contact_id, except_case_id=case.pk, open_statuses=OPEN_STATUSES
     )
-    if not rows:
+    if found is None:
         return None, None
-    owner_id, closed, updated_at = rows[0]
+    owner_id, closed, updated_at = found
     if not closed:
         return owner_id, None
     if updated_at >= at - timedelta(days=days):

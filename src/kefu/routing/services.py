@@ -171,26 +171,42 @@ def route_case(
     at: datetime,
     actor: User | None = None,
     only_message: Message | None = None,
+    just_opened: bool = False,
 ) -> RouteResult:
     """Give ``case`` to an agent of its team by the team's routing, or leave it waiting
     with the reason; see the module docstring. Safe to call twice.
 
     ``only_message``: the case's one customer message, read by the coach, when the
-    caller holds it (intake, as the case opens), so it is not read again."""
-    # One query for the case, its team's settings and its own routing row.
-    fresh = (
-        Case.objects.select_related("contact", "organisation", "team__routing", "routing")
-        .filter(pk=case.pk)
-        .first()
-    )
+    caller holds it (intake, as the case opens), so it is not read again.
+
+    ``just_opened``: ``case`` is a copy of a case opened in this transaction that
+    nothing has changed since (``hooks.case_of``): it has no routing row yet, and
+    only its team's settings are read."""
+    if just_opened:
+        fresh: Case | None = case
+        row: CaseRouting | None = None
+    else:
+        # One query for the case, its team's settings and its own routing row.
+        fresh = (
+            Case.objects.select_related("contact", "organisation", "team__routing", "routing")
+            .filter(pk=case.pk)
+            .first()
+        )
+        row = _related(fresh, "routing")
     if fresh is None:
         return _skipped("missing")
-    row = _related(fresh, "routing")
     if fresh.owner_id is not None or not fresh.is_open:
         _done(row, at)
         return _skipped("owned" if fresh.owner_id else "closed")
     team = fresh.team
-    settings_row = _related(team, "routing") if team is not None else None
+    if team is None:
+        settings_row = None
+    elif just_opened:
+        # The team may be a shared, cached row (the intake team): its settings are
+        # read here rather than cached on it.
+        settings_row = TeamRouting.objects.filter(team_id=team.pk).first()
+    else:
+        settings_row = _related(team, "routing")
     if team is None or settings_row is None or not settings_row.is_enabled:
         _done(row, at)
         return _skipped("not_routed")

@@ -219,7 +219,11 @@ def case_open_message(
     case_event_record(case=case, kind="opened", at=at, actor=actor, channel=channel)
     first_reading_record(case=case, first=first, at=at)
     audit_record(actor=actor, action="case.opened", target=case, at=at, after={"channel": channel})
-    hooks.case_hook(case, hooks.CASE_OPENED, at=at, actor=actor, message=message)
+    # Everything written above is on ``case`` too, with its contact, organisation
+    # and team: the handlers need not read it again.
+    hooks.case_hook(
+        case, hooks.CASE_OPENED, at=at, actor=actor, case_current=True, message=message
+    )
     _hook_flagged(case, message, first.reading, at=at)
     return message
 
