@@ -100,6 +100,44 @@ def test_required_is_smallest_against_a_scan() -> None:
 
 
 @pytest.mark.parametrize(
+    ("calls", "targets", "above_bracket"),
+    [
+        (120.0, {"max_occupancy": 0.85}, 0),  # the occupancy bracket itself
+        (50.0, {"max_occupancy": 0.85}, 2),
+        (100, {}, 3),  # no cap: a few agents above n > A, one by one
+        (3.0, {"service_level": None, "asa_s": 1e-6}, 8),  # the last linear probe
+        (3.0, {"service_level": None, "asa_s": 1e-7}, 9),  # the first gallop
+        (500.0, {"service_level": 0.999, "answer_time_s": 0}, 33),
+    ],
+)
+def test_required_meets_the_targets_and_one_agent_fewer_does_not(
+    calls: float, targets: dict[str, float | None], above_bracket: int
+) -> None:
+    """The unchecked core tries the agents above the bracket one by one, then gallops."""
+    sl = targets.get("service_level", 0.8)
+    asa = targets.get("asa_s")
+    answer_time = float(targets.get("answer_time_s") or 0) if "answer_time_s" in targets else 20.0
+    found = required(calls=calls, interval_s=900, aht_s=180, **targets)  # type: ignore[arg-type]
+    bracket = math.floor(calls * 180 / 900) + 1
+    if "max_occupancy" in targets:
+        bracket = max(bracket, math.ceil(calls * 180 / 900 / 0.85 - 1e-9))
+    assert found.agents - bracket == above_bracket
+
+    def meets(n: int) -> bool:
+        s = evaluate(calls=calls, interval_s=900, aht_s=180, agents=n, answer_time_s=answer_time)
+        return (sl is None or s.service_level >= sl) and (asa is None or s.asa <= asa)
+
+    assert meets(found.agents)
+    assert not meets(found.agents - 1)
+    at = evaluate(
+        calls=calls, interval_s=900, aht_s=180, agents=found.agents, answer_time_s=answer_time
+    )
+    assert found.service_level == pytest.approx(at.service_level, rel=1e-12)
+    assert found.asa == pytest.approx(at.asa, rel=1e-9)
+    assert found.occupancy == at.occupancy
+
+
+@pytest.mark.parametrize(
     ("kwargs", "code"),
     [
         ({"aht_s": 0}, "aht_not_positive"),

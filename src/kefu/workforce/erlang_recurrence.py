@@ -46,14 +46,6 @@ def erlang_b(traffic: float, agents: int) -> float:
     return b
 
 
-def b_small(traffic: float, agents: int) -> float:
-    """:func:`erlang_b` for ``0 < traffic`` and ``agents < len(FLOATS)``, unchecked."""
-    small = _reciprocal(traffic, agents)
-    if small < HUGE:
-        return 1.0 / small
-    return erlang_b(traffic, agents)
-
-
 def smallest(lo: int, ok: Callable[[int], bool]) -> int:
     """Smallest ``n >= lo`` with ``ok(n)`` for a monotone ``ok``: gallop, then bisect."""
     if ok(lo):
@@ -74,6 +66,60 @@ def smallest(lo: int, ok: Callable[[int], bool]) -> int:
         else:
             bad = mid
     return good
+
+
+def gallop_c(
+    traffic: float,
+    lo: int,
+    b: float,
+    t_over_aht: float,
+    aht_s: float,
+    sl_target: float | None,
+    asa_target: float | None,
+) -> tuple[int, float]:
+    """The smallest Erlang C staffing above ``lo`` (which fails) that meets the targets.
+
+    For kefu.workforce.erlang's unchecked core: ``b`` is B(``lo``) and
+    ``lo > traffic``. B is carried forward while the probe gallops up (1, 2, 4, ...
+    above the last failure) and kept for the bisection. Returns ``(n, B(n))``.
+    """
+    exp = math.exp
+    b_values = [b]  # b_values[i] = B(lo + i)
+    bad = 0  # offsets known to fail
+    step = 1
+    good = -1
+    while good < 0:
+        i = bad + step
+        if lo + i > MAX_AGENTS:
+            raise ErlangInputError("target_unreachable", max_agents=MAX_AGENTS)
+        b = b_values[-1]
+        for k in range(lo + len(b_values), lo + i + 1):
+            ab = traffic * b
+            b = ab / (k + ab)
+            b_values.append(b)
+        n = lo + i
+        b = b_values[i]
+        excess = n - traffic
+        c = n * b / (n - traffic * (1.0 - b))
+        if (sl_target is None or 1.0 - c * exp(-excess * t_over_aht) >= sl_target) and (
+            asa_target is None or c * aht_s / excess <= asa_target
+        ):
+            good = i
+        else:
+            bad, step = i, step * 2
+    while good - bad > 1:
+        i = (bad + good) // 2
+        n = lo + i
+        b = b_values[i]
+        excess = n - traffic
+        c = n * b / (n - traffic * (1.0 - b))
+        if (sl_target is None or 1.0 - c * exp(-excess * t_over_aht) >= sl_target) and (
+            asa_target is None or c * aht_s / excess <= asa_target
+        ):
+            good = i
+        else:
+            bad = i
+    return lo + good, b_values[good]
 
 
 class BSeries:
