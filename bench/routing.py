@@ -1,18 +1,23 @@
 """Routing's cost at intake: one e-mail with and without routing on the intake team.
 
-    .venv/bin/python bench/routing.py [--engine sqlite|postgres] [--messages 200]
+    .venv/bin/python bench/routing.py [--engine sqlite|postgres] [--messages 200] [--rounds 3]
 
 Stores ``--messages`` e-mails through ``email_ingest`` with the intake team not
 routed, then the same number with skills-first routing over 20 agents on shift
 (half with the 漏水 skill that every message names, capacity high enough that
-nobody fills up), and prints the milliseconds each message took and the
-difference (target with the triggers: at most 5 ms together). One JSON object.
+nobody fills up), then with routing and 200 active triggers that match nothing
+(``bench/automation.py``'s rules), and prints the milliseconds each message took
+and the differences (target: routing and the triggers add at most 5 ms together,
+issue 18). The three are measured in ``--rounds`` interleaved rounds (rules and
+routing switched on and off between them) and the median of each is kept, so a
+busy machine slows all three alike. One JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import time
 import uuid
@@ -94,35 +99,62 @@ def _routing() -> int:
     return AGENTS
 
 
+def _switch(*, routing: bool, rules: bool) -> None:
+    from kefu.automation.engine import rules_changed
+    from kefu.automation.models import Rule
+    from kefu.routing.models import TeamRouting
+
+    TeamRouting.objects.update(is_enabled=routing)
+    Rule.objects.update(is_active=rules)
+    rules_changed()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--messages", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--smoke", action="store_true", help="seconds: 10 messages (make test)")
     args = parser.parse_args()
     if args.smoke:
-        args.messages = 10
+        args.messages, args.rounds = 10, 1
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+    from bench.automation import RULES, _rules
     from bench.desk import configure
 
     configure(args.engine, database="kefu_bench_routing")
-    _per_message_ms(20)  # warm up (first-use imports, caches)
-    without = _per_message_ms(args.messages)
     agents = _routing()
-    with_routing = _per_message_ms(args.messages)
+    _rules()
+    _per_message_ms(20)  # warm up (first-use imports, caches)
+    samples: dict[str, list[float]] = {"without": [], "routing": [], "both": []}
+    for _round in range(args.rounds):
+        for name, routing, rules in (
+            ("without", False, False),
+            ("routing", True, False),
+            ("both", True, True),
+        ):
+            _switch(routing=routing, rules=rules)
+            _per_message_ms(5)
+            samples[name].append(_per_message_ms(args.messages))
     from kefu.cases.models import Case
 
     routed = Case.objects.filter(owner__isnull=False).count()
+    median = {name: statistics.median(values) for name, values in samples.items()}
     result = {
         "benchmark": "routing",
         "engine": args.engine,
         "messages": args.messages,
+        "rounds": args.rounds,
         "agents_on_shift": agents,
+        "active_triggers_matching_nothing": RULES,
         "cases_given_an_owner": routed,
-        "intake_ms_per_message_without_routing": round(without, 2),
-        "intake_ms_per_message_with_routing": round(with_routing, 2),
-        "added_ms_per_message": round(with_routing - without, 2),
+        "intake_ms_per_message_without_routing": round(median["without"], 2),
+        "intake_ms_per_message_with_routing": round(median["routing"], 2),
+        "intake_ms_per_message_with_routing_and_triggers": round(median["both"], 2),
+        "added_ms_per_message": round(median["routing"] - median["without"], 2),
+        "added_ms_per_message_routing_and_triggers": round(median["both"] - median["without"], 2),
         "target_added_ms_with_triggers": 5,
+        "samples_ms": {name: [round(v, 2) for v in values] for name, values in samples.items()},
     }
     print(json.dumps(result, ensure_ascii=False, indent=2))
 

@@ -11,6 +11,7 @@ Imports nothing from Django (see the "Pure cores" contract).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -246,6 +247,12 @@ def check_time(data: object, *, path: str = "time") -> None:
         raise RuleError(f"{path}.working", "needs_bool")
 
 
+@functools.lru_cache(maxsize=256)
+def _folded(text: str) -> str:
+    # Every trigger on an event reads the same message text: fold it once.
+    return text.casefold()
+
+
 def _leaf_matches(item: Mapping[str, Any], facts: Mapping[str, object]) -> bool:
     op = item["op"]
     actual = facts.get(item["field"])
@@ -268,7 +275,7 @@ def _leaf_matches(item: Mapping[str, Any], facts: Mapping[str, object]) -> bool:
         if isinstance(actual, Sequence) and not isinstance(actual, str):
             found = value in actual
         else:
-            found = str(value).casefold() in str(actual or "").casefold()
+            found = _folded(str(value)) in _folded(str(actual or ""))
         return found if op == "contains" else not found
     if not isinstance(actual, int | float):
         return False

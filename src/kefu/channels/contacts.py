@@ -60,8 +60,15 @@ def contact_for_sender(*, email: str, name: str, text: str, at: datetime) -> Con
     local part) and speaks Chinese when ``name`` or ``text`` holds Chinese. A member
     of staff's address gives their internal-customer contact.
     """
-    staff = User.objects.filter(email__iexact=email, is_active=True).order_by("pk").first()
-    if staff is not None:
+    # Nearly every sender is a customer: ask for the id alone, read the colleague
+    # only when there is one.
+    staff_ids = list(
+        User.objects.filter(email__iexact=email, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1]
+    )
+    if staff_ids:
+        staff = User.objects.get(pk=staff_ids[0])
         # A colleague writing from their company address is an internal customer.
         return internal_contact_for(staff, at=at)
     existing = Contact.objects.filter(email__iexact=email).order_by("-is_active", "pk").first()

@@ -33,7 +33,7 @@ from kefu.core.audit import audit_record
 from kefu.core.errors import DomainError
 from kefu.core.models import Team, User
 from kefu.customers.models import Channel, Organisation
-from kefu.routing import engine, reasons, selectors
+from kefu.routing import engine, reasons, selectors, sql
 from kefu.routing.errors import RoutingErrorCode
 from kefu.routing.models import AgentSkill, CaseRouting, RoutingMethod, SkillKind, TeamRouting
 
@@ -204,7 +204,7 @@ def route_case(
     elif just_opened:
         # The team may be a shared, cached row (the intake team): its settings are
         # read here rather than cached on it.
-        settings_row = TeamRouting.objects.filter(team_id=team.pk).first()
+        settings_row = sql.team_settings(team.pk)
     else:
         settings_row = _related(team, "routing")
     if team is None or settings_row is None or not settings_row.is_enabled:

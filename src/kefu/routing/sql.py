@@ -1,6 +1,6 @@
 """The statements routing runs on every new case, written out once.
 
-Routing reads the team's agents (with shift, leave and floor state), their
+Routing reads the team's settings, its agents (with shift, leave and floor state), their
 skills, their open cases and the contact's latest owner for each case it
 routes. Built by the ORM, compiling these statements cost more than running
 them (about 3 ms of the 5 ms intake budget, ``bench/routing.py``), so each is
@@ -22,7 +22,7 @@ from kefu.cases.models import Case
 from kefu.core.models import User
 from kefu.core.roles import Role
 from kefu.floor.models import AgentState, Leave
-from kefu.routing.models import AgentSkill
+from kefu.routing.models import AgentSkill, TeamRouting
 from kefu.workforce.models import Schedule, ScheduledShift
 
 #: The user fields ``team_agents`` returns first, in order (``User.from_db``).
@@ -82,7 +82,12 @@ def _latest_owner_sql() -> str:
     )
 
 
+def _team_settings_sql() -> str:
+    return f"SELECT * FROM {_t(TeamRouting)} WHERE {_q('team_id')} = %s"  # noqa: S608
+
+
 _BUILDERS = {
+    "team_settings": _team_settings_sql,
     "team_agents": _team_agents_sql,
     "held_skills": _held_skills_sql,
     "latest_owner": _latest_owner_sql,
@@ -172,3 +177,9 @@ def contact_latest_owner(
         return None
     owner_id, closed, updated_at = rows[0]
     return int(owner_id), bool(closed), _datetime(updated_at)
+
+
+def team_settings(team_id: int) -> TeamRouting | None:
+    """The team's routing settings (``Manager.raw`` converts the columns)."""
+    rows = list(TeamRouting.objects.raw(_statement("team_settings"), [team_id]))
+    return rows[0] if rows else None
