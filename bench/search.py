@@ -6,7 +6,9 @@
 Times (server side, through Django's test client, as bench/desk.py does) the
 search API for a two-character query (渗水) and a four-bigram one (卫生间渗水), and
 the queue page searching 卫生间渗水: first quiet, then while ``--load`` worker
-processes request the agents' queue and the filtered case list API in a loop.
+processes request the agents' queue and the filtered case list API in a loop
+(back to back, or ``--think`` milliseconds apart, as agents at work would). The
+load's own request rate and the load average are printed with the figures.
 Also times the count the search used to run (every match up to 1,001, unordered,
 JIT as the server decides), for comparison. Builds bench/desk.py's desk (SQLite,
 or PostgreSQL without ``--reuse``). Prints one JSON object.
@@ -18,6 +20,7 @@ import argparse
 import functools
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -85,7 +88,7 @@ def _old_count(runs: int) -> dict[str, object]:
     return out
 
 
-def _load_worker(seconds: float) -> None:
+def _load_worker(seconds: float, think_ms: float) -> None:
     os.environ["KEFU_DATABASE_URL"] = os.environ["BENCH_SEARCH_DB"]
     os.environ["DJANGO_SETTINGS_MODULE"] = "kefu.settings"
     os.environ["KEFU_LOG_LEVEL"] = "warning"
@@ -93,13 +96,23 @@ def _load_worker(seconds: float) -> None:
 
     django.setup()
     client = _client("agent5")
+    stop = False
+
+    def _stop(*_args: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, _stop)
     print("ready", flush=True)
-    end = time.monotonic() + seconds
+    started = time.monotonic()
+    end = started + seconds
     n = 0
-    while time.monotonic() < end:
+    while not stop and time.monotonic() < end:
         client.get(LOAD_URLS[n % len(LOAD_URLS)])
         n += 1
-    print(json.dumps({"requests": n}))
+        if think_ms:
+            time.sleep(think_ms / 1000)
+    print(json.dumps({"requests": n, "seconds": round(time.monotonic() - started, 1)}), flush=True)
 
 
 def main() -> None:
@@ -110,6 +123,9 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="PostgreSQL: an earlier desk build")
     parser.add_argument("--runs", type=int, default=40)
     parser.add_argument("--load", type=int, default=2, help="load worker processes")
+    parser.add_argument(
+        "--think", type=float, default=0, help="ms each load worker waits between requests"
+    )
     parser.add_argument("--load-worker", type=float, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--smoke", action="store_true", help="seconds: 300 cases, 3 runs")
     args = parser.parse_args()
@@ -120,13 +136,14 @@ def main() -> None:
     from bench.desk import build, configure
 
     if args.load_worker:
-        _load_worker(args.load_worker)
+        _load_worker(args.load_worker, args.think)
         return
     configure(args.engine, reuse=args.reuse, database=args.database)
     built: dict[str, object] = {"build": "reused"} if args.reuse else build(args.cases, 5, 2026)
     from django.conf import settings
 
     quiet = _measure(args.runs)
+    load_quiet = round(os.getloadavg()[0], 2)
     old = _old_count(max(5, args.runs // 4))
     db = settings.DATABASES["default"]
     url = (
@@ -135,7 +152,7 @@ def main() -> None:
     env = {**os.environ, "BENCH_SEARCH_DB": url}
     workers = [
         subprocess.Popen(
-            [sys.executable, __file__, "--load-worker", "600"],
+            [sys.executable, __file__, "--load-worker", "600", "--think", str(args.think)],
             env=env,
             stdout=subprocess.PIPE,
             text=True,
@@ -146,9 +163,14 @@ def main() -> None:
         if worker.stdout is not None:
             worker.stdout.readline()
     loaded = _measure(args.runs)
+    load_during = os.getloadavg()[0]
+    rates = []
     for worker in workers:
         worker.terminate()
-        worker.wait()
+        out, _err = worker.communicate()
+        done = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+        if done.get("seconds"):
+            rates.append(done["requests"] / done["seconds"])
     result = {
         "benchmark": "search",
         "engine": args.engine,
@@ -156,6 +178,9 @@ def main() -> None:
         "quiet": quiet,
         "before_count_path": old,
         "load_workers": args.load,
+        "load_think_ms": args.think,
+        "load_requests_per_s": round(sum(rates), 1),
+        "load_average_1m_quiet_then_loaded": [load_quiet, round(load_during, 2)],
         "under_load": loaded,
         "target_p95_ms": 150,
     }
