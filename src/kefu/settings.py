@@ -112,7 +112,8 @@ CSRF_TRUSTED_ORIGINS = env_list("KEFU_CSRF_TRUSTED_ORIGINS", ["http://127.0.0.1:
 SITE_URL = env_str("KEFU_SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, its admin modules imported with the URLconf (not at start-up).
+    "kefu.core.admin_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

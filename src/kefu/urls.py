@@ -11,6 +11,9 @@ from kefu.channels.views_wecom import wecom_kf_callback
 # A database error outside a view (a middleware loading the session) is a 503 too.
 handler500 = "kefu.core.views.server_error"
 
+# The apps' admin modules load here, not at start-up (kefu.core.admin_apps).
+admin.autodiscover()
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -40,3 +40,48 @@ def test_urlconf_api_and_mail_pipe_load_without_heavy_libraries(tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"heavy": [], "pipe_checks": []}
+
+
+START_UP = """
+import json, sys, django
+django.setup()
+from django.contrib import admin
+from kefu.cases.models import SlaPolicy
+from kefu.core import clock
+at_start = {
+    "clocks": sorted(m for m in sys.modules if m.endswith("clocks")),
+    "admin_has_sla_policy": admin.site.is_registered(SlaPolicy),
+}
+handler = clock.handler_for("incidents.update_due")
+from django.urls import reverse
+reverse("admin:index")
+print(json.dumps({
+    **at_start,
+    "handler_after_lookup": getattr(handler, "__module__", None),
+    "admin_has_sla_policy_after_urlconf": admin.site.is_registered(SlaPolicy),
+}))
+"""
+
+
+def test_start_up_leaves_clock_handlers_and_admin_modules_until_needed(tmp_path: Path) -> None:
+    """django.setup() imports no app's clock handlers (only routing and automation
+    register theirs in ready()) and no admin module; the first handler lookup and the
+    URLconf load them."""
+    done = subprocess.run(
+        [sys.executable, "-c", START_UP],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "kefu.settings",
+            "KEFU_VAR_DIR": str(tmp_path),
+        },
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+        "clocks": ["kefu.automation.clocks", "kefu.routing.clocks"],
+        "admin_has_sla_policy": False,
+        "handler_after_lookup": "kefu.incidents.clocks",
+        "admin_has_sla_policy_after_urlconf": True,
+    }

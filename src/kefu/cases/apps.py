@@ -8,6 +8,8 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
     default_auto_field = "django.db.models.BigAutoField"
 
+    #: Loaded by the processes that run clock jobs (kefu.core.clock.load_handlers).
+    clock_modules = ("clocks",)
+
     def ready(self) -> None:
-        # Register the desk's clock handlers with the clock loop.
-        from kefu.cases import clocks, timeline  # noqa: F401
+        from kefu.cases import timeline  # noqa: F401

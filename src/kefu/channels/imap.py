@@ -1,16 +1,23 @@
 """Polling an IMAP mailbox for new mail (stdlib imaplib).
 
-One pass: log in, select the mailbox, search the unseen messages by UID,
-and for each one above the remembered UID fetch it without touching its
-flags, ingest it (a failure goes to quarantine), mark it seen and remember
-its UID. A fetch that fails stops the pass, so nothing is skipped; the next
-pass starts from the same place.
+One pass: log in, select the mailbox, search the unseen messages by UID, and
+take those above the remembered UID in batches (``batch_size``, default
+:data:`BATCH_SIZE`): one ``UID FETCH`` per batch reads the messages without
+touching their flags, each is ingested in its own transaction (a failure goes
+to quarantine, which is committed too) and its UID remembered right after that
+commit, and one ``UID STORE +FLAGS (\\Seen)`` per batch acknowledges the
+messages committed. A message is never acknowledged before its commit: a pass
+cut short mid-batch acknowledges what was committed (or, killed outright,
+nothing), and the next pass acknowledges the unseen messages at or below the
+remembered UID without fetching them again. A fetch that fails stops the pass,
+so nothing is skipped; the next pass starts from the same place.
 """
 
 from __future__ import annotations
 
 import imaplib
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +33,9 @@ from kefu.channels.models import ImapCursor
 logger = logging.getLogger(__name__)
 
 TIMEOUT_SECONDS = 30
+#: Messages per ``UID FETCH`` (and per ``STORE``): round trips against memory held.
+BATCH_SIZE = 25
+_FETCHED_UID = re.compile(rb"\bUID (\d+)")
 
 
 class ImapClient(Protocol):
@@ -93,6 +103,7 @@ def imap_poll(
     config: ImapConfig,
     connect: Callable[[ImapConfig], ImapClient] = imap_connect,
     now: Callable[[], datetime] = timezone.now,
+    batch_size: int = BATCH_SIZE,
 ) -> PollResult:
     """Run one pass over the mailbox; see the module docstring.
 
@@ -104,7 +115,9 @@ def imap_poll(
         _check(client.login(config.user, config.password), "LOGIN")
         _check(client.select(_quoted(config.mailbox)), "SELECT")
         cursor = _cursor(config, uid_validity=_uid_validity(client))
-        return _ingest_unseen(client, config=config, cursor=cursor, now=now)
+        return _ingest_unseen(
+            client, config=config, cursor=cursor, now=now, batch_size=max(1, batch_size)
+        )
     finally:
         try:
             client.logout()
@@ -113,32 +126,61 @@ def imap_poll(
 
 
 def _ingest_unseen(
-    client: ImapClient, *, config: ImapConfig, cursor: ImapCursor, now: Callable[[], datetime]
+    client: ImapClient,
+    *,
+    config: ImapConfig,
+    cursor: ImapCursor,
+    now: Callable[[], datetime],
+    batch_size: int,
 ) -> PollResult:
     result = PollResult()
     data = _check(client.uid("SEARCH", "UNSEEN"), "SEARCH")
     uids = sorted({int(uid) for chunk in data if chunk for uid in bytes(chunk).split()})
-    for uid in uids:
-        if uid > cursor.last_uid:
-            raw = _fetch(client, uid)
-            result.fetched += 1
-            try:
-                outcome = email_ingest(raw=raw, at=now(), source=f"imap {config.mailbox} uid {uid}")
-            except MessageQuarantinedError:
-                result.quarantined += 1
-            else:
-                if outcome.is_duplicate:
-                    result.duplicates += 1
+    # Committed by an earlier pass that stopped before acknowledging them.
+    _store_seen(client, [uid for uid in uids if uid <= cursor.last_uid])
+    new = [uid for uid in uids if uid > cursor.last_uid]
+    for start in range(0, len(new), batch_size):
+        batch = new[start : start + batch_size]
+        committed: list[int] = []
+        fetched, missing = _fetch_batch(client, batch)
+        try:
+            for uid, raw in fetched:
+                result.fetched += 1
+                try:
+                    outcome = email_ingest(
+                        raw=raw, at=now(), source=f"imap {config.mailbox} uid {uid}"
+                    )
+                except MessageQuarantinedError:
+                    # Seen even when quarantined: the quarantine holds it now.
+                    result.quarantined += 1
                 else:
-                    result.stored += 1
-                result.cases.append(outcome.case.reference)
-        # Seen even when quarantined: the quarantine holds it now.
-        _check(client.uid("STORE", str(uid), "+FLAGS", "(\\Seen)"), "STORE")
-        if uid > cursor.last_uid:
-            cursor.last_uid = uid
-            ImapCursor.objects.filter(pk=cursor.pk).update(last_uid=uid, polled_at=now())
+                    if outcome.is_duplicate:
+                        result.duplicates += 1
+                    else:
+                        result.stored += 1
+                    result.cases.append(outcome.case.reference)
+                cursor.last_uid = uid
+                ImapCursor.objects.filter(pk=cursor.pk).update(last_uid=uid, polled_at=now())
+                committed.append(uid)
+        except BaseException:
+            # Acknowledge what was committed before the failure, then let it through.
+            try:
+                _store_seen(client, committed)
+            except (ImapError, imaplib.IMAP4.error, OSError):
+                logger.warning("IMAP STORE on %s failed; the next pass marks them", config.host)
+            raise
+        _store_seen(client, committed)
+        if missing:
+            # Stop here: a later UID remembered would skip this message for good.
+            raise ImapError(missing)
     ImapCursor.objects.filter(pk=cursor.pk).update(polled_at=now())
     return result
+
+
+def _store_seen(client: ImapClient, uids: list[int]) -> None:
+    """One ``UID STORE`` marking ``uids`` seen (nothing sent for none)."""
+    if uids:
+        _check(client.uid("STORE", ",".join(map(str, uids)), "+FLAGS", "(\\Seen)"), "STORE")
 
 
 def _cursor(config: ImapConfig, *, uid_validity: int) -> ImapCursor:
@@ -169,12 +211,36 @@ def _uid_validity(client: ImapClient) -> int:
     return 0
 
 
-def _fetch(client: ImapClient, uid: int) -> bytes:
-    data = _check(client.uid("FETCH", str(uid), "(BODY.PEEK[])"), "FETCH")
-    for item in data:
+def _fetch_batch(client: ImapClient, uids: list[int]) -> tuple[list[tuple[int, bytes]], str]:
+    """``(uid, raw)`` for ``uids`` in order from one ``UID FETCH``, up to the first
+    message the server did not give, and why it did not ("" when none is missing).
+
+    A server that refuses the batch is asked for the messages one by one, so the
+    messages before the one it cannot give are still taken in.
+    """
+    status, data = client.uid("FETCH", ",".join(map(str, uids)), "(BODY.PEEK[])")
+    if status != "OK":
+        if len(uids) == 1:
+            return [], f"FETCH {uids[0]} refused: {data!r}"
+        out: list[tuple[int, bytes]] = []
+        for uid in uids:
+            one, why = _fetch_batch(client, [uid])
+            out += one
+            if why:
+                return out, why
+        return out, ""
+    got: dict[int, bytes] = {}
+    for item in data or []:
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], bytes):
-            return item[1]
-    raise ImapError(f"FETCH {uid} returned no message")
+            found = _FETCHED_UID.search(bytes(item[0]))
+            if found:
+                got.setdefault(int(found.group(1)), item[1])
+    out = []
+    for uid in uids:
+        if uid not in got:
+            return out, f"FETCH {uid} returned no message"
+        out.append((uid, got[uid]))
+    return out, ""
 
 
 def _quoted(mailbox: str) -> str:

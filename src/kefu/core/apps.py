@@ -8,11 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
     default_auto_field = "django.db.models.BigAutoField"
 
+    #: Loaded by the processes that run clock jobs (kefu.core.clock.load_handlers).
+    clock_modules = ("clocks",)
+
     def ready(self) -> None:
-        # Register core's clock handlers with the clock loop.
         from django.core import checks
 
-        from kefu.core import clocks  # noqa: F401
         from kefu.core.checks import calendar_schedule_check
 
         checks.register(calendar_schedule_check)

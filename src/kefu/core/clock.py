@@ -5,6 +5,11 @@ loop claims one due row at a time by moving its lease (``locked_until``)
 forward in an UPDATE that re-checks the old lease, so two loops never run the
 same row, and a loop that dies mid-job leaves a lease that simply expires.
 Handlers must be safe to run twice.
+
+The handlers live in each app's clock modules (``clock_modules`` on its
+``AppConfig``), imported by :func:`load_handlers` when a job is first looked up
+or scheduled as recurring, not at start-up: only the processes that run jobs
+need them (a mail pipe started once per mail does not).
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from importlib import import_module
 from types import FrameType
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -32,6 +39,7 @@ MAX_BACKOFF = timedelta(hours=1)
 Handler = Callable[[ScheduledJob, datetime], None]
 _HANDLERS: dict[str, Handler] = {}
 _RECURRING: dict[str, timedelta] = {}
+_loaded = False
 
 
 def register(kind: str, *, every: timedelta | None = None) -> Callable[[Handler], Handler]:
@@ -50,10 +58,22 @@ def register(kind: str, *, every: timedelta | None = None) -> Callable[[Handler]
     return decorate
 
 
+def load_handlers() -> None:
+    """Import every installed app's ``clock_modules`` (once), registering their handlers."""
+    global _loaded
+    if _loaded:
+        return
+    for config in apps.get_app_configs():
+        for module in getattr(config, "clock_modules", ()):
+            import_module(f"{config.name}.{module}")
+    _loaded = True
+
+
 def ensure_recurring(*, now: datetime) -> None:
     """Create the row of every registered recurring job that has none yet. Two clock
     loops starting at once may both find a row missing: the unique key keeps one, and
     the other's insert is skipped rather than crashing its loop."""
+    load_handlers()
     existing = set(ScheduledJob.objects.filter(key__in=_RECURRING).values_list("key", flat=True))
     ScheduledJob.objects.bulk_create(
         (
@@ -66,6 +86,7 @@ def ensure_recurring(*, now: datetime) -> None:
 
 
 def handler_for(kind: str) -> Handler | None:
+    load_handlers()
     return _HANDLERS.get(kind)
 
 

@@ -8,6 +8,9 @@ class FloorConfig(AppConfig):
     verbose_name = _("The floor")
     default_auto_field = "django.db.models.BigAutoField"
 
+    #: Loaded by the processes that run clock jobs (kefu.core.clock.load_handlers).
+    clock_modules = ("clocks",)
+
     def ready(self) -> None:
-        # Register the floor's clock handlers with the clock loop.
-        from kefu.floor import clocks  # noqa: F401
+        # The notice kinds are listed to every process (preferences, the inbox).
+        from kefu.floor import notification_kinds  # noqa: F401

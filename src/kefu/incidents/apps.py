@@ -8,6 +8,9 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Stoppages and outages")
     default_auto_field = "django.db.models.BigAutoField"
 
+    #: Loaded by the processes that run clock jobs (kefu.core.clock.load_handlers).
+    clock_modules = ("clocks",)
+
     def ready(self) -> None:
-        # Registers the clock handlers and the customer timeline source.
-        from kefu.incidents import clocks, timeline  # noqa: F401
+        # Registers the notice kinds and the customer timeline source.
+        from kefu.incidents import notification_kinds, timeline  # noqa: F401

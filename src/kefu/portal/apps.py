@@ -8,5 +8,5 @@ class PortalConfig(AppConfig):
     verbose_name = _("Customer portal")
     default_auto_field = "django.db.models.BigAutoField"
 
-    def ready(self) -> None:
-        from kefu.portal import clocks  # noqa: F401
+    #: Loaded by the processes that run clock jobs (kefu.core.clock.load_handlers).
+    clock_modules = ("clocks",)

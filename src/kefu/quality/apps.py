@@ -8,6 +8,9 @@ class QualityConfig(AppConfig):
     verbose_name = _("Quality")
     default_auto_field = "django.db.models.BigAutoField"
 
+    #: Loaded by the processes that run clock jobs (kefu.core.clock.load_handlers).
+    clock_modules = ("campaign_clocks", "clocks")
+
     def ready(self) -> None:
-        # Register the clock jobs and the customer-timeline source.
-        from kefu.quality import campaign_clocks, clocks, timeline  # noqa: F401
+        # Register the notice kinds and the customer-timeline source.
+        from kefu.quality import notification_kinds, timeline  # noqa: F401

@@ -1,4 +1,4 @@
-"""``kefu poll-imap [--once]``: fetch new mail from the IMAP mailbox in the settings."""
+"""``kefu poll-imap [--once] [--batch-size N]``: fetch new mail from the configured IMAP mailbox."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
-from kefu.channels.imap import ImapConfig, ImapError, imap_poll
+from kefu.channels.imap import BATCH_SIZE, ImapConfig, ImapError, imap_poll
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--interval", type=int, default=60, help="Seconds between passes (default 60)."
         )
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=BATCH_SIZE,
+            help=f"Messages per IMAP fetch and per acknowledgement (default {BATCH_SIZE}).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.KEFU_IMAP_HOST:
@@ -34,7 +40,7 @@ class Command(BaseCommand):
         config = ImapConfig.from_settings()
         if options["once"]:
             try:
-                self._pass(config)
+                self._pass(config, options["batch_size"])
             except (ImapError, imaplib.IMAP4.error, OSError, DatabaseError) as exc:
                 raise CommandError(_("Polling failed: %(error)s") % {"error": exc}) from exc
             return
@@ -47,14 +53,14 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, on_signal)
         while not stop.is_set():
             try:
-                self._pass(config)
+                self._pass(config, options["batch_size"])
             except (ImapError, imaplib.IMAP4.error, OSError, DatabaseError):
                 # One bad pass must not end the loop; the next one starts where this stopped.
                 logger.exception("IMAP poll of %s failed", config.host)
             stop.wait(max(1, options["interval"]))
 
-    def _pass(self, config: ImapConfig) -> None:
-        result = imap_poll(config=config)
+    def _pass(self, config: ImapConfig, batch_size: int) -> None:
+        result = imap_poll(config=config, batch_size=batch_size)
         if result.fetched:
             self.stdout.write(
                 _(
