@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kefu.workforce.forecasting import METHODS, ForecastInputError, forecast
+from kefu.workforce.forecasting import METHODS, ForecastInputError, choose, forecast
 
 SH = ZoneInfo("Asia/Shanghai")
 LEVEL = {0: 130, 1: 120, 2: 115, 3: 110, 4: 100, 5: 50}
@@ -64,7 +64,8 @@ def test_weekly_pattern_with_holidays_cn() -> None:
     assert date(2026, 10, 11) not in days
     assert date(2026, 10, 12) in days
     assert result.method in METHODS
-    assert result.backtest_wape == min(result.candidates.values())
+    assert result.method == choose(result.candidates)
+    assert result.backtest_wape == result.candidates[result.method]
     # The backtest fortnight holds the first holiday the model has seen: a fair error.
     assert result.backtest_wape < 0.3
     # The make-up Saturday is forecast like a workday, not like a Saturday.
@@ -87,11 +88,11 @@ def test_region_none_ignores_holidays() -> None:
 
 
 def test_method_chosen_by_backtest() -> None:
-    """A strong trend favours a method that follows it; the chosen WAPE is the minimum."""
+    """A strong trend favours a method that follows it, by the switching rule."""
     history = synthetic(date(2026, 3, 2), date(2026, 4, 26), noise=0.2, trend=0.02)
     result = forecast(history, start=date(2026, 4, 27), days=7, region="none")
     assert set(result.candidates) == set(METHODS)
-    assert result.method == min(result.candidates, key=lambda m: result.candidates[m])
+    assert result.method == choose(result.candidates)
     assert result.method != "weekday_profile"  # the 4-week mean lags a 2 %/day trend
     payload = result.to_json()
     assert set(payload) == {"method", "backtest_wape", "intervals", "candidates"}
@@ -123,3 +124,43 @@ def test_start_must_follow_history() -> None:
     with pytest.raises(ForecastInputError) as caught:
         forecast(history, start=date(2026, 3, 20), days=7, region="none")
     assert caught.value.code == "start_inside_history"
+
+
+def test_choose_keeps_combined_unless_clearly_beaten() -> None:
+    base = {"weekday_profile": 0.20, "seasonal_naive": 0.30, "combined": 0.204}
+    assert choose(base) == "combined"  # 2 % better is noise
+    assert choose({**base, "weekday_profile": 0.19}) == "weekday_profile"  # 6.9 % better
+    assert choose({"weekday_profile": 0.2, "seasonal_naive": 0.2}) == "weekday_profile"
+
+
+def test_robust_profile_leaves_out_an_outage_day() -> None:
+    from kefu.workforce import forecasting as f
+
+    history = synthetic(date(2026, 3, 2), date(2026, 4, 25), noise=0.0)
+    outage = date(2026, 4, 20)  # the last Monday: a tenth of its calls recorded
+    history = [(s, v / 10 if s.date() == outage else v) for s, v in history]
+    parsed = f._parse(history, SH)
+    model = f._Model(parsed.days, parsed.first, parsed.last, f._Calendar("none"))
+    monday = date(2026, 4, 27)
+    robust = sum(f._robust_profile(model, [monday])[monday].values())
+    plain = sum(f._weekday_profile(model, [monday])[monday].values())
+    true = sum(model.total(d) for d in model.by_class[0][-3:-1]) / 2
+    assert robust == pytest.approx(true, rel=1e-9)
+    assert plain < 0.8 * true  # the plain 4-week mean drops by almost a quarter
+
+
+def test_own_holiday_calendar_with_region_none() -> None:
+    from kefu.core.calendar import OverriddenRegion, PlainRegion
+
+    closed_before, closed_ahead = date(2026, 8, 20), date(2026, 10, 8)  # Thursdays
+    history = [
+        row
+        for row in synthetic(date(2026, 8, 3), date(2026, 9, 30), holidays_closed=False)
+        if row[0].date() != closed_before
+    ]
+    calendar = OverriddenRegion(PlainRegion(), {closed_before: False, closed_ahead: False})
+    own = forecast(history, start=date(2026, 10, 1), days=14, region="none", holidays=calendar)
+    plain = forecast(history, start=date(2026, 10, 1), days=14, region="none")
+    assert closed_ahead not in {s.date() for s, _ in own.intervals}
+    assert closed_ahead in {s.date() for s, _ in plain.intervals}
+    assert date(2026, 10, 1) in {s.date() for s, _ in own.intervals}

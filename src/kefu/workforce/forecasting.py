@@ -11,21 +11,33 @@ Which future days are open is learnt from the history:
   when the history shows holidays closed; with no holiday in the history they
   follow their weekday), and a make-up working day (调休) behaves like an
   ordinary Monday-to-Friday workday. Holiday data comes from
-  :mod:`kefu.core.calendar` (``chinese_calendar``).
+  :mod:`kefu.core.calendar` (``chinese_calendar``);
+* ``holidays`` replaces that calendar and is used with any region: with
+  ``region="none"`` it is the business's own dated days off (and make-up days)
+  over plain weekdays, e.g. ``OverriddenRegion(PlainRegion(), {...})``.
 
-Three methods, each giving a total per open day times an intraday profile:
+Five methods, each giving a total per open day times an intraday profile:
 
 ``weekday_profile``
-    mean of the last four totals of the same day class x the class's profile;
+    mean of the last four totals of the same day class x the class's profile
+    (volume-weighted shares over its last eight days);
 ``seasonal_naive``
     the same weekday last week, interval by interval;
 ``holt_winters``
     statsmodels' additive Holt-Winters (damped trend, weekly season) on the daily
-    totals (closed and special days imputed with the class mean) x profile.
+    totals (closed and special days imputed with the class mean) x profile;
+``robust_profile``
+    mean of the last eight totals of the class, days outside 0.6-1.5 x their
+    median left out, x the profile over the class's last sixteen days;
+``combined``
+    the mean of ``robust_profile``'s and ``holt_winters``' totals x that
+    sixteen-day profile (the default).
 
-Each method is backtested on the last week of history (the last two weeks once
-there are eight); the lowest WAPE (sum of absolute errors over sum of actuals,
-per interval) wins and is refitted on the whole history.
+Each method is backtested by rolling origin: from up to six weekly cut-offs at the
+end of the history (fewer for a short one), trained up to the cut-off, compared
+over the next 7 days; WAPE = sum of absolute errors / sum of actuals, per interval,
+over all folds. ``combined`` is kept unless another method's WAPE is at least 5 %
+lower (then the lowest wins); the choice is refitted on the whole history.
 """
 
 from __future__ import annotations
@@ -37,20 +49,28 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from itertools import pairwise
-from statistics import fmean
+from statistics import fmean, median
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from kefu.core.calendar import CalendarError, HolidayRegion, get_region
 
-__all__ = ["METHODS", "Forecast", "ForecastInputError", "forecast"]
+__all__ = ["DEFAULT_METHOD", "METHODS", "Forecast", "ForecastInputError", "choose", "forecast"]
 
-METHODS = ("weekday_profile", "seasonal_naive", "holt_winters")
+METHODS = ("weekday_profile", "seasonal_naive", "holt_winters", "robust_profile", "combined")
 MIN_HISTORY_DAYS = 14
 _ALL_DAYS = frozenset(range(1, 8))
 _NO_DAYS: frozenset[int] = frozenset()
 _RECENT = 4
 _PROFILE_DAYS = 8
+_ROBUST_DAYS = 8  # robust_profile: totals of the last 8 days of the class ...
+_OUTLIER_BAND = (0.6, 1.5)  # ... without those outside 0.6-1.5 x their median
+_LONG_PROFILE_DAYS = 16  # robust_profile's intraday shares
+_FOLD_DAYS = 7
+_NEEDS_TWO_WEEKS = frozenset({"holt_winters", "combined"})
+_MAX_FOLDS = 6
+DEFAULT_METHOD = "combined"
+_SWITCH_MARGIN = 0.05
 
 DayClass = int | str  # 0..6 (Monday..Sunday), "holiday" or "workday" (make-up day)
 Day = dict[int, float]  # slot index -> offered
@@ -105,12 +125,12 @@ class _Calendar:
         if found is not None:
             return found
         result: DayClass = day.weekday()
-        if self.region == "cn":
-            china = self.holidays or get_region("cn")
+        if self.region == "cn" or self.holidays is not None:
+            region = self.holidays or get_region("cn")
             try:
-                if china.is_working_day(day, weekdays=_NO_DAYS):
+                if region.is_working_day(day, weekdays=_NO_DAYS):
                     result = "workday"
-                elif not china.is_working_day(day, weekdays=_ALL_DAYS):
+                elif not region.is_working_day(day, weekdays=_ALL_DAYS):
                     result = "holiday"
             except CalendarError:
                 raise ForecastInputError("calendar_year_unknown", year=day.year) from None
@@ -213,8 +233,8 @@ class _Model:
         recent = self.recent(day, _RECENT)
         return fmean(self.total(d) for d in recent) if recent else 0.0
 
-    def profile(self, day: date) -> dict[int, float]:
-        recent = self.recent(day, _PROFILE_DAYS)
+    def profile(self, day: date, count: int = _PROFILE_DAYS) -> dict[int, float]:
+        recent = self.recent(day, count)
         sums: dict[int, float] = defaultdict(float)
         for d in recent:
             for slot, value in self.days[d].items():
@@ -283,6 +303,38 @@ def _holt_winters(model: _Model, targets: list[date]) -> dict[date, Day]:
     return out
 
 
+def _robust_total(model: _Model, day: date) -> float:
+    """Mean of the class's last totals, days far from their median (a holiday nobody
+    marked, an outage, a half day of data) left out."""
+    totals = [model.total(d) for d in model.recent(day, _ROBUST_DAYS)]
+    if len(totals) >= 3:
+        middle = median(totals)
+        low, high = _OUTLIER_BAND
+        totals = [t for t in totals if low * middle <= t <= high * middle] or totals
+    return fmean(totals) if totals else 0.0
+
+
+def _robust_profile(model: _Model, targets: list[date]) -> dict[date, Day]:
+    out: dict[date, Day] = {}
+    for day in targets:
+        total = _robust_total(model, day)
+        shares = model.profile(day, _LONG_PROFILE_DAYS)
+        out[day] = {slot: total * share for slot, share in shares.items()}
+    return out
+
+
+def _combined(model: _Model, targets: list[date]) -> dict[date, Day]:
+    """The mean of robust_profile's and holt_winters' daily totals x the long profile."""
+    robust = _robust_profile(model, targets)
+    smoothed = _holt_winters(model, targets)
+    out: dict[date, Day] = {}
+    for day in targets:
+        total = (sum(robust[day].values()) + sum(smoothed[day].values())) / 2
+        shares = model.profile(day, _LONG_PROFILE_DAYS)
+        out[day] = {slot: total * share for slot, share in shares.items()}
+    return out
+
+
 def _class_mean(model: _Model, weekday: int) -> float:
     days = model.by_class.get(weekday, [])
     return fmean(model.total(d) for d in days[-_RECENT:]) if days else 0.0
@@ -292,10 +344,15 @@ _METHOD_FUNCS: dict[str, Callable[[_Model, list[date]], dict[date, Day]]] = {
     "weekday_profile": _weekday_profile,
     "seasonal_naive": _seasonal_naive,
     "holt_winters": _holt_winters,
+    "robust_profile": _robust_profile,
+    "combined": _combined,
 }
 
 
-def _wape(actual: Mapping[date, Day], predicted: Mapping[date, Day], days: Iterable[date]) -> float:
+def _errors(
+    actual: Mapping[date, Day], predicted: Mapping[date, Day], days: Iterable[date]
+) -> tuple[float, float]:
+    """Sum of absolute errors and sum of actuals, interval by interval."""
     error = 0.0
     volume = 0.0
     for day in days:
@@ -304,9 +361,50 @@ def _wape(actual: Mapping[date, Day], predicted: Mapping[date, Day], days: Itera
         for slot in set(a) | set(p):
             error += abs(a.get(slot, 0.0) - p.get(slot, 0.0))
             volume += a.get(slot, 0.0)
+    return error, volume
+
+
+def _ratio(error: float, volume: float) -> float:
     if volume == 0:
         return 0.0 if error == 0 else 1.0
     return error / volume
+
+
+def _backtest(hist: _History, cal: _Calendar) -> dict[str, float]:
+    """Each method's WAPE by rolling origin: from each of the last ``folds`` weekly
+    cut-offs (3 once the history spans 8 weeks, 2 from 4 weeks, else 1), trained
+    on the days up to it and compared over the 7 days after; summed over folds."""
+    span = (hist.last - hist.first).days + 1
+    folds = max(1, min(_MAX_FOLDS, (span - 21) // _FOLD_DAYS))
+    sums: dict[str, list[float]] = {}
+    for fold in range(folds, 0, -1):
+        cutoff = hist.last - timedelta(days=fold * _FOLD_DAYS)
+        test_dates = list(_dates(cutoff + timedelta(days=1), cutoff + timedelta(days=_FOLD_DAYS)))
+        train_days = {d: v for d, v in hist.days.items() if d <= cutoff}
+        trained = _Model(train_days, hist.first, cutoff, cal)
+        predicted_open = [d for d in test_dates if trained.is_open(d)]
+        actual = {d: hist.days[d] for d in test_dates if d in hist.days}
+        for name in METHODS:
+            if name in _NEEDS_TWO_WEEKS and (cutoff - hist.first).days + 1 < 2 * 7 + 1:
+                continue
+            predicted = _METHOD_FUNCS[name](trained, predicted_open)
+            error, volume = _errors(actual, predicted, test_dates)
+            total = sums.setdefault(name, [0.0, 0.0])
+            total[0] += error
+            total[1] += volume
+    # A method skipped in an early fold is compared on the folds it ran in.
+    return {name: _ratio(error, volume) for name, (error, volume) in sums.items()}
+
+
+def choose(candidates: Mapping[str, float]) -> str:
+    """``combined`` unless another method's backtest WAPE is at least 5 % lower; then the
+    lowest (ties: the order of ``METHODS``). One short backtest is noisy: the margin
+    keeps a lucky week from switching to a worse method."""
+    best = min(candidates, key=lambda name: (candidates[name], METHODS.index(name)))
+    default = candidates.get(DEFAULT_METHOD)
+    if default is not None and candidates[best] >= default * (1 - _SWITCH_MARGIN):
+        return DEFAULT_METHOD
+    return best
 
 
 def forecast(
@@ -334,20 +432,8 @@ def forecast(
         raise ForecastInputError(
             "start_inside_history", start=start.isoformat(), last=hist.last.isoformat()
         )
-    holdout = 14 if span >= 56 else 7
-    cutoff = hist.last - timedelta(days=holdout)
-    train_days = {d: v for d, v in hist.days.items() if d <= cutoff}
-    test_dates = list(_dates(cutoff + timedelta(days=1), hist.last))
-    trained = _Model(train_days, hist.first, cutoff, cal)
-    predicted_open = [d for d in test_dates if trained.is_open(d)]
-    actual = {d: hist.days[d] for d in test_dates if d in hist.days}
-    candidates: dict[str, float] = {}
-    for name in METHODS:
-        if name == "holt_winters" and (cutoff - hist.first).days + 1 < 2 * 7 + 1:
-            continue
-        predicted = _METHOD_FUNCS[name](trained, predicted_open)
-        candidates[name] = _wape(actual, predicted, test_dates)
-    method = min(candidates, key=lambda name: (candidates[name], METHODS.index(name)))
+    candidates = _backtest(hist, cal)
+    method = choose(candidates)
     full = _Model(hist.days, hist.first, hist.last, cal)
     targets = [d for d in _dates(start, start + timedelta(days=days - 1)) if full.is_open(d)]
     values = _METHOD_FUNCS[method](full, targets)

@@ -14,6 +14,7 @@ METHOD_LABELS: dict[str, Promise] = {
     "weekday_profile": _("Weekday profile"),
     "seasonal_naive": _("Same day last week"),
     "holt_winters": _("Holt-Winters (trend and weekly season)"),
+    "robust_profile": _("Weekday profile without unusual days"),
 }
 
 SOLVER_STATUS_LABELS: dict[str, Promise] = {
