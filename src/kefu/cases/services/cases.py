@@ -221,9 +221,7 @@ def case_open_message(
     audit_record(actor=actor, action="case.opened", target=case, at=at, after={"channel": channel})
     # Everything written above is on ``case`` too, with its contact, organisation
     # and team: the handlers need not read it again.
-    hooks.case_hook(
-        case, hooks.CASE_OPENED, at=at, actor=actor, case_current=True, message=message
-    )
+    hooks.case_hook(case, hooks.CASE_OPENED, at=at, actor=actor, case_current=True, message=message)
     _hook_flagged(case, message, first.reading, at=at)
     return message
 
