@@ -110,3 +110,56 @@ def test_an_unknown_code_is_a_programming_error(team: Team) -> None:
 
     with pytest.raises(ValueError, match="unknown case hook"):
         hooks.case_hook(case, "case_exploded", at=at("2026-11-02 10:00"))
+
+
+def test_a_new_case_reaches_handlers_as_stored_without_a_query_until_one_changes_it(
+    team: Team,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    saved = list(hooks._handlers)
+    hooks._handlers.clear()
+    seen: list[tuple[bool, int, str, str, str]] = []
+
+    def reader(event: CaseHookEvent) -> None:
+        if event.code != hooks.CASE_OPENED:
+            return
+        current = event.case_current
+        with CaptureQueriesContext(connection) as ctx:
+            case = hooks.case_of(event, "contact", "team")
+            label = f"{case.contact.name}/{case.team.name if case.team else ''}"
+        seen.append((current, len(ctx.captured_queries), case.reference, case.subject, label))
+
+    def changer(event: CaseHookEvent) -> None:
+        if event.code != hooks.CASE_OPENED:
+            return
+        case = hooks.case_of(event)
+        assert case is not event.case  # a copy: the caller's case is left alone
+        Case.objects.filter(pk=case.pk).update(subject="set by a rule")
+        event.case_current = False
+
+    def broken(event: CaseHookEvent) -> None:
+        if event.code == hooks.CASE_OPENED:
+            raise RuntimeError("rule failed")
+
+    try:
+        hooks.register("test.first", reader, order=1)
+        hooks.register("test.changer", changer, order=2)
+        hooks.register("test.after", reader, order=3)
+        open_case(when="2026-11-02 10:00", team=team)
+        hooks._handlers.clear()
+        hooks.register("test.broken", broken, order=1)
+        hooks.register("test.after", reader, order=2)
+        open_case(when="2026-11-02 11:00", team=team)
+    finally:
+        hooks._handlers[:] = saved
+
+    first, after_change, after_failure = seen
+    # As the case opened: what was stored, contact and team included, with no query.
+    assert first[0] is True and first[1] == 0
+    assert first[2].startswith("KF-2026-") and first[4].endswith(f"/{team.name}")
+    # After a handler changed it, or failed, the next one reads it again.
+    assert after_change[0] is False and after_change[1] >= 1
+    assert after_change[3] == "set by a rule"
+    assert after_failure[0] is False and after_failure[1] >= 1
