@@ -157,9 +157,13 @@ def test_a_new_case_reaches_handlers_as_stored_without_a_query_until_one_changes
 
     first, after_change, after_failure = seen
     # As the case opened: what was stored, contact and team included, with no query.
-    assert first[0] is True and first[1] == 0
-    assert first[2].startswith("KF-2026-") and first[4].endswith(f"/{team.name}")
+    assert first[0] is True
+    assert first[1] == 0
+    assert first[2].startswith("KF-2026-")
+    assert first[4].endswith(f"/{team.name}")
     # After a handler changed it, or failed, the next one reads it again.
-    assert after_change[0] is False and after_change[1] >= 1
+    assert after_change[0] is False
+    assert after_change[1] >= 1
     assert after_change[3] == "set by a rule"
-    assert after_failure[0] is False and after_failure[1] >= 1
+    assert after_failure[0] is False
+    assert after_failure[1] >= 1
