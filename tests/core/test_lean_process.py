@@ -5,10 +5,9 @@ them), and the mail pipe skips the system checks that would load the URLconf."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.probe import fresh_process_json
 
 HEAVY = ("ortools", "pandas", "numpy", "statsmodels", "scipy")
 
@@ -27,19 +26,7 @@ print(json.dumps({{
 
 
 def test_urlconf_api_and_mail_pipe_load_without_heavy_libraries(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DJANGO_SETTINGS_MODULE": "kefu.settings",
-            "KEFU_VAR_DIR": str(tmp_path),
-        },
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"heavy": [], "pipe_checks": []}
+    assert fresh_process_json(PROBE, tmp_path) == {"heavy": [], "pipe_checks": []}
 
 
 START_UP = """
@@ -67,19 +54,7 @@ def test_start_up_leaves_clock_handlers_and_admin_modules_until_needed(tmp_path:
     """django.setup() imports no app's clock handlers (only routing and automation
     register theirs in ready()) and no admin module; the first handler lookup and the
     URLconf load them."""
-    done = subprocess.run(
-        [sys.executable, "-c", START_UP],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DJANGO_SETTINGS_MODULE": "kefu.settings",
-            "KEFU_VAR_DIR": str(tmp_path),
-        },
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+    assert fresh_process_json(START_UP, tmp_path) == {
         "clocks": ["kefu.automation.clocks", "kefu.routing.clocks"],
         "admin_has_sla_policy": False,
         "handler_after_lookup": "kefu.incidents.clocks",

@@ -4,10 +4,9 @@ pandas or numpy: only solving a schedule needs them."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.probe import fresh_process_json
 
 PROBE = """
 import json, sys, django
@@ -23,19 +22,7 @@ print(json.dumps({"before": before, "after": after}))
 
 
 def test_urlconf_loads_without_the_solver_and_solve_imports_it_on_first_use(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        capture_output=True,
-        text=True,
-        check=False,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DJANGO_SETTINGS_MODULE": "kefu.settings",
-            "KEFU_VAR_DIR": str(tmp_path),
-        },
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == {
+    assert fresh_process_json(PROBE, tmp_path) == {
         "before": [],
         "after": ["ortools", "pandas"],
     }

@@ -85,6 +85,16 @@ def gallop_c(
     """
     exp = math.exp
     b_values = [b]  # b_values[i] = B(lo + i)
+
+    def meets(i: int) -> bool:
+        n = lo + i
+        b = b_values[i]
+        excess = n - traffic
+        c = n * b / (n - traffic * (1.0 - b))
+        return (sl_target is None or 1.0 - c * exp(-excess * t_over_aht) >= sl_target) and (
+            asa_target is None or c * aht_s / excess <= asa_target
+        )
+
     bad = 0  # offsets known to fail
     step = 1
     good = -1
@@ -97,25 +107,13 @@ def gallop_c(
             ab = traffic * b
             b = ab / (k + ab)
             b_values.append(b)
-        n = lo + i
-        b = b_values[i]
-        excess = n - traffic
-        c = n * b / (n - traffic * (1.0 - b))
-        if (sl_target is None or 1.0 - c * exp(-excess * t_over_aht) >= sl_target) and (
-            asa_target is None or c * aht_s / excess <= asa_target
-        ):
+        if meets(i):
             good = i
         else:
             bad, step = i, step * 2
     while good - bad > 1:
         i = (bad + good) // 2
-        n = lo + i
-        b = b_values[i]
-        excess = n - traffic
-        c = n * b / (n - traffic * (1.0 - b))
-        if (sl_target is None or 1.0 - c * exp(-excess * t_over_aht) >= sl_target) and (
-            asa_target is None or c * aht_s / excess <= asa_target
-        ):
+        if meets(i):
             good = i
         else:
             bad = i

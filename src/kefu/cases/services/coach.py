@@ -38,15 +38,17 @@ HISTORY = 5
 _RANK = {p: i for i, p in enumerate(Case.Priority.values)}
 
 
-def _context(case: Case, message: Message, *, is_first: bool = False) -> dict[str, Any]:
-    if is_first:
-        # The message that opened the case: nothing came before it, and a case
-        # this new has no breach or commitment yet.
-        return {
-            "contact_count": 1,
-            "prior_failure": case.breach_count > 0 or case.has_overdue_commitment,
-            "history": [],
-        }
+def _first_context(case: Case) -> dict[str, Any]:
+    # The message that opened the case: nothing came before it, and a case this
+    # new has no breach or commitment yet.
+    return {
+        "contact_count": 1,
+        "prior_failure": case.breach_count > 0 or case.has_overdue_commitment,
+        "history": [],
+    }
+
+
+def _context(case: Case, message: Message) -> dict[str, Any]:
     earlier = list(
         Message.objects.filter(case=case, direction=Message.Direction.INBOUND)
         .exclude(pk=message.pk)
@@ -103,12 +105,7 @@ def first_message_reading(*, case: Case, body: str) -> FirstReading:
     """Read the opening message of ``case`` (just inserted, before its SLA clocks
     start): a raised priority is set on ``case`` here, so the clocks start on it."""
     lexicon = active_lexicon()
-    context = {
-        "contact_count": 1,
-        "prior_failure": case.breach_count > 0 or case.has_overdue_commitment,
-        "history": [],
-    }
-    reading = read_customer(body, context, lexicon)
+    reading = read_customer(body, _first_context(case), lexicon)
     fields: dict[str, Any] = {
         "customer_upset": reading.upset,
         "escalation_risk": reading.escalation_risk,
@@ -141,17 +138,16 @@ def first_reading_record(*, case: Case, first: FirstReading, at: datetime) -> No
         _alert_lead(case, first.reading, at=at)
 
 
-def message_read(*, message: Message, at: datetime, is_first: bool = False) -> Reading:
-    """Read a customer's message, store the reading on it and route the case.
+def message_read(*, message: Message, at: datetime) -> Reading:
+    """Read a customer's later message, store the reading on it and route the case.
 
     Called inside the transaction that stored the message, so the reading and
-    the message land together. ``is_first``: the message just opened its case,
-    so there is no history to read back on (``case_open`` itself reads its
-    opening message with :func:`first_message_reading`, before storing it).
+    the message land together (``case_open`` reads its opening message with
+    :func:`first_message_reading`, before storing it).
     """
     case = message.case
     lexicon = active_lexicon()
-    reading = read_customer(message.body, _context(case, message, is_first=is_first), lexicon)
+    reading = read_customer(message.body, _context(case, message), lexicon)
     stored = _stored(reading, lexicon.version)
     Message.objects.filter(pk=message.pk).update(**stored)
     # The caller's copy says what was stored (routing reads the threat from it).
